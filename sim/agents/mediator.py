@@ -1,0 +1,21 @@
+"""A people's mediator working at one centre."""
+
+from __future__ import annotations
+
+import mesa
+
+
+class Mediator(mesa.Agent):
+    """Holds mediation sessions; keeps the time worked for utilisation and workload spread."""
+
+    def __init__(self, model, centre) -> None:
+        super().__init__(model)
+        self.centre = centre
+        self.busy_days = 0.0
+        self.n_sessions = 0
+
+    def hold_session(self, days: float):
+        """SimPy process: one session of ``days`` of this mediator's time."""
+        self.n_sessions += 1
+        self.busy_days += days
+        yield self.model.env.timeout(days)

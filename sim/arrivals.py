@@ -1,0 +1,119 @@
+"""Disputes arising: Poisson counts per community, type and day, with seasons.
+
+Each new dispute gets all of its luck drawn at once, from one named stream per decision,
+so that the same dispute meets the same draws under any policy (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.cases import COMPLEXITIES, DISPUTE_TYPES, CaseTable
+from sim.config import ArrivalConfig
+
+HEATING = DISPUTE_TYPES.index("heating")
+WAGE_ARREARS = DISPUTE_TYPES.index("wage_arrears")
+# Hohhot's heating season: 15 October to 15 April.
+HEATING_FROM = (10, 15)
+HEATING_TO = (4, 15)
+SPRING_FESTIVAL_RUN_UP_DAYS = 30
+
+
+def base_rates(config: ArrivalConfig, population: np.ndarray, urban: np.ndarray) -> np.ndarray:
+    """Expected disputes per day, shape (community, type), outside any season."""
+    incidence = np.array([config.incidence_per_10k_per_year[t] for t in DISPUTE_TYPES])
+    rural = np.array([config.rural_multiplier[t] for t in DISPUTE_TYPES])
+    per_person_day = incidence / 1e4 / 365.0
+    multiplier = np.where(urban[:, None], 1.0, rural[None, :])
+    return population[:, None] * per_person_day[None, :] * multiplier
+
+
+def season_multipliers(config: ArrivalConfig, calendar, days: int) -> np.ndarray:
+    """Multiplier of each type's rate on each run day, shape (day, type)."""
+    season = np.ones((days, len(DISPUTE_TYPES)))
+    for d in range(days):
+        date = calendar.dates[d]
+        if (date.month, date.day) >= HEATING_FROM or (date.month, date.day) < HEATING_TO:
+            season[d, HEATING] = config.heating_season_multiplier
+    years = {calendar.dates[d].year for d in range(days)} | {calendar.dates[days - 1].year + 1}
+    for year in years:
+        festival = calendar.spring_festival_day(year)
+        if festival is None:
+            continue
+        start = max(festival - SPRING_FESTIVAL_RUN_UP_DAYS, 0)
+        stop = min(festival, days)
+        if start < stop:
+            season[start:stop, WAGE_ARREARS] = config.spring_festival_multiplier
+    return season
+
+
+class Arrivals:
+    """Creates each day's new disputes in the case table."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        config = model.scenario.arrivals
+        self.config = config
+        geo = model.geography
+        self.rates = base_rates(config, geo.population.astype(float), geo.urban)
+        self.season = season_multipliers(config, model.calendar, model.days)
+        self.complexity_p = np.array([config.complexity_shares[c] for c in COMPLEXITIES])
+        self.extra_parties = np.array([config.extra_parties_mean[t] for t in DISPUTE_TYPES])
+        self.log_money = np.log(np.maximum(
+            [config.money_median_yuan[t] for t in DISPUTE_TYPES], 1e-9))
+        officers = model.staff.grid_officers
+        self.officer_offset = np.r_[0, np.cumsum(officers)[:-1]]
+        self.officers = officers
+        self.mean_patience = model.scenario.handling.mean_patience_days
+
+    def expected_per_year(self) -> float:
+        return float((self.rates.sum(axis=0) * self.season.mean(axis=0)).sum() * 365.0)
+
+    def arise(self, day: int) -> slice:
+        """Create the disputes that arise during ``day``; returns their rows."""
+        streams = self.model.streams
+        counts = streams["dispute_arrival"].poisson(self.rates * self.season[day])
+        flat = counts.ravel()
+        cells = np.repeat(np.arange(flat.size), flat)
+        n = len(cells)
+        cases: CaseTable = self.model.cases
+        rows = cases.append(n)
+        if n == 0:
+            return rows
+        n_types = len(DISPUTE_TYPES)
+        community = cells // n_types
+        kind = cells % n_types
+        cases.community[rows] = community
+        cases.type[rows] = kind
+        cases.arose_day[rows] = day + streams["arrival_time"].random(n)
+        self._draw_attributes(rows, community, kind)
+        self._draw_luck(rows, n)
+        return rows
+
+    def _draw_attributes(self, rows: slice, community: np.ndarray, kind: np.ndarray) -> None:
+        streams, cases, n = self.model.streams, self.model.cases, len(community)
+        cases.complexity[rows] = streams["complexity"].choice(
+            len(COMPLEXITIES), size=n, p=self.complexity_p)
+        cases.n_parties[rows] = 2 + streams["parties"].poisson(self.extra_parties[kind])
+        cases.money_yuan[rows] = np.exp(
+            self.log_money[kind] + self.config.money_sigma * streams["money"].standard_normal(n))
+        officers = self.officers[community]
+        pick = np.floor(streams["grid_assignment"].random(n) * officers).astype(np.int64)
+        cases.officer[rows] = np.where(officers > 0, self.officer_offset[community] + pick, -1)
+        cases.stage[rows] = 0
+
+    def _draw_luck(self, rows: slice, n: int) -> None:
+        streams, cases = self.model.streams, self.model.cases
+        for name, (width, dtype) in CaseTable.MATRICES.items():
+            if name == "h_clock":
+                continue
+            stream = streams[name]
+            if name.startswith("u_"):
+                values = stream.random((n, width), dtype=np.float64)
+            else:
+                values = stream.standard_exponential((n, width))
+            getattr(cases, name)[rows] = values.astype(dtype, copy=False)
+        cases.h_clock[rows] = 0.0
+        cases.h_rise[rows] = 0.0
+        cases.u_on_spot[rows] = streams["on_spot"].random(n)
+        cases.patience_days[rows] = self.mean_patience * streams["patience"].standard_exponential(n)

@@ -1,0 +1,170 @@
+"""The dispute record: kinds, complexity, stages, levels, end states, and the case table.
+
+A dispute lives in one row of :class:`CaseTable`, a structure of numpy arrays that grows
+by doubling. Rows are created when disputes arise; SimPy processes and the daily latent
+update address a dispute by its row index, which is also its ``case_id``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DISPUTE_TYPES = (
+    "neighbour",
+    "family",
+    "property_management",
+    "heating",
+    "land",
+    "wage_arrears",
+    "medical",
+    "traffic",
+    "debt",
+    "housing_demolition",
+)
+COMPLEXITIES = ("simple", "general", "complex", "major")
+# Glasl-like escalation scale of a dispute left alone: quarrel -> confrontation -> harm.
+STAGES = ("quarrel", "confrontation", "harm")
+# The ladder of centres, lowest first. "grid" is the grid officer, not a centre.
+CENTRE_LEVELS = ("community", "township", "county", "city")
+RESOLUTION_PLACES = ("grid", *CENTRE_LEVELS, "court")
+
+# Discovery channels of a latent dispute; with "lapse" and "incident" they are the clocks
+# that can end the latent phase (kept in this order in CaseTable.e_clock / h_clock).
+CHANNELS = ("patrol", "building_head", "walk_in", "hotline", "court_filing")
+CLOCKS = (*CHANNELS, "lapse", "incident")
+CLOCK = {name: k for k, name in enumerate(CLOCKS)}
+
+# End states. OPEN means still in progress when the run stopped.
+OPEN = 0
+END_STATES = (
+    "open",
+    "resolved",  # settled by a grid officer, a centre or court mediation
+    "withdrawn",  # a party gave up inside the system
+    "lapsed",  # settled privately or faded before anybody learned of it
+    "judged",  # decided by a court judgment
+    "petition",  # left the ladder as a (skip-level) petition
+    "incident",  # turned into a violent incident (civil-to-criminal risk)
+)
+END = {name: code for code, name in enumerate(END_STATES)}
+
+NO_LEVEL = -1
+LEVEL_GRID = 0  # codes of RESOLUTION_PLACES
+LEVEL_COURT = len(RESOLUTION_PLACES) - 1
+
+
+def level_code(level: str) -> int:
+    """Code of a resolution place (grid=0, community=1, ..., court=5)."""
+    return RESOLUTION_PLACES.index(level)
+
+
+# How many pre-drawn uniforms / exponentials each case carries, so that the same
+# dispute meets the same luck under every policy (common random numbers).
+N_ATTEMPT_DRAWS = 8
+N_SESSION_DRAWS = 16
+
+
+class CaseTable:
+    """Columns of all disputes that arose in a run, addressed by row (= case_id)."""
+
+    INT_COLUMNS = (
+        "community",
+        "officer",
+        "type",
+        "complexity",
+        "n_parties",
+        "stage",
+        "channel",
+        "stage_at_discovery",
+        "entry_level",
+        "end_level",
+        "end_state",
+        "levels_visited",  # bitmask over RESOLUTION_PLACES
+        "n_escalations",
+        "n_sessions",
+        "n_attempt_draws_used",
+        "n_session_draws_used",
+        "centre_first",  # index of the first centre the resident went to, -1 if none
+        "court_mediation",  # 0 none, 1 succeeded, 2 failed
+    )
+    FLOAT_COLUMNS = (
+        "arose_day",
+        "discovered_day",
+        "end_day",
+        "money_yuan",
+        "distance_km",
+        "wait_days",
+        "patience_days",
+        "u_on_spot",
+        "h_rise",  # hazard accumulated towards the next stage
+    )
+    # name: (columns, dtype). Pre-drawn luck of each case, and the latent clocks.
+    MATRICES = {
+        "e_clock": (len(CLOCKS), np.float64),  # Exp(1) thresholds of the latent clocks
+        "h_clock": (len(CLOCKS), np.float64),  # hazard accumulated on each clock
+        "e_rise": (len(STAGES) - 1, np.float64),  # Exp(1) thresholds of stage rises
+        "u_attempt": (N_ATTEMPT_DRAWS, np.float32),  # mediation success draws
+        "u_failure": (N_ATTEMPT_DRAWS, np.float32),  # what a party does after a failure
+        "e_session": (N_SESSION_DRAWS, np.float32),  # session length multipliers
+        "e_gap": (N_SESSION_DRAWS, np.float32),  # gap-between-sessions multipliers
+    }
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.n = 0
+        self._capacity = max(16, capacity)
+        for name in self.INT_COLUMNS:
+            setattr(self, name, np.zeros(self._capacity, dtype=np.int32))
+        for name in self.FLOAT_COLUMNS:
+            setattr(self, name, np.zeros(self._capacity, dtype=np.float64))
+        for name, (width, dtype) in self.MATRICES.items():
+            setattr(self, name, np.zeros((self._capacity, width), dtype=dtype))
+
+    def _grow(self, needed: int) -> None:
+        capacity = self._capacity
+        while capacity < needed:
+            capacity *= 2
+        for name in (*self.INT_COLUMNS, *self.FLOAT_COLUMNS, *self.MATRICES):
+            old = getattr(self, name)
+            new = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+        self._capacity = capacity
+
+    def append(self, count: int) -> slice:
+        """Reserve ``count`` new rows and return their slice; callers fill the columns."""
+        if self.n + count > self._capacity:
+            self._grow(self.n + count)
+        rows = slice(self.n, self.n + count)
+        self.n += count
+        self.end_state[rows] = OPEN
+        self.end_level[rows] = NO_LEVEL
+        self.entry_level[rows] = NO_LEVEL
+        self.channel[rows] = -1
+        self.stage_at_discovery[rows] = -1
+        self.centre_first[rows] = -1
+        self.discovered_day[rows] = np.nan
+        self.end_day[rows] = np.nan
+        self.distance_km[rows] = np.nan
+        return rows
+
+    def column(self, name: str) -> np.ndarray:
+        """The filled part of a column (a view)."""
+        return getattr(self, name)[: self.n]
+
+    def next_attempt_draw(self, i: int) -> tuple[float, float]:
+        """Pre-drawn (success, failure-choice) uniforms for the case's next attempt."""
+        k = self.n_attempt_draws_used[i]
+        self.n_attempt_draws_used[i] = k + 1
+        k %= N_ATTEMPT_DRAWS  # wraps only for pathological policies with huge attempt counts
+        return float(self.u_attempt[i, k]), float(self.u_failure[i, k])
+
+    def failure_draw(self, i: int) -> float:
+        """Pre-drawn uniform for the party's choice after the case's latest attempt failed."""
+        k = max(self.n_attempt_draws_used[i] - 1, 0) % N_ATTEMPT_DRAWS
+        return float(self.u_failure[i, k])
+
+    def next_session_draw(self, i: int) -> tuple[float, float]:
+        """Pre-drawn Exp(1) multipliers of the case's next session length and the gap after it."""
+        k = self.n_session_draws_used[i]
+        self.n_session_draws_used[i] = k + 1
+        k %= N_SESSION_DRAWS
+        return float(self.e_session[i, k]), float(self.e_gap[i, k])

@@ -1,0 +1,353 @@
+"""Scenario schema: every parameter of the model, with its unit, default and valid range.
+
+This file is the one place where parameters live. A scenario TOML holds only overrides of
+these defaults; calibration replaces the uncalibrated guesses by writing an override file.
+Defaults reproduce the structure of Hohhot 2023 (shared/published_figures.toml); rates and
+probabilities marked "guess" are uncalibrated placeholders until calibration fits them.
+
+Each field carries ``role`` metadata: "lever" (a planner sets it), "context" (an uncertain
+fact about the world) or "structure" (a published count). Sweeps and calibration read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.cases import CENTRE_LEVELS, COMPLEXITIES, DISPUTE_TYPES, STAGES
+
+DisputeType = Literal[DISPUTE_TYPES]  # type: ignore[valid-type]
+Complexity = Literal[COMPLEXITIES]  # type: ignore[valid-type]
+CentreLevel = Literal[CENTRE_LEVELS]  # type: ignore[valid-type]
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Logit = Annotated[float, Field(ge=-50.0, le=50.0)]
+
+
+def lever(default, description: str, **kw):
+    return Field(default, description=description, json_schema_extra={"role": "lever"}, **kw)
+
+
+def context(default, description: str, **kw):
+    return Field(default, description=description, json_schema_extra={"role": "context"}, **kw)
+
+
+def structure(default, description: str, **kw):
+    return Field(default, description=description, json_schema_extra={"role": "structure"}, **kw)
+
+
+def per_type(**values: float) -> dict[str, float]:
+    """A full per-dispute-type table: unnamed types take the value of ``other``."""
+    other = values.pop("other", 0.0)
+    return {t: values.get(t, other) for t in DISPUTE_TYPES}
+
+
+def _stage_list(n: int = len(STAGES)) -> dict:
+    """Length constraints of a list with one value per stage (or per stage transition)."""
+    return {"min_length": n, "max_length": n}
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class RunConfig(Section):
+    days: int = Field(365, ge=1, le=3660, description="Simulated horizon, days.")
+    start_date: dt.date = Field(dt.date(2023, 1, 1), description="Calendar date of day 0.")
+    scale: float = Field(
+        1.0,
+        gt=0.0,
+        le=8.0,
+        description="Population scale. Below 1 keeps that share of townships (whole, with their "
+        "communities and staff); above 1 multiplies population and staff.",
+    )
+    seed: int = Field(1, ge=0, description="Root seed of all random streams (the CLI overrides).")
+
+
+class GeographyConfig(Section):
+    source: Literal["synthetic", "csv"] = structure(
+        "synthetic", "Generate a synthetic city from the totals, or read communities from csv_path."
+    )
+    csv_path: str | None = structure(
+        None,
+        "CSV of communities (id, township, county, x_km, y_km, population, urban); relative paths "
+        "are taken from the scenario file's folder.",
+    )
+    seed: int = structure(2023, "Seed of the synthetic geography (fixed per city, not per run).")
+    population: int = structure(3_400_000, "Residents (Hohhot 2025 population records).", ge=1)
+    n_counties: int = structure(9, "County/district/banner centres (Hohhot 2023).", ge=1)
+    n_urban_counties: int = structure(4, "Counties that are urban districts (Hohhot: 4).", ge=0)
+    n_townships: int = structure(89, "Township/street centres (Hohhot 2023).", ge=1)
+    n_communities: int = structure(1348, "Communities and villages (Hohhot 2023).", ge=1)
+    urban_population_share: Prob = context(0.72, "Share of residents in urban communities (guess).")
+    rural_radius_km: Positive = structure(
+        75.0, "Radius of the synthetic city's rural ring, km (Hohhot ~17,200 km2)."
+    )
+    persons_per_household: Positive = context(2.6, "Residents per household (guess).")
+    intra_community_km: dict[Literal["urban", "rural"], NonNeg] = context(
+        {"urban": 0.4, "rural": 1.5},
+        "Mean distance from a home to its own community's centre point, km (guess).",
+    )
+
+    @model_validator(mode="after")
+    def _counts_nest(self):
+        if self.source == "csv" and not self.csv_path:
+            raise ValueError("source = 'csv' needs csv_path")
+        if self.source == "synthetic":
+            if not self.n_counties <= self.n_townships <= self.n_communities:
+                raise ValueError("need n_counties <= n_townships <= n_communities")
+            if self.n_urban_counties > self.n_counties:
+                raise ValueError("n_urban_counties exceeds n_counties")
+        return self
+
+
+class StaffingConfig(Section):
+    mediators_total: int = lever(4112, "People's mediators in the centres (Hohhot 2023).", ge=0)
+    mediator_share_by_level: dict[CentreLevel, Prob] = lever(
+        {"community": 0.62, "township": 0.28, "county": 0.08, "city": 0.02},
+        "Share of mediators at each level (guess); within a level, apportioned by population.",
+    )
+    grid_officers: int = lever(6158, "Grid officers, one per grid (Hohhot 2025).", ge=0)
+    court_mediators: int = context(
+        383, "Court mediators: 357 of all kinds plus 26 experts (Hohhot 2023).", ge=0
+    )
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self):
+        total = sum(self.mediator_share_by_level.get(level, 0.0) for level in CENTRE_LEVELS)
+        if set(self.mediator_share_by_level) != set(CENTRE_LEVELS) or abs(total - 1) > 1e-6:
+            raise ValueError(
+                f"mediator_share_by_level must name all of {list(CENTRE_LEVELS)} and sum to 1 "
+                f"(sums to {total:.4g})"
+            )
+        return self
+
+
+class CalendarConfig(Section):
+    kind: Literal["china", "weekdays", "every_day"] = lever(
+        "china",
+        "Working days of centres and grid officers: Chinese statutory calendar with make-up "
+        "workdays (chinese-calendar), Monday-Friday, or every day.",
+    )
+
+
+class ArrivalConfig(Section):
+    incidence_per_10k_per_year: dict[DisputeType, NonNeg] = context(
+        per_type(
+            neighbour=40, family=25, property_management=22, heating=12, land=6,
+            wage_arrears=12, medical=3, traffic=30, debt=55, housing_demolition=4,
+        ),
+        "Disputes arising per 10,000 urban residents per year, by type (guess).",
+    )
+    rural_multiplier: dict[DisputeType, NonNeg] = context(
+        per_type(property_management=0.1, heating=0.2, land=6.0, housing_demolition=1.5,
+                 other=0.8),
+        "Incidence in rural communities relative to urban, by type (guess).",
+    )
+    heating_season_multiplier: NonNeg = context(
+        2.5, "Heating disputes during the heating season (15 Oct to 15 Apr) x this (guess)."
+    )
+    spring_festival_multiplier: NonNeg = context(
+        3.0, "Wage-arrears disputes in the 30 days before Spring Festival x this (guess)."
+    )
+    complexity_shares: dict[Complexity, Prob] = context(
+        {"simple": 0.45, "general": 0.35, "complex": 0.15, "major": 0.05},
+        "Share of new disputes by complexity (guess).",
+    )
+    extra_parties_mean: dict[DisputeType, NonNeg] = context(
+        per_type(wage_arrears=0.8, property_management=0.4, land=0.3, housing_demolition=0.5,
+                 other=0.02),
+        "Mean parties beyond two, by type (Poisson); Hohhot 2023 averaged 2.09 (guess).",
+    )
+    money_median_yuan: dict[DisputeType, NonNeg] = context(
+        per_type(neighbour=500, family=2000, property_management=1500, heating=1500, land=8000,
+                 wage_arrears=12000, medical=30000, traffic=9000, debt=6000,
+                 housing_demolition=50000),
+        "Median money at stake per case, yuan, by type; lognormal (guess).",
+    )
+    money_sigma: NonNeg = context(1.0, "Log-scale spread of money at stake (guess).")
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self):
+        total = sum(self.complexity_shares.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"complexity_shares must sum to 1 (sums to {total:.4g})")
+        return self
+
+
+class LatentConfig(Section):
+    """Hazards (per day) acting on a dispute that nobody handles yet."""
+
+    households_visited_per_officer_day: NonNeg = lever(
+        1.5,
+        "Households a grid officer visits per working day (Hohhot 2025: 2.05 million visits by "
+        "6158 officers, ~1.3 per working day if over one year).",
+    )
+    p_notice_on_visit: list[Prob] = context(
+        [0.4, 0.7, 0.9], "Chance a visit notices the dispute, by stage (guess).", **_stage_list()
+    )
+    building_head_coverage: dict[Literal["urban", "rural"], Prob] = lever(
+        {"urban": 0.8, "rural": 0.5}, "Share of households with an active building head (guess)."
+    )
+    building_head_reports_per_day: NonNeg = context(
+        0.004, "Report hazard of a covered household's dispute at stage quarrel (guess)."
+    )
+    walk_in_per_day: NonNeg = context(
+        0.006, "Hazard that a party walks into a centre next door, stage quarrel (guess)."
+    )
+    walk_in_distance_scale_km: Positive = context(
+        3.0, "Walk-ins fall as exp(-distance / this) with distance to the nearest centre (guess)."
+    )
+    hotline_per_day: NonNeg = context(0.002, "12345 hotline call hazard at stage quarrel (guess).")
+    court_filing_per_day: dict[DisputeType, NonNeg] = context(
+        per_type(debt=0.03, traffic=0.025, wage_arrears=0.01, family=0.006, land=0.004,
+                 housing_demolition=0.004, other=0.002),
+        "Hazard of filing a lawsuit directly, stage quarrel, by type (guess).",
+    )
+    stage_multiplier: list[NonNeg] = context(
+        [1.0, 2.0, 4.0],
+        "Multiplier of building-head, walk-in, hotline and court hazards by stage (guess).",
+        **_stage_list(),
+    )
+    lapse_per_day: list[NonNeg] = context(
+        [0.012, 0.006, 0.002],
+        "Hazard that the parties settle privately or let it drop, by stage (guess).",
+        **_stage_list(),
+    )
+    stage_rise_per_day: list[NonNeg] = context(
+        [0.01, 0.006],
+        "Hazard of quarrel->confrontation and confrontation->harm while unhandled (guess).",
+        **_stage_list(len(STAGES) - 1),
+    )
+    incident_per_day_at_harm: NonNeg = context(
+        0.003, "Hazard of a violent incident while latent at stage harm (guess)."
+    )
+
+
+class HandlingConfig(Section):
+    p_settle_on_spot: dict[Complexity, Prob] = context(
+        {"simple": 0.55, "general": 0.15, "complex": 0.0, "major": 0.0},
+        "Chance a grid officer settles a dispute he discovered on the spot, at stage quarrel; "
+        "halved per later stage (guess).",
+    )
+    entry_level_by_complexity: dict[Complexity, CentreLevel] = lever(
+        {"simple": "community", "general": "community", "complex": "township", "major": "county"},
+        "Lowest fitting level for a dispute of each complexity.",
+    )
+    hotline_entry_level: CentreLevel = lever(
+        "township", "Level that 12345 hotline dispatches to (at least the fitting level)."
+    )
+    sessions_by_complexity: dict[Complexity, Annotated[int, Field(ge=1, le=20)]] = context(
+        {"simple": 1, "general": 2, "complex": 3, "major": 4},
+        "Mediation sessions per attempt (guess).",
+    )
+    mean_session_days_by_level: dict[CentreLevel, Positive] = context(
+        {"community": 0.25, "township": 0.5, "county": 0.5, "city": 0.75},
+        "Mean mediator time per session, days; exponential (guess).",
+    )
+    mean_gap_days: NonNeg = context(
+        3.0, "Mean calendar days between sessions (parties' availability); exponential (guess)."
+    )
+    time_limit_days_by_complexity: dict[Complexity, Positive] = lever(
+        {"simple": 7.0, "general": 15.0, "complex": 30.0, "major": 60.0},
+        "Days a level has to close a case before it goes up; inf for none (Qincunbei: 7/15/30).",
+    )
+    attempts_per_level: int = lever(1, "Mediation attempts at a level before escalation.", ge=1,
+                                    le=6)
+    success_logit_by_level: dict[CentreLevel, Logit] = context(
+        {"community": 0.9, "township": 1.2, "county": 1.4, "city": 1.0},
+        "Logit of mediation success by level; the logits below add to it (guess).",
+    )
+    success_logit_by_complexity: dict[Complexity, Logit] = context(
+        {"simple": 0.8, "general": 0.0, "complex": -0.6, "major": -1.1},
+        "Logit shift of mediation success by complexity (guess).",
+    )
+    success_logit_by_stage: list[Logit] = context(
+        [0.0, -0.4, -1.0], "Logit shift of mediation success by stage (guess).", **_stage_list()
+    )
+    success_logit_by_type: dict[DisputeType, Logit] = context(
+        per_type(family=0.3, neighbour=0.2, housing_demolition=-0.8, land=-0.3, other=0.0),
+        "Logit shift of mediation success by type (guess).",
+    )
+    mean_patience_days: Positive = context(
+        90.0, "Mean days a party waits for a session before withdrawing; inf for never (guess)."
+    )
+    p_withdraw_after_failure: Prob = context(0.10, "A party gives up after a failed level (guess).")
+    p_court_after_failure: Prob = context(0.15, "A party goes to court after a failed level (guess).")
+    p_petition_after_failure: list[Prob] = context(
+        [0.01, 0.03, 0.10], "A party petitions after a failed level, by stage (guess).",
+        **_stage_list(),
+    )
+    p_incident_after_failure_at_harm: Prob = context(
+        0.02, "A failed dispute at stage harm turns violent (guess)."
+    )
+
+    @model_validator(mode="after")
+    def _failure_choices_fit(self):
+        worst = (
+            self.p_withdraw_after_failure
+            + self.p_court_after_failure
+            + max(self.p_petition_after_failure)
+            + self.p_incident_after_failure_at_harm
+        )
+        if worst > 1 + 1e-9:
+            raise ValueError(
+                "p_withdraw_after_failure + p_court_after_failure + max(p_petition_after_failure) "
+                f"+ p_incident_after_failure_at_harm must not exceed 1 (is {worst:.4g})"
+            )
+        return self
+
+
+class CourtConfig(Section):
+    p_court_mediation: Prob = context(
+        0.85, "Share of court filings put to court-annexed mediation before trial (guess)."
+    )
+    mean_mediation_days: Positive = context(
+        2.0, "Mean court-mediator time per mediated case, days; exponential (guess)."
+    )
+    mediation_success_logit: Logit = context(
+        0.52, "Logit of court mediation success (Hohhot 2023: 62.6% -> logit 0.52)."
+    )
+    mean_days_to_judgment: Positive = context(
+        60.0, "Mean days from failed mediation or filing to judgment; exponential (guess)."
+    )
+    diversion_types: list[DisputeType] = lever(
+        [], "Types the court sends to the township centre before litigation (Saihan 2025: 5)."
+    )
+
+
+class Scenario(Section):
+    name: str = Field("hohhot-2023", min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str = "Hohhot 2023 structure, uncalibrated behavioural guesses."
+    run: RunConfig = RunConfig()
+    geography: GeographyConfig = GeographyConfig()
+    staffing: StaffingConfig = StaffingConfig()
+    calendar: CalendarConfig = CalendarConfig()
+    arrivals: ArrivalConfig = ArrivalConfig()
+    latent: LatentConfig = LatentConfig()
+    handling: HandlingConfig = HandlingConfig()
+    court: CourtConfig = CourtConfig()
+
+    def with_overrides(self, overrides: dict) -> Scenario:
+        """A new validated scenario with ``overrides`` (nested dict) applied."""
+        return Scenario.model_validate(deep_merge(self.model_dump(), overrides))
+
+
+def deep_merge(base: dict, overrides: dict) -> dict:
+    """``base`` updated recursively by ``overrides`` (neither is modified)."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def is_finite(x: float) -> bool:
+    return not math.isinf(x)

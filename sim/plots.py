@@ -1,0 +1,68 @@
+"""Figures built from result tables only (never from the model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+from sim.cases import CENTRE_LEVELS  # noqa: E402
+
+OUTCOME_BARS = (
+    ("grid", "resolved", "grid officer"),
+    ("community", "resolved", "community"),
+    ("township", "resolved", "township"),
+    ("county", "resolved", "county"),
+    ("city", "resolved", "city"),
+    ("court", "resolved", "court mediation"),
+    (None, "judged", "judged"),
+    (None, "withdrawn", "withdrawn"),
+    (None, "petition", "petition"),
+    (None, "incident", "incident"),
+    (None, "open", "still open"),
+)
+
+
+def end_counts(cases: pa.Table) -> dict[str, int]:
+    """How discovered disputes ended, in the order of OUTCOME_BARS."""
+    state = cases.column("end_state").cast(pa.string()).to_numpy(zero_copy_only=False)
+    level = cases.column("end_level").cast(pa.string()).to_numpy(zero_copy_only=False)
+    found = np.isfinite(cases.column("discovered_day").to_numpy(zero_copy_only=False)
+                        .astype(float))
+    counts = {}
+    for place, end, label in OUTCOME_BARS:
+        hit = found & (state == end)
+        if place is not None:
+            hit &= level == place
+        counts[label] = int(hit.sum())
+    return counts
+
+
+def overview(daily: pa.Table, cases: pa.Table, path: Path, title: str = "") -> Path:
+    """Two panels: cases at each level over the run; where discovered disputes ended."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), constrained_layout=True)
+    day = daily.column("day").to_numpy()
+    stacks = [daily.column(f"in_{level}").to_numpy() for level in CENTRE_LEVELS]
+    left.stackplot(day, *stacks, labels=[f"{level} centres" for level in CENTRE_LEVELS],
+                   alpha=0.85)
+    left.plot(day, daily.column("in_court").to_numpy(), color="black", lw=1.2,
+              label="in court")
+    left.set(xlabel="day of the run", ylabel="open cases (backlog)",
+             title="Cases being handled, by level")
+    left.legend(loc="upper left", fontsize=8)
+    counts = end_counts(cases)
+    labels, values = list(counts), list(counts.values())
+    bars = right.barh(labels[::-1], values[::-1], color="tab:blue")
+    right.bar_label(bars, fmt="%d", fontsize=8, padding=2)
+    right.set(xlabel="disputes", title="How discovered disputes ended")
+    right.margins(x=0.15)
+    if title:
+        fig.suptitle(title)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)

@@ -1,0 +1,178 @@
+"""Arrow tables of a finished run, and writing them as Parquet with the run's manifest.
+
+Tables: ``cases`` (one row per dispute), ``stays`` (one row per dispute per level visited),
+``daily`` (one row per day) and ``summary`` (one row of outcomes, see :mod:`sim.metrics`).
+Each Parquet file carries the manifest (scenario, seed, code version) in its metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.cases import (
+    CHANNELS,
+    COMPLEXITIES,
+    DISPUTE_TYPES,
+    END_STATES,
+    RESOLUTION_PLACES,
+    STAGES,
+)
+from sim.stays import STAY_OUTCOMES
+
+MANIFEST_KEY = b"dispute_sim.manifest"
+
+
+def _labels(codes: np.ndarray, names: tuple[str, ...]) -> pa.DictionaryArray:
+    """Codes (-1 = missing) as a dictionary-encoded string column."""
+    codes = np.asarray(codes, dtype=np.int32)
+    mask = codes < 0
+    indices = pa.array(np.where(mask, 0, codes), mask=mask, type=pa.int32())
+    return pa.DictionaryArray.from_arrays(indices, pa.array(names, type=pa.string()))
+
+
+def _nan_to_null(values: np.ndarray) -> pa.Array:
+    values = np.asarray(values, dtype=np.float64)
+    return pa.array(values, mask=np.isnan(values))
+
+
+def cases_table(model) -> pa.Table:
+    c = model.cases
+    geo = model.geography
+    community = c.column("community")
+    township = geo.township[community]
+    visited = c.column("levels_visited")
+    columns = {
+        "case_id": pa.array(np.arange(c.n, dtype=np.int64)),
+        "community": pa.array(geo.community_id[community]),
+        "township": pa.array(geo.township_id[township]),
+        "county": pa.array(geo.county_id[geo.county[township]]),
+        "urban": pa.array(geo.urban[community]),
+        "type": _labels(c.column("type"), DISPUTE_TYPES),
+        "complexity": _labels(c.column("complexity"), COMPLEXITIES),
+        "n_parties": pa.array(c.column("n_parties")),
+        "money_yuan": pa.array(c.column("money_yuan")),
+        "arose_day": pa.array(c.column("arose_day")),
+        "discovered_day": _nan_to_null(c.column("discovered_day")),
+        "channel": _labels(c.column("channel"), CHANNELS),
+        "stage_at_discovery": _labels(c.column("stage_at_discovery"), STAGES),
+        "entry_level": _labels(c.column("entry_level"), RESOLUTION_PLACES),
+        "end_state": _labels(c.column("end_state"), END_STATES),
+        "end_level": _labels(c.column("end_level"), RESOLUTION_PLACES),
+        "end_day": _nan_to_null(c.column("end_day")),
+        "n_escalations": pa.array(c.column("n_escalations")),
+        "n_sessions": pa.array(c.column("n_sessions")),
+        "wait_days": pa.array(c.column("wait_days")),
+        "distance_km": _nan_to_null(c.column("distance_km")),
+        "court_mediation": _labels(c.column("court_mediation"),
+                                   ("none", "succeeded", "failed")),
+    }
+    for code, place in enumerate(RESOLUTION_PLACES):
+        columns[f"visited_{place}"] = pa.array((visited >> code) & 1 == 1)
+    return pa.table(columns)
+
+
+def stays_table(model) -> pa.Table:
+    raw = model.stays.columns()
+    return pa.table({
+        "case_id": pa.array(raw["case_id"], type=pa.int64()),
+        "level": _labels(np.array(raw["level"], dtype=np.int32), RESOLUTION_PLACES),
+        "centre": pa.array(raw["centre"], type=pa.int32()),
+        "entered_day": pa.array(raw["entered_day"], type=pa.float64()),
+        "first_session_day": _nan_to_null(np.array(raw["first_session_day"], dtype=float)),
+        "left_day": _nan_to_null(np.array(raw["left_day"], dtype=float)),
+        "deadline_day": pa.array(raw["deadline_day"], type=pa.float64()),
+        "wait_days": pa.array(raw["wait_days"], type=pa.float64()),
+        "n_sessions": pa.array(raw["n_sessions"], type=pa.int32()),
+        "outcome": _labels(np.array(raw["outcome"], dtype=np.int32), STAY_OUTCOMES),
+    })
+
+
+def daily_table(model) -> pa.Table:
+    series = model.datacollector.model_vars
+    table = pa.table({name: pa.array(values) for name, values in series.items()})
+    dates = [model.calendar.dates[d] for d in series["day"]]
+    workday = model.calendar.is_workday[np.asarray(series["day"], dtype=int)]
+    return table.append_column("date", pa.array(dates, type=pa.date32())).append_column(
+        "workday", pa.array(workday))
+
+
+def code_version() -> str:
+    """Git commit of the code (with '+dirty' if changed), or the package version."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                             capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "sim"], cwd=root,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return sha + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("dispute-sim")
+        except PackageNotFoundError:
+            return "unknown"
+
+
+@dataclass
+class RunResult:
+    """Tables and manifest of one finished run."""
+
+    cases: pa.Table
+    stays: pa.Table
+    daily: pa.Table
+    summary: pa.Table
+    manifest: dict = field(default_factory=dict)
+
+    def write(self, folder: Path) -> Path:
+        """Write every file into ``folder`` atomically: all of it appears, or none."""
+        folder = Path(folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        staging.chmod(0o755)
+        try:
+            self._write_files(staging)
+            _replace_folder(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return folder
+
+    def _write_files(self, folder: Path) -> None:
+        meta = {MANIFEST_KEY: json.dumps(self.manifest, default=str).encode()}
+        for name in ("cases", "stays", "daily", "summary"):
+            table = getattr(self, name)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
+            pq.write_table(table, folder / f"{name}.parquet")
+        (folder / "manifest.json").write_text(
+            json.dumps(self.manifest, indent=2, default=str, ensure_ascii=False))
+        from sim.plots import overview
+
+        overview(self.daily, self.cases, folder / "overview.png", title=self.manifest.get(
+            "scenario_name", ""))
+
+
+def _replace_folder(staging: Path, folder: Path) -> None:
+    old = None
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        folder.rename(old)
+    staging.rename(folder)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(path: Path) -> dict:
+    """The manifest stored in a Parquet file's metadata."""
+    meta = pq.read_schema(path).metadata or {}
+    return json.loads(meta[MANIFEST_KEY])

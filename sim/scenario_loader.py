@@ -1,0 +1,94 @@
+"""Load scenarios: TOML files of overrides, presets by name, and clear errors.
+
+A scenario file states only what differs from the defaults in :mod:`sim.config`. Loading
+never writes anything; every problem is reported with its key path and reason.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from sim.config import Scenario, deep_merge
+
+PRESET_DIR = Path(__file__).parent / "scenarios"
+DEFAULT_PRESET = "hohhot-2023"
+
+
+class ScenarioError(ValueError):
+    """A scenario file or override that cannot be used; the message says where and why."""
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+
+
+def resolve_path(name_or_path: str | Path | None) -> Path:
+    """A preset name or a file path -> an existing TOML path."""
+    if name_or_path is None:
+        name_or_path = DEFAULT_PRESET
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or candidate.exists():
+        if not candidate.is_file():
+            raise ScenarioError(f"{candidate}: no such scenario file")
+        return candidate
+    preset = PRESET_DIR / f"{name_or_path}.toml"
+    if preset.is_file():
+        return preset
+    raise ScenarioError(
+        f"{name_or_path!r} is neither a scenario file nor a preset; presets: "
+        + ", ".join(preset_names())
+    )
+
+
+def load_scenario(name_or_path: str | Path | None = None, overrides: dict | None = None) -> Scenario:
+    """Read a preset or TOML file, apply ``overrides`` (nested dict), validate."""
+    path = resolve_path(name_or_path)
+    data = read_toml(path)
+    data.setdefault("name", path.stem)
+    if overrides:
+        data = deep_merge(data, overrides)
+    scenario = validate(data, source=str(path))
+    return _anchor_csv_path(scenario, path.parent)
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+
+
+def validate(data: dict, source: str = "scenario") -> Scenario:
+    """Defaults updated by ``data``; a ScenarioError lists every bad key path."""
+    try:
+        return Scenario().with_overrides(data)
+    except ValidationError as err:
+        raise ScenarioError(format_errors(err, source)) from None
+
+
+def format_errors(err: ValidationError, source: str) -> str:
+    lines = [f"{source}: {err.error_count()} problem(s) in the scenario:"]
+    for problem in err.errors():
+        path = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        reason = problem["msg"]
+        if problem["type"] == "extra_forbidden":
+            reason = "unknown key (not a parameter of the model)"
+        elif "input" in problem and not isinstance(problem["input"], dict):
+            reason += f" (got {problem['input']!r})"
+        lines.append(f"  - {path}: {reason}")
+    return "\n".join(lines)
+
+
+def _anchor_csv_path(scenario: Scenario, folder: Path) -> Scenario:
+    """Make a relative geography csv_path relative to the scenario file's folder."""
+    csv_path = scenario.geography.csv_path
+    if csv_path and not Path(csv_path).is_absolute():
+        absolute = str((folder / csv_path).resolve())
+        return scenario.with_overrides({"geography": {"csv_path": absolute}})
+    return scenario
