@@ -1,0 +1,43 @@
+"""A scaled-down default run through the command line writes every promised file."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+
+from sim.cli import main
+from sim.records import read_manifest
+
+
+def test_scaled_default_run_writes_outputs(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", "--scale", "0.05", "--seed", "3", "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "disputes received by the centres" in printed and "centre resolution rate" in printed
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["cases.parquet", "daily.parquet", "manifest.json", "overview.png",
+                     "stays.parquet", "summary.parquet"]
+    summary = pq.read_table(out / "summary.parquet")
+    assert summary.num_rows == 1
+    daily = pq.read_table(out / "daily.parquet")
+    assert daily.num_rows == 365
+    manifest = read_manifest(out / "cases.parquet")
+    assert manifest["seed"] == 3 and manifest["scenario"]["run"]["scale"] == 0.05
+    assert manifest == json.loads((out / "manifest.json").read_text())
+    assert (out / "overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_rerun_replaces_the_folder(tmp_path):
+    out = tmp_path / "run"
+    args = ["run", "--scale", "0.02", "--days", "30", "--out", str(out), "--quiet"]
+    assert main(args) == 0
+    (out / "stale.txt").write_text("from an older run")
+    assert main(args) == 0
+    assert not (out / "stale.txt").exists()
+
+
+def test_presets_listed(capsys):
+    assert main(["presets"]) == 0
+    assert "hohhot-2023" in capsys.readouterr().out
