@@ -90,6 +90,8 @@ class CaseTable:
         "arose_day",
         "discovered_day",
         "end_day",
+        "first_centre_day",  # when the case first entered a centre
+        "court_day",  # when the case first reached the court
         "money_yuan",
         "distance_km",
         "wait_days",
@@ -143,6 +145,8 @@ class CaseTable:
         self.centre_first[rows] = -1
         self.discovered_day[rows] = np.nan
         self.end_day[rows] = np.nan
+        self.first_centre_day[rows] = np.nan
+        self.court_day[rows] = np.nan
         self.distance_km[rows] = np.nan
         return rows
 

@@ -46,7 +46,7 @@ def cmd_run(args) -> int:
 
     scenario = load_scenario(args.scenario, _overrides(args))
     out = Path(args.out) if args.out else Path("outputs") / _run_name(scenario)
-    progress = None if args.quiet else _progress_bar(scenario.run.days)
+    progress = None if args.quiet else _progress_bar(scenario.run.days + scenario.run.warmup_days)
     try:
         result = simulate(scenario, progress=progress)
     finally:

@@ -57,7 +57,12 @@ class Section(BaseModel):
 
 
 class RunConfig(Section):
-    days: int = Field(365, ge=1, le=3660, description="Simulated horizon, days.")
+    days: int = Field(365, ge=1, le=3660, description="Measured horizon, days.")
+    warmup_days: int = Field(
+        120, ge=0, le=3660,
+        description="Days simulated before day 0 so the year starts with the backlog and "
+        "latent disputes a running system has; they are recorded with negative days and "
+        "left out of the summary.")
     start_date: dt.date = Field(dt.date(2023, 1, 1), description="Calendar date of day 0.")
     scale: float = Field(
         1.0,
@@ -195,17 +200,18 @@ class LatentConfig(Section):
         {"urban": 0.8, "rural": 0.5}, "Share of households with an active building head (guess)."
     )
     building_head_reports_per_day: NonNeg = context(
-        0.004, "Report hazard of a covered household's dispute at stage quarrel (guess)."
+        0.0005, "Report hazard of a covered household's dispute at stage quarrel (guess)."
     )
     walk_in_per_day: NonNeg = context(
-        0.006, "Hazard that a party walks into a centre next door, stage quarrel (guess)."
+        0.0004, "Hazard that a party walks into a centre next door, stage quarrel (guess)."
     )
     walk_in_distance_scale_km: Positive = context(
         3.0, "Walk-ins fall as exp(-distance / this) with distance to the nearest centre (guess)."
     )
-    hotline_per_day: NonNeg = context(0.002, "12345 hotline call hazard at stage quarrel (guess).")
+    hotline_per_day: NonNeg = context(
+        0.00025, "12345 hotline call hazard at stage quarrel (guess).")
     court_filing_per_day: dict[DisputeType, NonNeg] = context(
-        per_type(debt=0.03, traffic=0.025, wage_arrears=0.01, family=0.006, land=0.004,
+        per_type(debt=0.032, traffic=0.026, wage_arrears=0.01, family=0.006, land=0.004,
                  housing_demolition=0.004, other=0.002),
         "Hazard of filing a lawsuit directly, stage quarrel, by type (guess).",
     )
@@ -260,7 +266,7 @@ class HandlingConfig(Section):
     attempts_per_level: int = lever(1, "Mediation attempts at a level before escalation.", ge=1,
                                     le=6)
     success_logit_by_level: dict[CentreLevel, Logit] = context(
-        {"community": 0.9, "township": 1.2, "county": 1.4, "city": 1.0},
+        {"community": 1.3, "township": 1.6, "county": 1.8, "city": 1.4},
         "Logit of mediation success by level; the logits below add to it (guess).",
     )
     success_logit_by_complexity: dict[Complexity, Logit] = context(

@@ -1,9 +1,12 @@
 """Outcomes a planner reads, computed from the record tables of one run.
 
-Definitions (as the publications count them, where they say):
-- received by the centres: distinct disputes that had at least one stay at a centre of
-  any level (community room to city), whatever channel brought them;
-- resolved by the centres: of those, the disputes that ended resolved at a centre level;
+Counts are of events inside the measured period (day 0 to ``run.days``; the warm-up before
+it is recorded with negative days and left out). Definitions (as the publications count
+them, where they say):
+- received by the centres: distinct disputes whose first stay at a centre of any level
+  (community room to city) began in the period, whatever channel brought them;
+- resolved by the centres: of those, the ones that ended resolved at a centre level by the
+  end of the run (cases received late in the year may still be open);
 - resolved at community level or below: resolved by a grid officer or a community room,
   as a share of all disputes resolved by grid officers and centres;
 - time to resolution: discovery to the end, for disputes resolved by grid or centres;
@@ -38,49 +41,57 @@ def _mean(values: np.ndarray) -> float:
 
 def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) -> dict:
     """One row of outcomes; ``context`` holds run facts the tables do not (staff, days)."""
+    days = context["days"]
+
+    def in_year(name: str) -> np.ndarray:
+        t = _np(cases, name).astype(float)
+        return (t >= 0) & (t < days)
+
     end_state = _np(cases, "end_state")
     end_level = _np(cases, "end_level")
     resolved = end_state == "resolved"
     at_centre = np.isin(end_level, CENTRE_LEVELS)
-    received = np.zeros(len(end_state), dtype=bool)
-    for level in CENTRE_LEVELS:
-        received |= _np(cases, f"visited_{level}")
-    by_network = resolved & (at_centre | (end_level == "grid"))
-    low = resolved & np.isin(end_level, ("grid", "community"))
+    ended = in_year("end_day")
+    received = in_year("first_centre_day")
+    network = resolved & (at_centre | (end_level == "grid"))
+    low = network & np.isin(end_level, ("grid", "community")) & ended
     duration = _np(cases, "end_day") - _np(cases, "discovered_day")
-    court = _np(cases, "visited_court")
+    court = in_year("court_day")
     court_mediation = _np(cases, "court_mediation")
+    mediated = court & np.isin(court_mediation, ("succeeded", "failed"))
+    court_settled = court & (court_mediation == "succeeded")
     population = context["population"]
+    backlog = _backlog(daily)
     row = {
         "population": population,
         "effective_scale": context["effective_scale"],
-        "days": context["days"],
-        "n_arisen": len(end_state),
-        "n_discovered": int(np.isfinite(_np(cases, "discovered_day")).sum()),
-        "n_lapsed": int((end_state == "lapsed").sum()),
+        "days": days,
+        "n_arisen": int(in_year("arose_day").sum()),
+        "n_discovered": int(in_year("discovered_day").sum()),
+        "n_lapsed": int((ended & (end_state == "lapsed")).sum()),
         "n_open_at_end": int((end_state == "open").sum()),
         "received_by_centres": int(received.sum()),
-        "resolved_by_centres": int((resolved & at_centre).sum()),
-        "centre_resolution_rate": _ratio((resolved & at_centre).sum(), received.sum()),
-        "resolved_by_grid_officers": int((resolved & (end_level == "grid")).sum()),
-        "share_resolved_at_community_or_below": _ratio(low.sum(), by_network.sum()),
-        "resolution_days_median": _quantile(duration[by_network], 0.5),
-        "resolution_days_p90": _quantile(duration[by_network], 0.9),
-        "time_limit_compliance": _compliance(stays),
-        "mean_wait_days": _mean(_np(stays, "wait_days")),
-        "backlog_mean": _mean(_backlog(daily)),
-        "backlog_end": int(_backlog(daily)[-1]) if daily.num_rows else 0,
+        "resolved_by_centres": int((received & resolved & at_centre).sum()),
+        "centre_resolution_rate": _ratio((received & resolved & at_centre).sum(),
+                                         received.sum()),
+        "resolved_by_grid_officers": int((ended & resolved & (end_level == "grid")).sum()),
+        "share_resolved_at_community_or_below": _ratio(low.sum(), (network & ended).sum()),
+        "resolution_days_median": _quantile(duration[network & ended], 0.5),
+        "resolution_days_p90": _quantile(duration[network & ended], 0.9),
+        "time_limit_compliance": _compliance(stays, days),
+        "mean_wait_days": _mean(_np(stays, "wait_days")[_stays_in_year(stays, days)]),
+        "backlog_mean": _mean(backlog),
+        "backlog_end": int(backlog[-1]) if len(backlog) else 0,
         "court_cases": int(court.sum()),
         "court_cases_per_10k": 1e4 * float(court.sum()) / max(population, 1),
-        "court_mediated": int(np.isin(court_mediation, ("succeeded", "failed")).sum()),
-        "court_mediation_successes": int((court_mediation == "succeeded").sum()),
-        "court_mediation_rate": _ratio((court_mediation == "succeeded").sum(),
-                                       np.isin(court_mediation, ("succeeded", "failed")).sum()),
-        "judged": int((end_state == "judged").sum()),
-        "withdrawn": int((end_state == "withdrawn").sum()),
-        "petitions": int((end_state == "petition").sum()),
-        "incidents": int((end_state == "incident").sum()),
-        "mean_distance_km": _mean(_finite(_np(cases, "distance_km"))),
+        "court_mediated": int(mediated.sum()),
+        "court_mediation_successes": int(court_settled.sum()),
+        "court_mediation_rate": _ratio(court_settled.sum(), mediated.sum()),
+        "judged": int((ended & (end_state == "judged")).sum()),
+        "withdrawn": int((ended & (end_state == "withdrawn")).sum()),
+        "petitions": int((ended & (end_state == "petition")).sum()),
+        "incidents": int((ended & (end_state == "incident")).sum()),
+        "mean_distance_km": _mean(_finite(_np(cases, "distance_km")[received])),
         "parties_received": int(_np(cases, "n_parties")[received].sum()),
         "money_received_yuan": float(_np(cases, "money_yuan")[received].sum()),
     }
@@ -102,12 +113,19 @@ def _finite(values: np.ndarray) -> np.ndarray:
 
 
 def _backlog(daily: pa.Table) -> np.ndarray:
-    return sum(_np(daily, f"in_{level}").astype(float) for level in CENTRE_LEVELS)
+    """Cases at centres at the end of each measured day."""
+    measured = _np(daily, "day") >= 0
+    return sum(_np(daily, f"in_{level}").astype(float)[measured] for level in CENTRE_LEVELS)
 
 
-def _compliance(stays: pa.Table) -> float:
+def _stays_in_year(stays: pa.Table, days: int) -> np.ndarray:
+    entered = _np(stays, "entered_day").astype(float)
+    return (entered >= 0) & (entered < days)
+
+
+def _compliance(stays: pa.Table, days: int) -> float:
     left = _np(stays, "left_day").astype(float)
-    closed = np.isfinite(left)
+    closed = np.isfinite(left) & _stays_in_year(stays, days)
     if not closed.any():
         return float("nan")
     deadline = _np(stays, "deadline_day")[closed]

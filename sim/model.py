@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import mesa
@@ -42,8 +43,10 @@ def _sigmoid(x: float) -> float:
 class DisputeModel(mesa.Model):
     """One run: a city, its staff and centres, and the disputes of ``run.days`` days.
 
-    ``run()`` is the only place that advances the SimPy clock. After it, the case table,
-    stay log and daily series hold everything :mod:`sim.records` writes.
+    The SimPy clock starts ``run.warmup_days`` before day 0 of the measured period, so
+    internal times are shifted by ``self.warmup`` (records shift them back). ``run()`` is the
+    only place that advances the clock. After it, the case table, stay log and daily series
+    hold everything :mod:`sim.records` writes.
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None, progress=None) -> None:
@@ -51,12 +54,15 @@ class DisputeModel(mesa.Model):
         super().__init__(seed=seed)
         self.scenario = scenario
         self.seed = seed
-        self.days = scenario.run.days
+        self.warmup = scenario.run.warmup_days
+        self.measured_days = scenario.run.days
+        self.days = self.warmup + self.measured_days  # simulated, warm-up included
         self.streams = Streams(seed)
         self.env = simpy.Environment()
         self.progress = progress
         self._build_city()
-        self.calendar = Calendar(scenario.run.start_date, self.days, scenario.calendar.kind)
+        start = scenario.run.start_date - dt.timedelta(days=self.warmup)
+        self.calendar = Calendar(start, self.days, scenario.calendar.kind)
         self._build_rules()
         n_places = len(RESOLUTION_PLACES)
         self.present_by_level = np.zeros(n_places, dtype=np.int64)  # cases at centres
@@ -155,7 +161,7 @@ class DisputeModel(mesa.Model):
 
     def _reporters(self) -> dict:
         reporters = {
-            "day": lambda m: int(round(m.env.now)) - 1,
+            "day": lambda m: int(round(m.env.now)) - 1 - m.warmup,
             "arisen": lambda m: int(m.today[-2]),
             "discovered": lambda m: int(m.today[-1]),
             "latent": lambda m: len(m.latent),
@@ -220,6 +226,7 @@ class DisputeModel(mesa.Model):
         cases.levels_visited[case_id] |= 1 << centre.level
         if cases.centre_first[case_id] < 0:
             cases.centre_first[case_id] = centre.index
+            cases.first_centre_day[case_id] = self.env.now
             distance = self.distance_km(int(cases.community[case_id]), centre)
             cases.distance_km[case_id] = distance
             resident.travel_to(distance)
@@ -269,12 +276,23 @@ class DisputeModel(mesa.Model):
         self.datacollector.collect(self)
         self.today[:] = 0
         self.days_closed = day + 1
+        if self.days_closed == self.warmup:
+            self.busy_at_start = self.busy_days()
         if self.progress is not None:
             self.progress(day + 1, self.days)
 
+    def busy_days(self) -> dict[int, float]:
+        """Mediator session days so far, per level code (court = LEVEL_COURT)."""
+        busy = {code: 0.0 for code in range(len(RESOLUTION_PLACES))}
+        for centre in self.centres:
+            busy[centre.level] += sum(m.busy_days for m in centre.mediators)
+        busy[len(RESOLUTION_PLACES) - 1] = self.court.busy_days
+        return busy
+
     def run(self) -> DisputeModel:
-        """Simulate the whole horizon (the only call of ``env.run``)."""
+        """Simulate warm-up and horizon (the only call of ``env.run``)."""
         self.days_closed = 0
+        self.busy_at_start = self.busy_days()
         self.env.run(until=self.days)
         if self.days_closed < self.days:  # SimPy stops before events at the horizon itself
             self._close_day(self.days - 1)

@@ -74,7 +74,9 @@ def climb(model, case_id: int, resident, level: int, diverted: bool = False):
 def litigate(model, case_id: int, resident, from_centres: bool = False):
     """Court: diversion of named types to the township centre, then mediation or judgment."""
     cases = model.cases
-    cases.levels_visited[case_id] |= 1 << LEVEL_COURT
+    if not cases.levels_visited[case_id] & (1 << LEVEL_COURT):
+        cases.levels_visited[case_id] |= 1 << LEVEL_COURT
+        cases.court_day[case_id] = model.env.now
     if not from_centres and model.is_diverted_type(case_id):
         yield from climb(model, case_id, resident, TOWNSHIP, diverted=True)
         return

@@ -39,8 +39,9 @@ def _labels(codes: np.ndarray, names: tuple[str, ...]) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(indices, pa.array(names, type=pa.string()))
 
 
-def _nan_to_null(values: np.ndarray) -> pa.Array:
-    values = np.asarray(values, dtype=np.float64)
+def _nan_to_null(values: np.ndarray, shift: float = 0.0) -> pa.Array:
+    """Floats with NaN as null; ``shift`` is subtracted (model time -> measured day)."""
+    values = np.asarray(values, dtype=np.float64) - shift
     return pa.array(values, mask=np.isnan(values))
 
 
@@ -50,6 +51,7 @@ def cases_table(model) -> pa.Table:
     community = c.column("community")
     township = geo.township[community]
     visited = c.column("levels_visited")
+    t0 = model.warmup
     columns = {
         "case_id": pa.array(np.arange(c.n, dtype=np.int64)),
         "community": pa.array(geo.community_id[community]),
@@ -60,14 +62,16 @@ def cases_table(model) -> pa.Table:
         "complexity": _labels(c.column("complexity"), COMPLEXITIES),
         "n_parties": pa.array(c.column("n_parties")),
         "money_yuan": pa.array(c.column("money_yuan")),
-        "arose_day": pa.array(c.column("arose_day")),
-        "discovered_day": _nan_to_null(c.column("discovered_day")),
+        "arose_day": pa.array(c.column("arose_day") - t0),
+        "discovered_day": _nan_to_null(c.column("discovered_day"), t0),
         "channel": _labels(c.column("channel"), CHANNELS),
         "stage_at_discovery": _labels(c.column("stage_at_discovery"), STAGES),
         "entry_level": _labels(c.column("entry_level"), RESOLUTION_PLACES),
         "end_state": _labels(c.column("end_state"), END_STATES),
         "end_level": _labels(c.column("end_level"), RESOLUTION_PLACES),
-        "end_day": _nan_to_null(c.column("end_day")),
+        "end_day": _nan_to_null(c.column("end_day"), t0),
+        "first_centre_day": _nan_to_null(c.column("first_centre_day"), t0),
+        "court_day": _nan_to_null(c.column("court_day"), t0),
         "n_escalations": pa.array(c.column("n_escalations")),
         "n_sessions": pa.array(c.column("n_sessions")),
         "wait_days": pa.array(c.column("wait_days")),
@@ -82,14 +86,19 @@ def cases_table(model) -> pa.Table:
 
 def stays_table(model) -> pa.Table:
     raw = model.stays.columns()
+    t0 = model.warmup
+
+    def days(name: str) -> pa.Array:
+        return _nan_to_null(np.array(raw[name], dtype=float), t0)
+
     return pa.table({
         "case_id": pa.array(raw["case_id"], type=pa.int64()),
         "level": _labels(np.array(raw["level"], dtype=np.int32), RESOLUTION_PLACES),
         "centre": pa.array(raw["centre"], type=pa.int32()),
-        "entered_day": pa.array(raw["entered_day"], type=pa.float64()),
-        "first_session_day": _nan_to_null(np.array(raw["first_session_day"], dtype=float)),
-        "left_day": _nan_to_null(np.array(raw["left_day"], dtype=float)),
-        "deadline_day": pa.array(raw["deadline_day"], type=pa.float64()),
+        "entered_day": days("entered_day"),
+        "first_session_day": days("first_session_day"),
+        "left_day": days("left_day"),
+        "deadline_day": days("deadline_day"),
         "wait_days": pa.array(raw["wait_days"], type=pa.float64()),
         "n_sessions": pa.array(raw["n_sessions"], type=pa.int32()),
         "outcome": _labels(np.array(raw["outcome"], dtype=np.int32), STAY_OUTCOMES),
@@ -99,8 +108,9 @@ def stays_table(model) -> pa.Table:
 def daily_table(model) -> pa.Table:
     series = model.datacollector.model_vars
     table = pa.table({name: pa.array(values) for name, values in series.items()})
-    dates = [model.calendar.dates[d] for d in series["day"]]
-    workday = model.calendar.is_workday[np.asarray(series["day"], dtype=int)]
+    index = np.asarray(series["day"], dtype=int) + model.warmup
+    dates = [model.calendar.dates[d] for d in index]
+    workday = model.calendar.is_workday[index]
     return table.append_column("date", pa.array(dates, type=pa.date32())).append_column(
         "workday", pa.array(workday))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sim.cases import CENTRE_LEVELS, level_code
+from sim.cases import CENTRE_LEVELS, LEVEL_COURT, level_code
 from sim.config import Scenario
 from sim.metrics import summarise, summary_table
 from sim.model import DisputeModel
@@ -37,19 +37,18 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
 
 def run_context(model: DisputeModel) -> dict:
     """Facts of a run that the record tables do not hold."""
-    busy = {level: 0.0 for level in CENTRE_LEVELS}
-    for centre in model.centres:
-        level = CENTRE_LEVELS[centre.level - level_code("community")]
-        busy[level] += sum(m.busy_days for m in centre.mediators)
+    now, before = model.busy_days(), model.busy_at_start
+    busy = {code: now[code] - before[code] for code in now}
+    workdays = model.calendar.is_workday[model.warmup:model.days]
     return {
         "population": model.population,
         "effective_scale": model.effective_scale,
-        "days": model.days,
-        "working_days": model.calendar.working_days(model.days),
+        "days": model.measured_days,
+        "working_days": int(workdays.sum()),
         "mediators_by_level": model.staff.mediators_by_level,
-        "busy_days_by_level": busy,
+        "busy_days_by_level": {level: busy[level_code(level)] for level in CENTRE_LEVELS},
         "court_mediators": model.staff.court_mediators,
-        "court_busy_days": model.court.busy_days,
+        "court_busy_days": busy[LEVEL_COURT],
     }
 
 
