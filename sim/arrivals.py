@@ -105,15 +105,11 @@ class Arrivals:
     def _draw_luck(self, rows: slice, n: int) -> None:
         streams, cases = self.model.streams, self.model.cases
         for name, (width, dtype) in CaseTable.MATRICES.items():
-            if name == "h_clock":
-                continue
             stream = streams[name]
             if name.startswith("u_"):
                 values = stream.random((n, width), dtype=np.float64)
             else:
                 values = stream.standard_exponential((n, width))
             getattr(cases, name)[rows] = values.astype(dtype, copy=False)
-        cases.h_clock[rows] = 0.0
-        cases.h_rise[rows] = 0.0
         cases.u_on_spot[rows] = streams["on_spot"].random(n)
         cases.patience_days[rows] = self.mean_patience * streams["patience"].standard_exponential(n)

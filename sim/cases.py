@@ -97,12 +97,10 @@ class CaseTable:
         "wait_days",
         "patience_days",
         "u_on_spot",
-        "h_rise",  # hazard accumulated towards the next stage
     )
     # name: (columns, dtype). Pre-drawn luck of each case, and the latent clocks.
     MATRICES = {
         "e_clock": (len(CLOCKS), np.float64),  # Exp(1) thresholds of the latent clocks
-        "h_clock": (len(CLOCKS), np.float64),  # hazard accumulated on each clock
         "e_rise": (len(STAGES) - 1, np.float64),  # Exp(1) thresholds of stage rises
         "u_attempt": (N_ATTEMPT_DRAWS, np.float32),  # mediation success draws
         "u_failure": (N_ATTEMPT_DRAWS, np.float32),  # what a party does after a failure

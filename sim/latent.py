@@ -18,11 +18,14 @@ N_STAGES = len(STAGES)
 
 
 class LatentPool:
-    """Rows of the case table that are latent, and their daily hazards."""
+    """The latent disputes, held as compact arrays of their own (one entry per dispute),
+    and their daily hazards. The case table is touched only when a dispute leaves."""
+
+    FIELDS = ("rows", "community", "kind", "stage", "start", "h", "e", "h_rise", "e_rise")
 
     def __init__(self, model) -> None:
         self.model = model
-        self.rows = np.empty(0, dtype=np.int64)
+        self._empty()
         config = model.scenario.latent
         geo = model.geography
         staff = model.staff
@@ -43,19 +46,47 @@ class LatentPool:
         self.rise = np.r_[config.stage_rise_per_day, 0.0]
         self.incident = np.array([0.0, 0.0, config.incident_per_day_at_harm])
 
+    def _empty(self) -> None:
+        self.rows = np.empty(0, dtype=np.int64)
+        self.community = np.empty(0, dtype=np.int32)
+        self.kind = np.empty(0, dtype=np.int32)
+        self.stage = np.empty(0, dtype=np.int32)
+        self.start = np.empty(0)
+        self.h = np.empty((0, len(CLOCKS)))
+        self.e = np.empty((0, len(CLOCKS)))
+        self.h_rise = np.empty(0)
+        self.e_rise = np.empty((0, N_STAGES - 1))
+
     def __len__(self) -> int:
         return len(self.rows)
 
     def add(self, rows: slice) -> None:
-        self.rows = np.concatenate([self.rows, np.arange(rows.start, rows.stop)])
-
-    def hazards(self, rows: np.ndarray, workday: bool) -> np.ndarray:
-        """Hazard per day of each clock for each latent row, shape (row, clock)."""
+        """Take in the disputes that just arose (a contiguous block of case rows)."""
         cases = self.model.cases
-        community = cases.community[rows]
-        stage = cases.stage[rows]
+        n = rows.stop - rows.start
+        new = {
+            "rows": np.arange(rows.start, rows.stop),
+            "community": cases.community[rows],
+            "kind": cases.type[rows],
+            "stage": cases.stage[rows],
+            "start": cases.arose_day[rows],
+            "h": np.zeros((n, len(CLOCKS))),
+            "e": cases.e_clock[rows],
+            "h_rise": np.zeros(n),
+            "e_rise": cases.e_rise[rows],
+        }
+        for name in self.FIELDS:
+            setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
+
+    def _keep(self, keep: np.ndarray) -> None:
+        for name in self.FIELDS:
+            setattr(self, name, getattr(self, name)[keep])
+
+    def hazards(self, workday: bool) -> np.ndarray:
+        """Hazard per day of each clock for each latent dispute, shape (dispute, clock)."""
+        community, stage = self.community, self.stage
         mult = self.stage_mult[stage]
-        h = np.empty((len(rows), len(CLOCKS)))
+        h = np.empty((len(stage), len(CLOCKS)))
         if workday:
             p = self.p_visit[community] * self.p_notice[stage]
             h[:, CLOCK["patrol"]] = -np.log1p(-np.minimum(p, 1 - 1e-12))
@@ -64,7 +95,7 @@ class LatentPool:
         h[:, CLOCK["building_head"]] = self.building_head[community] * mult
         h[:, CLOCK["walk_in"]] = self.walk_in[community] * mult
         h[:, CLOCK["hotline"]] = self.hotline * mult
-        h[:, CLOCK["court_filing"]] = self.court[cases.type[rows]] * mult
+        h[:, CLOCK["court_filing"]] = self.court[self.kind] * mult
         h[:, CLOCK["lapse"]] = self.lapse[stage]
         h[:, CLOCK["incident"]] = self.incident[stage]
         return h
@@ -72,35 +103,39 @@ class LatentPool:
     def advance(self, day: int, workday: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run every clock through ``day``. Returns (rows, times, clock) of the disputes
         whose latent phase ends today, and removes them from the pool."""
-        rows = self.rows
-        if len(rows) == 0:
+        if len(self.rows) == 0:
             empty = np.empty(0, dtype=np.int64)
             return empty, np.empty(0), empty
-        cases = self.model.cases
-        start = np.maximum(cases.arose_day[rows], day)
+        start = np.maximum(self.start, day)
         exposure = (day + 1) - start
-        h = self.hazards(rows, workday)
-        before = cases.h_clock[rows]
+        h = self.hazards(workday)
+        before = self.h
         after = before + h * exposure[:, None]
-        thresholds = cases.e_clock[rows]
-        fired = after >= thresholds
+        fired = after >= self.e
         ends = fired.any(axis=1)
+        leaving = np.flatnonzero(ends)
         with np.errstate(divide="ignore", invalid="ignore"):
-            offset = np.where(fired, (thresholds - before) / h, np.inf)
+            offset = np.where(fired[leaving], (self.e[leaving] - before[leaving]) / h[leaving],
+                              np.inf)
         first = np.argmin(offset, axis=1)
-        times = start + offset[np.arange(len(rows)), first]
-        cases.h_clock[rows] = after
-        self._rise_stages(rows[~ends], exposure[~ends])
-        self.rows = rows[~ends]
-        return rows[ends], times[ends], first[ends]
+        times = start[leaving] + offset[np.arange(len(leaving)), first]
+        rows = self.rows[leaving]
+        self.model.cases.stage[rows] = self.stage[leaving]
+        self.h = after
+        self._rise_stages(exposure)
+        self._keep(~ends)
+        return rows, times, first
 
-    def _rise_stages(self, rows: np.ndarray, exposure: np.ndarray) -> None:
+    def _rise_stages(self, exposure: np.ndarray) -> None:
         """Move disputes up a stage whose rise clock fired today (effective tomorrow)."""
-        cases = self.model.cases
-        stage = cases.stage[rows]
-        h = cases.h_rise[rows] + self.rise[stage] * exposure
+        stage = self.stage
+        h = self.h_rise + self.rise[stage] * exposure
         top = N_STAGES - 1
-        threshold = cases.e_rise[rows, np.minimum(stage, top - 1)]
+        threshold = self.e_rise[np.arange(len(stage)), np.minimum(stage, top - 1)]
         rises = (stage < top) & (h >= threshold)
-        cases.stage[rows] = stage + rises
-        cases.h_rise[rows] = np.where(rises, 0.0, h)
+        self.stage = stage + rises
+        self.h_rise = np.where(rises, 0.0, h)
+
+    def sync_stages(self) -> None:
+        """Write the current stage of still-latent disputes back to the case table."""
+        self.model.cases.stage[self.rows] = self.stage

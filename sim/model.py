@@ -296,5 +296,6 @@ class DisputeModel(mesa.Model):
         self.env.run(until=self.days)
         if self.days_closed < self.days:  # SimPy stops before events at the horizon itself
             self._close_day(self.days - 1)
+        self.latent.sync_stages()
         return self
 
