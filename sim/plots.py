@@ -29,11 +29,12 @@ OUTCOME_BARS = (
 
 
 def end_counts(cases: pa.Table) -> dict[str, int]:
-    """How discovered disputes ended, in the order of OUTCOME_BARS."""
+    """How disputes discovered in the measured period (day >= 0) ended, in the order of
+    OUTCOME_BARS."""
     state = cases.column("end_state").cast(pa.string()).to_numpy(zero_copy_only=False)
     level = cases.column("end_level").cast(pa.string()).to_numpy(zero_copy_only=False)
-    found = np.isfinite(cases.column("discovered_day").to_numpy(zero_copy_only=False)
-                        .astype(float))
+    found_day = cases.column("discovered_day").to_numpy(zero_copy_only=False).astype(float)
+    found = np.isfinite(found_day) & (found_day >= 0)
     counts = {}
     for place, end, label in OUTCOME_BARS:
         hit = found & (state == end)
@@ -50,16 +51,25 @@ def overview(daily: pa.Table, cases: pa.Table, path: Path, title: str = "") -> P
     stacks = [daily.column(f"in_{level}").to_numpy() for level in CENTRE_LEVELS]
     left.stackplot(day, *stacks, labels=[f"{level} centres" for level in CENTRE_LEVELS],
                    alpha=0.85)
-    left.plot(day, daily.column("in_court").to_numpy(), color="black", lw=1.2,
-              label="in court")
-    left.set(xlabel="day of the run", ylabel="open cases (backlog)",
+    court = left.twinx()  # the court's backlog is an order larger: its own axis
+    court.plot(day, daily.column("in_court").to_numpy(), color="black", lw=1.2,
+               label="in court (right axis)")
+    court.set_ylabel("open cases in court")
+    court.set_ylim(bottom=0)
+    if day.min() < 0:
+        left.axvspan(day.min(), 0, color="0.9", zorder=0, label="warm-up (not counted)")
+    left.set(xlabel="day (0 = start of the measured period)", ylabel="open cases (backlog)",
              title="Cases being handled, by level")
-    left.legend(loc="upper left", fontsize=8)
+    handles, labels = left.get_legend_handles_labels()
+    extra_handles, extra_labels = court.get_legend_handles_labels()
+    court.legend(handles + extra_handles, labels + extra_labels, loc="upper left", fontsize=8,
+                 framealpha=0.95)  # on the top axes, so no line crosses it
     counts = end_counts(cases)
     labels, values = list(counts), list(counts.values())
     bars = right.barh(labels[::-1], values[::-1], color="tab:blue")
     right.bar_label(bars, fmt="%d", fontsize=8, padding=2)
-    right.set(xlabel="disputes", title="How discovered disputes ended")
+    right.set(xlabel="disputes discovered in the measured period",
+              title="How disputes ended")
     right.margins(x=0.15)
     if title:
         fig.suptitle(title)
