@@ -51,7 +51,7 @@ class Calendar:
 
     def delay_until_open(self, t: float) -> float:
         """Days from time ``t`` until the centres are open (0 if open now)."""
-        day = int(math.floor(t))
+        day = math.floor(t)
         if day >= len(self.is_workday):
             return 0.0
         if self.is_workday[day]:

@@ -284,7 +284,8 @@ class HandlingConfig(Section):
         90.0, "Mean days a party waits for a session before withdrawing; inf for never (guess)."
     )
     p_withdraw_after_failure: Prob = context(0.10, "A party gives up after a failed level (guess).")
-    p_court_after_failure: Prob = context(0.15, "A party goes to court after a failed level (guess).")
+    p_court_after_failure: Prob = context(
+        0.15, "A party goes to court after a failed level (guess).")
     p_petition_after_failure: list[Prob] = context(
         [0.01, 0.03, 0.10], "A party petitions after a failed level, by stage (guess).",
         **_stage_list(),

@@ -161,7 +161,7 @@ class DisputeModel(mesa.Model):
 
     def _reporters(self) -> dict:
         reporters = {
-            "day": lambda m: int(round(m.env.now)) - 1 - m.warmup,
+            "day": lambda m: round(m.env.now) - 1 - m.warmup,
             "arisen": lambda m: int(m.today[-2]),
             "discovered": lambda m: int(m.today[-1]),
             "latent": lambda m: len(m.latent),

@@ -7,11 +7,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pyarrow as pa  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pyarrow as pa
 
-from sim.cases import CENTRE_LEVELS  # noqa: E402
+from sim.cases import CENTRE_LEVELS
 
 OUTCOME_BARS = (
     ("grid", "resolved", "grid officer"),

@@ -8,6 +8,9 @@ from sim.stays import STAY_RESOLVED, STAY_WITHDRAWN
 
 PATROL, BUILDING_HEAD, WALK_IN, HOTLINE, COURT_FILING = range(len(CHANNELS))
 COMMUNITY, TOWNSHIP, CITY = level_code("community"), level_code("township"), level_code("city")
+# Stay outcomes and party choices that end the case where it is, and the end state they give.
+STAY_ENDS = {STAY_RESOLVED: "resolved", STAY_WITHDRAWN: "withdrawn"}
+CHOICE_ENDS = {WITHDRAW: "withdrawn", PETITION: "petition", INCIDENT: "incident"}
 
 
 def intake(model, case_id: int, delay: float):
@@ -47,22 +50,13 @@ def climb(model, case_id: int, resident, level: int, diverted: bool = False):
             continue
         model.arrive_at(case_id, resident, centre)
         outcome = yield from centre.mediate(case_id, resident)
-        if outcome == STAY_RESOLVED:
-            model.finish(case_id, "resolved", level)
-            return
-        if outcome == STAY_WITHDRAWN:
-            model.finish(case_id, "withdrawn", level)
+        if outcome in STAY_ENDS:
+            model.finish(case_id, STAY_ENDS[outcome], level)
             return
         u_choice = cases.failure_draw(case_id)
         choice = resident.choose_after_failure(int(cases.stage[case_id]), u_choice)
-        if choice == WITHDRAW:
-            model.finish(case_id, "withdrawn", level)
-            return
-        if choice == PETITION:
-            model.finish(case_id, "petition", level)
-            return
-        if choice == INCIDENT:
-            model.finish(case_id, "incident", level)
+        if choice in CHOICE_ENDS:
+            model.finish(case_id, CHOICE_ENDS[choice], level)
             return
         if diverted or choice == COURT or (choice == ESCALATE and level >= CITY):
             yield from litigate(model, case_id, resident, from_centres=True)

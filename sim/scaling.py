@@ -42,7 +42,7 @@ def _scale_up(geo: Geography, plan: StaffPlan, scale: float):
 
 
 def _scale_down(geo: Geography, plan: StaffPlan, scale: float, rng: np.random.Generator):
-    n_keep = max(1, int(round(scale * geo.n_townships)))
+    n_keep = max(1, round(scale * geo.n_townships))
     keep = np.zeros(geo.n_townships, dtype=bool)
     keep[rng.choice(geo.n_townships, size=n_keep, replace=False)] = True
     small = geo.keep_townships(keep)
@@ -59,8 +59,8 @@ def _scale_down(geo: Geography, plan: StaffPlan, scale: float, rng: np.random.Ge
         township_mediators=plan.township_mediators[keep],
         county_mediators=np.maximum(
             np.rint(plan.county_mediators[kept_counties] * county_factor).astype(np.int64), 1),
-        city_mediators=max(1, int(round(plan.city_mediators * effective))),
+        city_mediators=max(1, round(plan.city_mediators * effective)),
         grid_officers=plan.grid_officers[rows],
-        court_mediators=max(1, int(round(plan.court_mediators * effective))),
+        court_mediators=max(1, round(plan.court_mediators * effective)),
     )
     return small, staff, effective

@@ -43,7 +43,8 @@ def resolve_path(name_or_path: str | Path | None) -> Path:
     )
 
 
-def load_scenario(name_or_path: str | Path | None = None, overrides: dict | None = None) -> Scenario:
+def load_scenario(name_or_path: str | Path | None = None,
+                  overrides: dict | None = None) -> Scenario:
     """Read a preset or TOML file, apply ``overrides`` (nested dict), validate."""
     path = resolve_path(name_or_path)
     data = read_toml(path)
