@@ -231,7 +231,7 @@ class LatentConfig(Section):
         **_stage_list(len(STAGES) - 1),
     )
     incident_per_day_at_harm: NonNeg = context(
-        0.003, "Hazard of a violent incident while latent at stage harm (guess)."
+        0.0005, "Hazard of a violent incident while latent at stage harm (guess)."
     )
 
 
