@@ -48,7 +48,6 @@ END_STATES = (
 END = {name: code for code, name in enumerate(END_STATES)}
 
 NO_LEVEL = -1
-LEVEL_GRID = 0  # codes of RESOLUTION_PLACES
 LEVEL_COURT = len(RESOLUTION_PLACES) - 1
 
 

@@ -12,7 +12,6 @@ fact about the world) or "structure" (a published count). Sweeps and calibration
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -355,6 +354,3 @@ def deep_merge(base: dict, overrides: dict) -> dict:
             merged[key] = value
     return merged
 
-
-def is_finite(x: float) -> bool:
-    return not math.isinf(x)

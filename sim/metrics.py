@@ -21,8 +21,6 @@ import pyarrow as pa
 
 from sim.cases import CENTRE_LEVELS
 
-SUMMARY_DOC = __doc__
-
 
 def _np(table: pa.Table, name: str) -> np.ndarray:
     column = table.column(name)

@@ -33,8 +33,6 @@ from sim.staffing import allocate
 from sim.stays import StayLog
 from sim.streams import Streams
 
-FIRST_CENTRE_LEVEL = level_code("community")
-
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
@@ -92,7 +90,6 @@ class DisputeModel(mesa.Model):
 
     def _build_rules(self) -> None:
         handling = self.scenario.handling
-        self.complexity_names = COMPLEXITIES
         self.hotline_level = level_code(handling.hotline_entry_level)
         self.entry_levels = np.array(
             [level_code(handling.entry_level_by_complexity[c]) for c in COMPLEXITIES])
@@ -202,12 +199,6 @@ class DisputeModel(mesa.Model):
                  + self.complexity_logit[cases.complexity[case_id]]
                  + self.stage_logit[cases.stage[case_id]])
         return _sigmoid(float(logit))
-
-    def centres_at(self, level: int) -> list[Centre]:
-        if not hasattr(self, "_by_level"):
-            self._by_level = {code: [c for c in self.centres if c.level == code]
-                              for code in range(1, len(CENTRE_LEVELS) + 1)}
-        return self._by_level[level]
 
     # ------------------------------------------------------------------ events of a case
 

@@ -7,7 +7,7 @@ from sim.cases import CHANNELS, LEVEL_COURT, level_code
 from sim.stays import STAY_RESOLVED, STAY_WITHDRAWN
 
 PATROL, BUILDING_HEAD, WALK_IN, HOTLINE, COURT_FILING = range(len(CHANNELS))
-COMMUNITY, TOWNSHIP, CITY = level_code("community"), level_code("township"), level_code("city")
+TOWNSHIP, CITY = level_code("township"), level_code("city")
 # Stay outcomes and party choices that end the case where it is, and the end state they give.
 STAY_ENDS = {STAY_RESOLVED: "resolved", STAY_WITHDRAWN: "withdrawn"}
 CHOICE_ENDS = {WITHDRAW: "withdrawn", PETITION: "petition", INCIDENT: "incident"}
