@@ -29,7 +29,7 @@ CENTRE_LEVELS = ("community", "township", "county", "city")
 RESOLUTION_PLACES = ("grid", *CENTRE_LEVELS, "court")
 
 # Discovery channels of a latent dispute; with "lapse" and "incident" they are the clocks
-# that can end the latent phase (kept in this order in CaseTable.e_clock / h_clock).
+# that can end the latent phase (kept in this order in CaseTable.e_clock and LatentPool.h).
 CHANNELS = ("patrol", "building_head", "walk_in", "hotline", "court_filing")
 CLOCKS = (*CHANNELS, "lapse", "incident")
 CLOCK = {name: k for k, name in enumerate(CLOCKS)}

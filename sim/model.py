@@ -121,6 +121,7 @@ class DisputeModel(mesa.Model):
         self.city_centre = self._add_centres("city", geo.city_xy()[None, :],
                                              np.array([staff.city_mediators]))[0]
         self.court = Court(self, staff.court_mediators)
+        self.serving = self._serving_table()  # computed once: centre_for is on the hot path
         self.intra_km = np.where(geo.urban, self.scenario.geography.intra_community_km["urban"],
                                  self.scenario.geography.intra_community_km["rural"])
         self.nearest_centre_km = self._nearest_open_centre_km()
@@ -133,12 +134,15 @@ class DisputeModel(mesa.Model):
                                        int(mediators[k])))
         return np.arange(first, first + len(xy))
 
-    def _serving_centres(self, community: int) -> list[int]:
-        """Centre indices serving a community, community level first."""
-        township = self.geography.township[community]
-        county = self.geography.county[township]
-        return [int(self.room_of[community]), int(self.township_centre[township]),
-                int(self.county_centre[county]), int(self.city_centre)]
+    def _serving_table(self) -> np.ndarray:
+        """Centre indices serving each community, shape (community, level), community first."""
+        geo = self.geography
+        return np.column_stack([
+            self.room_of,
+            self.township_centre[geo.township],
+            self.county_centre[geo.community_county],
+            np.full(geo.n_communities, self.city_centre),
+        ])
 
     def distance_km(self, community: int, centre: Centre) -> float:
         """Travel distance from a home in ``community`` to ``centre``."""
@@ -150,7 +154,7 @@ class DisputeModel(mesa.Model):
     def _nearest_open_centre_km(self) -> np.ndarray:
         nearest = np.full(self.geography.n_communities, np.inf)
         for c in range(self.geography.n_communities):
-            for index in self._serving_centres(c):
+            for index in self.serving[c]:
                 centre = self.centres[index]
                 if centre.is_open:
                     nearest[c] = min(nearest[c], self.distance_km(c, centre))
@@ -189,8 +193,7 @@ class DisputeModel(mesa.Model):
 
     def centre_for(self, case_id: int, level: int) -> Centre | None:
         """The staffed centre at ``level`` serving the case's community, if any."""
-        index = self._serving_centres(int(self.cases.community[case_id]))[level - 1]
-        centre = self.centres[index]
+        centre = self.centres[self.serving[self.cases.community[case_id], level - 1]]
         return centre if centre.is_open else None
 
     def p_success(self, case_id: int, level: int) -> float:
