@@ -1,4 +1,4 @@
-"""The command line: ``sim run``, ``sim presets``, ``sim bench``."""
+"""The command line: ``sim run``, ``sim presets``, ``sim bench``, ``sim calibrate``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from sim.calibrate.targets import CalibrationError
 from sim.geography import GeographyError
 from sim.scenario_loader import DEFAULT_PRESET, ScenarioError, load_scenario, preset_names
 
@@ -133,6 +134,57 @@ def cmd_bench(args) -> int:
     return benchmark(args.scenario, repeats=args.repeats, scale=args.scale)
 
 
+CALIBRATION_STEPS = ("screen", "fit", "report")
+
+
+def cmd_calibrate(args) -> int:
+    import shutil
+
+    from sim.calibrate.settings import Settings
+
+    _check_positive(args, ("trials", "reps", "batch", "check_reps", "morris_trajectories"))
+    settings = Settings(scenario=args.scenario, scale=args.scale, days=args.days,
+                        workers=args.workers, reps=args.reps, trials=args.trials,
+                        batch=args.batch, morris_trajectories=args.morris_trajectories,
+                        check_reps=args.check_reps)
+    for name in ("report_dir", "work_dir", "fitted_file"):
+        if getattr(args, name):
+            setattr(settings, name, Path(getattr(args, name)))
+    if args.fresh and Path(settings.work_dir).exists():
+        shutil.rmtree(settings.work_dir)
+    settings.prepare()
+    steps = CALIBRATION_STEPS if args.step == "all" else (args.step,)
+    for step in steps:
+        print(f"== {step}", file=sys.stderr)
+        print(_calibration_step(step, settings))
+    return 0
+
+
+def _calibration_step(step: str, settings) -> str:
+    if step == "screen":
+        from sim.calibrate.screening import read_selection, screen
+
+        path = screen(settings)
+        return f"wrote {path}; selected: {', '.join(read_selection(path)) or 'none'}"
+    if step == "fit":
+        from sim.calibrate.fit import fit
+
+        done = fit(settings)
+        return (f"wrote {settings.fitted_file} (best trial {done['best_trial']}, objective "
+                f"{done['objective']:.3g}, {done['accepted_trials']} accepted of "
+                f"{done['trials_complete']})")
+    from sim.calibrate.report import report
+
+    return f"wrote {report(settings)}"
+
+
+def _check_positive(args, names) -> None:
+    for name in names:
+        if getattr(args, name) < 1:
+            raise ScenarioError(f"--{name.replace('_', '-')}: must be at least 1 "
+                                f"(got {getattr(args, name)})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sim", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,14 +206,42 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--scale", type=float, default=1.0)
     bench.set_defaults(func=cmd_bench)
+    _calibrate_parser(sub)
     return parser
+
+
+def _calibrate_parser(sub) -> None:
+    cal = sub.add_parser(
+        "calibrate", help="fit the free parameters to the published figures (resumable)",
+        description="Screen the free parameters (Morris), fit the ones that matter (optuna), "
+        "and write the fit report. Every finished run is kept in the work folder, so running "
+        "the same command again after an interruption continues where it stopped.")
+    cal.add_argument("step", nargs="?", default="all", choices=(*CALIBRATION_STEPS, "all"))
+    cal.add_argument("--scenario", default=DEFAULT_PRESET, help="preset or TOML to calibrate")
+    cal.add_argument("--trials", type=int, default=120, help="complete trials of the fit")
+    cal.add_argument("--reps", type=int, default=3, help="replications per trial")
+    cal.add_argument("--batch", type=int, default=2, help="trials proposed at once")
+    cal.add_argument("--morris-trajectories", type=int, default=10)
+    cal.add_argument("--check-reps", type=int, default=10,
+                     help="replications of the calibrated scenario in the report")
+    cal.add_argument("--workers", type=int, default=0, help="processes (0: one per core)")
+    cal.add_argument("--scale", type=float, default=1.0,
+                     help="population scale (below 1 only for quick smoke runs)")
+    cal.add_argument("--days", type=int, help="measured days (default: the scenario's)")
+    cal.add_argument("--work-dir", help="runs cache and study journal "
+                     "(default outputs/calibration)")
+    cal.add_argument("--report-dir", help="screening, trials and report (default calibration/)")
+    cal.add_argument("--fitted-file", help="calibration file to write "
+                     "(default sim/scenarios/fitted/hohhot-2023.toml)")
+    cal.add_argument("--fresh", action="store_true", help="forget earlier runs and trials")
+    cal.set_defaults(func=cmd_calibrate)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ScenarioError, GeographyError) as err:
+    except (ScenarioError, GeographyError, CalibrationError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

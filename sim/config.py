@@ -330,6 +330,12 @@ class CourtConfig(Section):
 class Scenario(Section):
     name: str = Field("hohhot-2023", min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = "Hohhot 2023 structure, uncalibrated behavioural guesses."
+    calibration: str | None = Field(
+        None,
+        description="File of fitted parameter values written by `sim calibrate`, applied "
+        "beneath this scenario's own keys; relative paths are taken from the scenario file's "
+        "folder. Recorded as written, so a run's manifest says which calibration it used.",
+    )
     run: RunConfig = RunConfig()
     geography: GeographyConfig = GeographyConfig()
     staffing: StaffingConfig = StaffingConfig()

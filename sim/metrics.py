@@ -9,6 +9,10 @@ them, where they say):
   end of the run (cases received late in the year may still be open);
 - resolved at community level or below: resolved by a grid officer or a community room,
   as a share of all disputes resolved by grid officers and centres;
+- people's mediation cases: stays at a centre of any level that began in the period. Each
+  level's people's mediation committee registers a dispute it takes up as its own case, so
+  a dispute mediated at two levels is two cases there but one dispute received by the
+  joint centres; parties and money are summed over those stays;
 - time to resolution: discovery to the end, for disputes resolved by grid or centres;
 - time-limit compliance: share of closed centre stays that closed by their deadline;
 - utilisation: mediator session time over mediator working days, per level.
@@ -91,11 +95,13 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
         "incidents": int((ended & (end_state == "incident")).sum()),
         "mean_distance_km": _mean(_finite(_np(cases, "distance_km")[received])),
         "parties_received": int(_np(cases, "n_parties")[received].sum()),
+        **_peoples_mediation(cases, stays, days),
         "money_received_yuan": float(_np(cases, "money_yuan")[received].sum()),
     }
     for level in CENTRE_LEVELS:
         available = context["mediators_by_level"][level] * context["working_days"]
         row[f"utilisation_{level}"] = _ratio(context["busy_days_by_level"][level], available)
+    row["grid_household_visits"] = context["grid_household_visits"]
     row["utilisation_court"] = _ratio(context["court_busy_days"],
                                       context["court_mediators"] * context["working_days"])
     return row
@@ -119,6 +125,20 @@ def _backlog(daily: pa.Table) -> np.ndarray:
 def _stays_in_year(stays: pa.Table, days: int) -> np.ndarray:
     entered = _np(stays, "entered_day").astype(float)
     return (entered >= 0) & (entered < days)
+
+
+def _peoples_mediation(cases: pa.Table, stays: pa.Table, days: int) -> dict:
+    """Cases, parties and money of the committees' registers (one case per stay)."""
+    in_year = _stays_in_year(stays, days)
+    case_ids = _np(stays, "case_id")[in_year].astype(np.int64)
+    row_of = np.full(int(_np(cases, "case_id").max(initial=-1)) + 1, -1, dtype=np.int64)
+    row_of[_np(cases, "case_id").astype(np.int64)] = np.arange(cases.num_rows)
+    rows = row_of[case_ids]
+    return {
+        "peoples_mediation_cases": int(in_year.sum()),
+        "peoples_mediation_parties": int(_np(cases, "n_parties")[rows].sum()),
+        "peoples_mediation_money_yuan": float(_np(cases, "money_yuan")[rows].sum()),
+    }
 
 
 def _compliance(stays: pa.Table, days: int) -> float:

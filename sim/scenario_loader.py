@@ -44,15 +44,42 @@ def resolve_path(name_or_path: str | Path | None) -> Path:
 
 
 def load_scenario(name_or_path: str | Path | None = None,
-                  overrides: dict | None = None) -> Scenario:
-    """Read a preset or TOML file, apply ``overrides`` (nested dict), validate."""
+                  overrides: dict | None = None, use_calibration: bool = True) -> Scenario:
+    """Read a preset or TOML file, apply ``overrides`` (nested dict), validate.
+
+    Precedence, lowest first: model defaults, the scenario's calibration file, the scenario
+    file's own keys, ``overrides``. ``use_calibration=False`` ignores the calibration file
+    (calibration itself starts from the uncalibrated scenario).
+    """
     path = resolve_path(name_or_path)
     data = read_toml(path)
     data.setdefault("name", path.stem)
     if overrides:
         data = deep_merge(data, overrides)
+    if not use_calibration:
+        data["calibration"] = None
+    elif data.get("calibration"):
+        data = deep_merge(read_calibration(path.parent, data["calibration"], path), data)
     scenario = validate(data, source=str(path))
     return _anchor_csv_path(scenario, path.parent)
+
+
+def read_calibration(folder: Path, name: str, scenario_path: Path) -> dict:
+    """The ``[overrides]`` of a fitted-parameter file named by a scenario."""
+    if not isinstance(name, str):
+        raise ScenarioError(f"{scenario_path}: calibration: expected a file path (got {name!r})")
+    path = Path(name) if Path(name).is_absolute() else folder / name
+    if not path.is_file():
+        raise ScenarioError(f"{scenario_path}: calibration: no such file {path}")
+    data = read_toml(path)
+    unknown = sorted(set(data) - {"overrides", "provenance"})
+    if unknown or not isinstance(data.get("overrides"), dict):
+        raise ScenarioError(
+            f"{path}: a calibration file holds an [overrides] table (and [provenance]); "
+            f"found {sorted(data) or 'nothing'}"
+        )
+    validate(data["overrides"], source=str(path))
+    return data["overrides"]
 
 
 def read_toml(path: Path) -> dict:

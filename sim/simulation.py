@@ -49,6 +49,9 @@ def run_context(model: DisputeModel) -> dict:
         "busy_days_by_level": {level: busy[level_code(level)] for level in CENTRE_LEVELS},
         "court_mediators": model.staff.court_mediators,
         "court_busy_days": busy[LEVEL_COURT],
+        "grid_household_visits": float(
+            model.scenario.latent.households_visited_per_officer_day
+            * int(model.staff.grid_officers.sum()) * int(workdays.sum())),
     }
 
 

@@ -1,0 +1,97 @@
+"""Run many (scenario overrides, seed) pairs in parallel, remembering every finished run.
+
+Each finished run's summary is appended at once as one JSON line to a cache file, keyed by
+a hash of what determines it. A calibration that is killed and started again reuses these
+lines and runs only what is missing. Results come back in the order asked for, so they do
+not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from sim.config import Scenario
+
+
+def run_key(scenario: Scenario, seed: int) -> str:
+    text = json.dumps({"scenario": scenario.model_dump(mode="json"), "seed": seed},
+                      sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _simulate_summary(scenario_json: dict, seed: int) -> dict:
+    """Worker: one run, its summary row (plain floats and ints)."""
+    from sim.simulation import simulate
+
+    scenario = Scenario.model_validate(scenario_json)
+    return simulate(scenario, seed=seed).summary.to_pylist()[0]
+
+
+class Evaluator:
+    """Runs scenarios with a pool of ``workers`` processes and a JSON-lines cache."""
+
+    def __init__(self, cache_path: Path | None, workers: int = 0, progress: bool = True):
+        self.cache_path = Path(cache_path) if cache_path else None
+        self.workers = workers or os.cpu_count() or 1
+        self.progress = progress
+        self.cache = self._load_cache()
+
+    def run(self, jobs: list[tuple[Scenario, int]], desc: str = "runs") -> list[dict]:
+        """Summaries of ``jobs`` (scenario, seed), in order; cached runs are not rerun."""
+        keys = [run_key(scenario, seed) for scenario, seed in jobs]
+        todo = {}
+        for key, job in zip(keys, jobs, strict=True):
+            if key not in self.cache:
+                todo.setdefault(key, job)
+        if todo:
+            self._run_missing(todo, desc)
+        return [self.cache[key] for key in keys]
+
+    def _run_missing(self, todo: dict, desc: str) -> None:
+        bar = _bar(len(todo), desc) if self.progress else None
+        if self.workers == 1:
+            for key, (scenario, seed) in todo.items():
+                self._store(key, _simulate_summary(scenario.model_dump(mode="json"), seed))
+                if bar:
+                    bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
+                futures = {pool.submit(_simulate_summary, scenario.model_dump(mode="json"),
+                                       seed): key for key, (scenario, seed) in todo.items()}
+                for future in as_completed(futures):
+                    self._store(futures[future], future.result())
+                    if bar:
+                        bar.update()
+        if bar:
+            bar.close()
+
+    def _store(self, key: str, summary: dict) -> None:
+        self.cache[key] = summary
+        if self.cache_path:
+            with self.cache_path.open("a") as fh:
+                fh.write(json.dumps({"key": key, "summary": summary}) + "\n")
+                fh.flush()
+
+    def _load_cache(self) -> dict:
+        cache: dict = {}
+        if self.cache_path is None or not self.cache_path.exists():
+            return cache
+        with self.cache_path.open() as fh:
+            for line in fh:
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:  # a line cut short by a kill: run it again
+                    continue
+                cache[entry["key"]] = entry["summary"]
+        return cache
+
+
+def _bar(total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="run", file=sys.stderr, mininterval=0.5)

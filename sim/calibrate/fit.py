@@ -1,0 +1,223 @@
+"""Fit the selected free parameters to the targets with optuna, resumably.
+
+A trial proposes values, runs ``reps`` replications with the same seeds as every other
+trial (common random numbers), and scores the replication means by the sum of squared
+misses in tolerance units. Trials are proposed ``batch`` at a time and their runs share the
+process pool. The first half of the trials explores (TPE, starting with the scenario's own
+guesses as trial 0); the second half refines with CMA-ES warm-started from the best
+explored trials, which is better at the last few tolerance units in many dimensions.
+
+The study lives in a journal file and every run in the evaluator's cache, so a killed
+calibration resumes where it stopped: trials left half-done are proposed again with the
+same values (their finished runs come from the cache) and marked failed.
+
+Trials whose replication means meet every target within tolerance form the accepted set,
+the parameter uncertainty reported: an acceptance set of the optimiser's proposals (ABC
+rejection with the optimiser as the proposal), not a posterior distribution.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from sim.calibrate.evaluate import Evaluator
+from sim.calibrate.parameters import FreeParameter, overrides
+from sim.calibrate.screening import read_selection
+from sim.calibrate.settings import Settings
+from sim.calibrate.targets import CalibrationError, Target, exposure
+
+
+def fit(settings: Settings) -> dict:
+    """Run (or resume) the study until it has ``settings.trials`` complete trials."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    params = selected_parameters(settings)
+    study = _open_study(settings, params)
+    evaluator = Evaluator(Path(settings.work_dir) / "runs.jsonl", settings.workers,
+                          progress=False)
+    bar = _bar(settings.trials, _complete(study))
+    while (done := _complete(study)) < settings.trials:
+        study.sampler = _sampler(study, params, settings)
+        trials = [study.ask() for _ in range(min(settings.batch, settings.trials - done))]
+        values = [{p.name: t.suggest_float(p.name, p.low, p.high, log=p.log) for p in params}
+                  for t in trials]
+        jobs = [(settings.scenario_with(v), seed) for v in values for seed in settings.fit_seeds()]
+        rows = evaluator.run(jobs)
+        for k, trial in enumerate(trials):
+            reps = rows[k * settings.reps:(k + 1) * settings.reps]
+            score, means = score_trial(settings.targets, reps)
+            trial.set_user_attr("means", means)
+            study.tell(trial, score)
+        bar.update(len(trials))
+        bar.set_postfix(best=f"{study.best_value:.3g}")
+    bar.close()
+    write_accepted(study, params, settings)
+    return write_fitted(study, params, settings)
+
+
+MIN_WARM_START = 10  # CMA-ES warm start takes the best 10% of explored trials: need 10
+
+
+def explore_trials(settings: Settings) -> int:
+    return max(1, settings.trials // 2)
+
+
+def _sampler(study, params: list[FreeParameter], settings: Settings):
+    """TPE while exploring; then CMA-ES from the best explored trial (both seeded, and
+    chosen from the journal alone, so a resumed study continues the same way)."""
+    import optuna
+
+    done = complete_trials(study)
+    explored = done[:explore_trials(settings)]
+    if len(explored) < explore_trials(settings) or len(explored) < MIN_WARM_START:
+        # Made afresh per batch, seeded by the trials so far: a resumed study proposes what
+        # an uninterrupted one would have (same batch size).
+        return optuna.samplers.TPESampler(seed=settings.seed + len(done), multivariate=True,
+                                          n_startup_trials=max(10, 2 * len(params)))
+    with warnings.catch_warnings():  # warm starting is marked experimental in optuna
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.samplers.CmaEsSampler(source_trials=explored, seed=settings.seed,
+                                            warn_independent_sampling=False)
+
+
+def selected_parameters(settings: Settings) -> list[FreeParameter]:
+    screening = Path(settings.report_dir) / "screening.csv"
+    params = settings.parameters()
+    if not screening.exists():
+        raise CalibrationError(f"{screening}: no screening yet; run `sim calibrate screen`")
+    chosen = set(read_selection(screening))
+    unknown = chosen - {p.name for p in params}
+    if unknown:
+        raise CalibrationError(f"{screening}: selects parameters not in parameters.toml: "
+                               f"{sorted(unknown)}; screen again")
+    return [p for p in params if p.name in chosen]
+
+
+def score_trial(targets: list[Target], reps: list[dict]) -> tuple[float, dict]:
+    """Sum of squared misses (tolerance units) of the replication means; the means."""
+    means = {t.output: float(np.mean([r[t.output] for r in reps])) for t in targets}
+    means["exposure"] = exposure(reps[0])
+    score = sum(min(t.z(means[t.output], means["exposure"]) ** 2, 1e6) for t in targets)
+    return score, means
+
+
+def _open_study(settings: Settings, params: list[FreeParameter]):
+    import optuna
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+    from optuna.trial import TrialState
+
+    journal = Path(settings.work_dir) / "study.journal"
+    storage = JournalStorage(JournalFileBackend(str(journal)))
+    study = optuna.create_study(study_name=f"{settings.scenario}-fit", storage=storage,
+                                direction="minimize", load_if_exists=True)
+    signature = {"parameters": [p.name for p in params], "seeds": settings.fit_seeds(),
+                 "scale": settings.scale, "days": settings.days}
+    recorded = study.user_attrs.get("signature")
+    if recorded is None:
+        study.set_user_attr("signature", signature)
+        base = settings.base()  # trial 0: the uncalibrated guesses, as a reference
+        study.enqueue_trial({p.name: p.current(base) for p in params})
+    elif recorded != signature:
+        raise CalibrationError(
+            f"{journal}: holds a study with other settings ({recorded}); use another --work "
+            "folder or --fresh to start over")
+    for stale in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        study.enqueue_trial(stale.params)  # propose the same values again (runs are cached)
+        study.tell(stale.number, state=TrialState.FAIL)
+    return study
+
+
+def _complete(study) -> int:
+    from optuna.trial import TrialState
+
+    return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+
+
+def complete_trials(study) -> list:
+    from optuna.trial import TrialState
+
+    return study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+
+
+def accepted(trial, targets: list[Target]) -> bool:
+    means = trial.user_attrs["means"]
+    return all(abs(t.z(means[t.output], means["exposure"])) <= 1 for t in targets)
+
+
+def write_accepted(study, params: list[FreeParameter], settings: Settings) -> Path:
+    """calibration/trials.csv: every complete trial, its values, misses and acceptance."""
+    path = Path(settings.report_dir) / "trials.csv"
+    tmp = path.with_suffix(".csv.tmp")
+    targets = settings.targets
+    with tmp.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["trial", "objective", "accepted", *[p.name for p in params],
+                         *[f"z:{t.id}" for t in targets]])
+        for trial in complete_trials(study):
+            means = trial.user_attrs["means"]
+            scale = means["exposure"]
+            writer.writerow([trial.number, trial.value, accepted(trial, targets),
+                             *[trial.params[p.name] for p in params],
+                             *[round(t.z(means[t.output], scale), 4) for t in targets]])
+    tmp.replace(path)
+    return path
+
+
+def write_fitted(study, params: list[FreeParameter], settings: Settings) -> dict:
+    """Write the best trial's values as the scenario's calibration file; return them."""
+    import tomli_w
+
+    from sim.records import code_version
+
+    best = study.best_trial
+    base = settings.base()
+    n_accepted = sum(accepted(t, settings.targets) for t in complete_trials(study))
+    provenance = {
+        "written_by": "sim calibrate fit",
+        "date": dt.date.today().isoformat(),
+        "code_version": code_version(),
+        "scenario": settings.scenario,
+        "scale": settings.scale,
+        "fit_seeds": settings.fit_seeds(),
+        "trials_complete": _complete(study),
+        "best_trial": best.number,
+        "objective": best.value,
+        "accepted_trials": n_accepted,
+        "parameters": {p.name: best.params[p.name] for p in params},
+    }
+    document = {"provenance": provenance, "overrides": overrides(params, best.params, base)}
+    path = Path(settings.fitted_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    header = ("# Fitted parameter values, written by `sim calibrate fit`; do not edit by hand.\n"
+              "# Scenarios name this file as their `calibration`. See calibration/report.md.\n")
+    tmp.write_text(header + tomli_w.dumps(_rounded(document)))
+    tmp.replace(path)
+    return provenance
+
+
+def _rounded(tree):
+    """Floats to 6 significant digits, for a file people read."""
+    if isinstance(tree, dict):
+        return {k: _rounded(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_rounded(v) for v in tree]
+    if isinstance(tree, float) and math.isfinite(tree):
+        return float(f"{tree:.6g}")
+    return tree
+
+
+def _bar(total: int, initial: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, desc="calibration trials", unit="trial",
+                file=sys.stderr, mininterval=0.5)

@@ -1,0 +1,118 @@
+"""Figures of the calibration, drawn from its tables (screening rows, trials, check rows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+
+
+def targets_figure(rows: list[dict], path: Path) -> Path:
+    """Each target: simulated mean / published value with its 95% interval and tolerance.
+
+    ``rows``: dicts with label, published, tolerance, mean, low, high (low/high: interval).
+    """
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.4))
+    y = np.arange(len(rows))[::-1]
+    for yi, row in zip(y, rows, strict=True):
+        band = row["tolerance"] / row["published"]
+        ax.add_patch(plt.Rectangle((1 - band, yi - 0.35), 2 * band, 0.7, color="#cfe8cf",
+                                   zorder=1))
+        ratio = row["mean"] / row["published"]
+        err = [[ratio - row["low"] / row["published"]], [row["high"] / row["published"] - ratio]]
+        inside = abs(row["mean"] - row["published"]) <= row["tolerance"]
+        ax.errorbar(ratio, yi, xerr=err, fmt="o", color="#1b7837" if inside else "#b2182b",
+                    capsize=4, zorder=3)
+    ax.axvline(1.0, color="black", lw=0.8, zorder=2)
+    ax.set_yticks(y, [row["label"] for row in rows])
+    ax.set_xlabel("simulated mean / published value\n"
+                  "(bars: 95% interval over replications; green band: tolerance)")
+    ax.set_title("Calibration targets, Hohhot 2023")
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    return _save(fig, path)
+
+
+def marginals_figure(trials: list[dict], params, path: Path) -> Path:
+    """Per fitted parameter: values of all trials and of the accepted ones, best marked.
+
+    ``trials``: dicts with ``accepted`` (bool), ``objective`` and one key per parameter.
+    """
+    n = len(params)
+    cols = min(3, n)
+    rows_n = -(-n // cols)
+    fig, axes = plt.subplots(rows_n, cols, figsize=(4 * cols, 2.8 * rows_n), squeeze=False)
+    best = min(trials, key=lambda t: t["objective"])
+    for ax, p in zip(axes.flat, params, strict=False):
+        values = np.array([t[p.name] for t in trials])
+        ok = np.array([t["accepted"] for t in trials])
+        bins = (np.geomspace(p.low, p.high, 16) if p.log else np.linspace(p.low, p.high, 16))
+        ax.hist(values, bins=bins, color="#bbbbbb", label="all trials")
+        if ok.any():
+            ax.hist(values[ok], bins=bins, color="#2166ac", label="accepted")
+        ax.axvline(best[p.name], color="#b2182b", lw=1.5, label="best")
+        if p.log:
+            ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_title(p.name, fontsize=10)
+        ax.set_ylabel("trials", fontsize=8)
+        ax.set_xlim(p.low, p.high)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle("Fitted parameters: trials and the accepted set")
+    return _save(fig, path)
+
+
+def convergence_figure(trials: list[dict], path: Path) -> Path:
+    """Objective of each trial (log scale) and the best so far."""
+    order = sorted(trials, key=lambda t: t["trial"])
+    x = [t["trial"] for t in order]
+    y = np.array([t["objective"] for t in order])
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    ax.scatter(x, y, s=10, color="#888888", label="trial")
+    ax.plot(x, np.minimum.accumulate(y), color="#b2182b", label="best so far")
+    ax.axhline(1.0, color="#1b7837", ls="--", lw=0.8, label="one tolerance")
+    ax.set_yscale("log")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("sum of squared misses (tolerance units)")
+    ax.legend()
+    ax.set_title("Calibration progress")
+    return _save(fig, path)
+
+
+def screening_figure(table: list[dict], target_labels: dict[str, str], threshold: float,
+                     path: Path) -> Path:
+    """Heat map of Morris mu* (tolerance units), parameters x targets; selected starred."""
+    params = list(dict.fromkeys(r["parameter"] for r in table))
+    targets = list(dict.fromkeys(r["target"] for r in table))
+    grid = np.zeros((len(params), len(targets)))
+    for r in table:
+        grid[params.index(r["parameter"]), targets.index(r["target"])] = r["mu_star"]
+    fig, ax = plt.subplots(figsize=(1.2 * len(targets) + 3, 0.42 * len(params) + 2.2))
+    image = ax.imshow(np.log10(np.maximum(grid, 1e-2)), cmap="viridis", aspect="auto",
+                      vmin=-2, vmax=max(1.5, np.log10(grid.max() + 1e-9)))
+    for i in range(len(params)):
+        for j in range(len(targets)):
+            ax.text(j, i, f"{grid[i, j]:.1f}", ha="center", va="center", fontsize=7,
+                    color="white" if grid[i, j] < 3 else "black")
+    selected = [grid[i].max() >= threshold for i in range(len(params))]
+    ax.set_yticks(range(len(params)),
+                  [f"{p} *" if s else p for p, s in zip(params, selected, strict=True)])
+    ax.set_xticks(range(len(targets)), [target_labels.get(t, t) for t in targets],
+                  rotation=30, ha="right", fontsize=8)
+    fig.colorbar(image, ax=ax, label="log10 mu* (tolerance units)")
+    ax.set_title(f"Morris screening: * = selected (mu* >= {threshold:g} on some target)")
+    return _save(fig, path)
+
+
+def _save(fig, path: Path) -> Path:
+    path = Path(path)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

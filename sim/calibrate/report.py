@@ -1,0 +1,220 @@
+"""The fit report: calibration/report.md with its figures.
+
+It runs the calibrated scenario (the scenario with its calibration file, exactly as planners
+get it) for ``check_reps`` replications whose seeds the fit never saw, and sets each target
+and each validation figure beside the simulated mean with a 95% interval.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+from sim.calibrate import plots
+from sim.calibrate.evaluate import Evaluator
+from sim.calibrate.fit import selected_parameters
+from sim.calibrate.screening import read_screening
+from sim.calibrate.settings import Settings
+from sim.calibrate.targets import CALIBRATION_DIR, CalibrationError, exposure
+
+VALIDATION_FILE = CALIBRATION_DIR / "validation.toml"
+
+
+def report(settings: Settings) -> Path:
+    """Run the check replications and write report.md and its PNGs; return the .md path."""
+    scenario = settings.calibrated()
+    if scenario.calibration is None:
+        raise CalibrationError(f"scenario {settings.scenario!r} names no calibration file; "
+                               "set `calibration = ...` in it after `sim calibrate fit`")
+    evaluator = Evaluator(Path(settings.work_dir) / "runs.jsonl", settings.workers)
+    rows = evaluator.run([(scenario, seed) for seed in settings.check_seeds()],
+                         desc="check replications")
+    out = Path(settings.report_dir)
+    target_rows = [_target_row(t, rows) for t in settings.targets]
+    validation_rows = [_validation_row(f, rows) for f in _validation_figures()]
+    trials = _read_trials(out / "trials.csv")
+    params = selected_parameters(settings)
+    screening = read_screening(out / "screening.csv")
+    figures = {
+        "targets": plots.targets_figure(target_rows, out / "report_targets.png"),
+        "marginals": plots.marginals_figure(trials, params, out / "report_marginals.png"),
+        "convergence": plots.convergence_figure(trials, out / "report_convergence.png"),
+        "screening": plots.screening_figure(
+            screening, {t.id: t.label for t in settings.targets}, settings.screen_threshold,
+            out / "report_screening.png"),
+    }
+    text = _markdown(settings, scenario, target_rows, validation_rows, trials, params,
+                     screening, figures)
+    path = out / "report.md"
+    path.write_text(text)
+    return path
+
+
+def interval(values: list[float]) -> tuple[float, float, float]:
+    """Mean and 95% t-interval of the mean of replications."""
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return mean, mean - half, mean + half
+
+
+def _target_row(target, rows: list[dict]) -> dict:
+    scale = exposure(rows[0])
+    mean, low, high = interval([r[target.output] for r in rows])
+    published, tol = target.expected(scale), target.tolerance_at(scale)
+    return {"id": target.id, "label": target.label, "published": published, "tolerance": tol,
+            "mean": mean, "low": low, "high": high, "kind": target.kind,
+            "within": abs(mean - published) <= tol, "mapping": target.mapping,
+            "output": target.output}
+
+
+def _validation_figures() -> list[dict]:
+    with VALIDATION_FILE.open("rb") as fh:
+        return tomllib.load(fh)["figure"]
+
+
+def _validation_row(figure: dict, rows: list[dict]) -> dict:
+    row = {"id": figure["id"], "label": figure["label"], "published": figure["value"]}
+    if "output" not in figure:
+        return row | {"mean": None, "why_none": figure["why_none"]}
+    scale = exposure(rows[0])
+    mean, low, high = interval([r[figure["output"]] for r in rows])
+    published = figure["value"] * scale
+    band = figure["band_relative"]
+    return row | {"published": published, "mean": mean, "low": low, "high": high,
+                  "band": band, "within": abs(mean / published - 1) <= band,
+                  "note": figure.get("note", "")}
+
+
+def _read_trials(path: Path) -> list[dict]:
+    if not path.exists():
+        raise CalibrationError(f"{path}: no trials yet; run `sim calibrate fit`")
+    with path.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for r in rows:
+        row = {k: (float(v) if k not in ("accepted",) else v == "True") for k, v in r.items()}
+        row["trial"] = int(row["trial"])
+        out.append(row)
+    return out
+
+
+def _fmt(value, kind: str = "count") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if kind == "rate":
+        return f"{100 * value:.2f}%"
+    return f"{value:,.0f}"
+
+
+def _markdown(settings, scenario, targets, validation, trials, params, screening,
+              figures) -> str:
+    from sim.records import code_version
+
+    accepted = [t for t in trials if t["accepted"]]
+    best = min(trials, key=lambda t: t["objective"])
+    misses = [t for t in targets if not t["within"]]
+    lines = [
+        f"# Calibration report: {settings.scenario}",
+        "",
+        f"Written by `sim calibrate` on {dt.date.today().isoformat()} (code {code_version()}). "
+        f"Scale {settings.scale:g}; fit: {len(trials)} trials of {settings.reps} replications "
+        f"(seeds {settings.fit_seeds()}); check: {settings.check_reps} replications of the "
+        f"calibrated scenario with seeds {settings.check_seeds()[0]}..{settings.check_seeds()[-1]}"
+        ", which the fit never saw. Calibration file: "
+        f"`{scenario.calibration}`.",
+        "",
+        "## Targets",
+        "",
+        "Published figures with role `calibrate` (Hohhot 2023) against the simulated mean of "
+        "the check replications, with the 95% interval of that mean. Tolerance: counts ±3%, "
+        "rates ±1 percentage point.",
+        "",
+        "| target | published | tolerance | simulated mean | 95% interval | within |",
+        "|---|---:|---:|---:|---:|:---:|",
+    ]
+    for t in targets:
+        tol = _fmt(t["tolerance"], t["kind"]).replace("%", " pp") if t["kind"] == "rate" \
+            else _fmt(t["tolerance"])
+        lines.append(
+            f"| {t['label']} (`{t['id']}`) | {_fmt(t['published'], t['kind'])} | ±{tol} | "
+            f"{_fmt(t['mean'], t['kind'])} | {_fmt(t['low'], t['kind'])} to "
+            f"{_fmt(t['high'], t['kind'])} | {'yes' if t['within'] else '**no**'} |")
+    lines += ["", f"![targets]({figures['targets'].name})", ""]
+    if misses:
+        lines += ["Outside tolerance: " + ", ".join(t["label"] for t in misses) + ".", ""]
+    else:
+        lines += ["Every target is met within its tolerance.", ""]
+    lines += ["### What the model counts", ""]
+    lines += [f"- **{t['label']}** (`{t['output']}`): {t['mapping']}" for t in targets]
+    lines += [
+        "", "## Validation figures (not fitted)", "",
+        "Figures with role `validate`: never used in the fit. A prediction is a match when its "
+        "mean is within the stated band of the published value.", "",
+        "| figure | published | simulated mean | 95% interval | band | match | note |",
+        "|---|---:|---:|---:|---:|:---:|---|",
+    ]
+    for v in validation:
+        if v["mean"] is None:
+            lines.append(f"| {v['label']} (`{v['id']}`) | {_fmt(v['published'], _kind(v))} "
+                         f"| not predicted | | | | {v['why_none']} |")
+        else:
+            lines.append(
+                f"| {v['label']} (`{v['id']}`) | {_fmt(v['published'])} | {_fmt(v['mean'])} | "
+                f"{_fmt(v['low'])} to {_fmt(v['high'])} | ±{v['band']:.0%} | "
+                f"{'yes' if v['within'] else '**no**'} | {v['note']} |")
+    lines += [
+        "", "## Fitted parameters", "",
+        f"Best trial {int(best['trial'])} (objective {best['objective']:.3g}, the sum of squared "
+        "misses in tolerance units over the fit's replications). The accepted set is every "
+        "trial whose replication means meet all targets within tolerance: "
+        f"{len(accepted)} of {len(trials)} trials. It is an acceptance set of the optimiser's "
+        "proposals (ABC rejection with TPE as the proposal), so its spread shows which values "
+        "are compatible with the figures, not a posterior probability.", "",
+        "| parameter | scenario key | how | range searched | best | accepted: median | "
+        "accepted: min to max |",
+        "|---|---|---|---|---:|---:|---:|",
+    ]
+    for p in params:
+        values = [t[p.name] for t in accepted]
+        spread = (f"{np.median(values):.4g} | {min(values):.4g} to {max(values):.4g}"
+                  if values else "n/a | n/a")
+        lines.append(f"| {p.name} | `{p.key}` | {p.transform} | {p.low:g} to {p.high:g}"
+                     f"{' (log)' if p.log else ''} | {best[p.name]:.4g} | {spread} |")
+    lines += ["", f"![marginals]({figures['marginals'].name})", "",
+              f"![convergence]({figures['convergence'].name})", ""]
+    lines += _screening_section(screening, settings, figures)
+    return "\n".join(lines) + "\n"
+
+
+def _kind(row: dict) -> str:
+    return "rate" if isinstance(row["published"], float) and row["published"] <= 1 else "count"
+
+
+def _screening_section(screening, settings, figures) -> list[str]:
+    strongest = {}
+    for r in screening:
+        if r["mu_star"] >= strongest.get(r["parameter"], (-1, ""))[0]:
+            strongest[r["parameter"]] = (r["mu_star"], r["target"])
+    lines = [
+        "## Screening", "",
+        f"Morris elementary effects ({settings.morris_trajectories} trajectories, 4 levels, one "
+        "seed for every run) of each free parameter on each target, in tolerance units. "
+        f"Parameters with mu* >= {settings.screen_threshold:g} on some target are fitted; the "
+        "others keep their guessed values.", "",
+        "| parameter | largest mu* | on target | fitted |", "|---|---:|---|:---:|",
+    ]
+    for name, (mu, target) in strongest.items():
+        chosen = mu >= settings.screen_threshold
+        lines.append(f"| {name} | {mu:.2f} | {target} | {'yes' if chosen else 'no'} |")
+    lines += ["", f"![screening]({figures['screening'].name})", ""]
+    return lines
