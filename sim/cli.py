@@ -138,20 +138,23 @@ CALIBRATION_STEPS = ("screen", "fit", "report")
 
 
 def cmd_calibrate(args) -> int:
-    import shutil
-
     from sim.calibrate.settings import Settings
 
     _check_positive(args, ("trials", "reps", "batch", "check_reps", "morris_trajectories"))
+    for name in ("refine", "uncertainty"):
+        if getattr(args, name) < 0:
+            raise ScenarioError(f"--{name}: must be 0 or more (got {getattr(args, name)})")
     settings = Settings(scenario=args.scenario, scale=args.scale, days=args.days,
                         workers=args.workers, reps=args.reps, trials=args.trials,
+                        refine_evaluations=args.refine, acceptance_samples=args.uncertainty,
                         batch=args.batch, morris_trajectories=args.morris_trajectories,
                         check_reps=args.check_reps)
     for name in ("report_dir", "work_dir", "fitted_file"):
         if getattr(args, name):
             setattr(settings, name, Path(getattr(args, name)))
-    if args.fresh and Path(settings.work_dir).exists():
-        shutil.rmtree(settings.work_dir)
+    journal = Path(settings.work_dir) / "study.journal"
+    if args.fresh and journal.exists():
+        journal.unlink()  # finished runs stay cached: their keys include the model's code
     settings.prepare()
     steps = CALIBRATION_STEPS if args.step == "all" else (args.step,)
     for step in steps:
@@ -218,7 +221,11 @@ def _calibrate_parser(sub) -> None:
         "the same command again after an interruption continues where it stopped.")
     cal.add_argument("step", nargs="?", default="all", choices=(*CALIBRATION_STEPS, "all"))
     cal.add_argument("--scenario", default=DEFAULT_PRESET, help="preset or TOML to calibrate")
-    cal.add_argument("--trials", type=int, default=120, help="complete trials of the fit")
+    cal.add_argument("--trials", type=int, default=60, help="trials of the exploring optimiser")
+    cal.add_argument("--refine", type=int, default=8,
+                     help="least-squares steps after exploring (0: none)")
+    cal.add_argument("--uncertainty", type=int, default=60,
+                     help="simulated samples around the best fit for the accepted set (0: none)")
     cal.add_argument("--reps", type=int, default=3, help="replications per trial")
     cal.add_argument("--batch", type=int, default=2, help="trials proposed at once")
     cal.add_argument("--morris-trajectories", type=int, default=10)
@@ -233,7 +240,8 @@ def _calibrate_parser(sub) -> None:
     cal.add_argument("--report-dir", help="screening, trials and report (default calibration/)")
     cal.add_argument("--fitted-file", help="calibration file to write "
                      "(default sim/scenarios/fitted/hohhot-2023.toml)")
-    cal.add_argument("--fresh", action="store_true", help="forget earlier runs and trials")
+    cal.add_argument("--fresh", action="store_true",
+                     help="start a new study (finished runs stay cached and are reused)")
     cal.set_defaults(func=cmd_calibrate)
 
 

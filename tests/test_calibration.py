@@ -16,10 +16,11 @@ pytest.importorskip("SALib")
 from sim.calibrate import evaluate
 from sim.calibrate.evaluate import Evaluator
 from sim.calibrate.parameters import load_parameters, overrides
+from sim.calibrate.settings import Settings
 from sim.calibrate.targets import CalibrationError, exposure, load_targets
 from sim.cli import main
 from sim.config import Scenario
-from sim.scenario_loader import ScenarioError, load_scenario
+from sim.scenario_loader import PRESET_DIR, ScenarioError, load_scenario
 
 TINY = ["--scale", "0.02", "--days", "30", "--workers", "1"]
 
@@ -106,8 +107,9 @@ def _dirs(tmp_path: Path) -> list[str]:
 
 
 def test_smoke_calibration_end_to_end(tmp_path):
-    args = ["calibrate", "all", "--trials", "3", "--reps", "1", "--morris-trajectories", "1",
-            "--check-reps", "2", *TINY, *_dirs(tmp_path)]
+    args = ["calibrate", "all", "--trials", "3", "--refine", "1", "--uncertainty", "2",
+            "--reps", "1", "--morris-trajectories", "1", "--check-reps", "2", *TINY,
+            *_dirs(tmp_path)]
     assert main(args) == 0
     report = tmp_path / "report"
     text = (report / "report.md").read_text()
@@ -117,7 +119,14 @@ def test_smoke_calibration_end_to_end(tmp_path):
     for png in ("report_targets", "report_marginals", "report_convergence", "report_screening"):
         assert (report / f"{png}.png").read_bytes()[:4] == b"\x89PNG"
     trials = (report / "trials.csv").read_text().splitlines()
-    assert len(trials) == 1 + 3
+    phases = [line.split(",")[1] for line in trials[1:]]
+    assert phases[:3] == ["explore"] * 3 and phases[-2:] == ["uncertainty"] * 2
+    assert "refine" in phases
+    # Running the finished calibration again adds no trial and no run.
+    runs = (tmp_path / "work" / "runs.jsonl").read_text()
+    assert main([*args[:1], "fit", *args[2:]]) == 0
+    assert (report / "trials.csv").read_text().splitlines() == trials
+    assert (tmp_path / "work" / "runs.jsonl").read_text() == runs
     # The fitted file works as a scenario's calibration and sets the fitted values.
     scenario_file = tmp_path / "city.toml"
     scenario_file.write_text(f'calibration = "{tmp_path / "fitted.toml"}"\n')
@@ -128,7 +137,8 @@ def test_smoke_calibration_end_to_end(tmp_path):
 
 
 def test_fit_resumes_after_a_kill_without_rerunning(tmp_path):
-    base = ["calibrate", "--reps", "1", "--morris-trajectories", "1", *TINY, *_dirs(tmp_path)]
+    base = ["calibrate", "--reps", "1", "--morris-trajectories", "1", "--refine", "0",
+            "--uncertainty", "0", *TINY, *_dirs(tmp_path)]
     assert main([*base[:1], "screen", *base[1:]]) == 0
     assert main([*base[:1], "fit", "--trials", "2", *base[1:]]) == 0
     # A kill in mid-trial leaves a RUNNING trial in the journal.
@@ -148,7 +158,8 @@ def test_fit_resumes_after_a_kill_without_rerunning(tmp_path):
 
 
 def test_fit_refuses_a_work_folder_of_other_settings(tmp_path):
-    base = ["calibrate", "--reps", "1", "--morris-trajectories", "1", *TINY, *_dirs(tmp_path)]
+    base = ["calibrate", "--reps", "1", "--morris-trajectories", "1", "--refine", "0",
+            "--uncertainty", "0", *TINY, *_dirs(tmp_path)]
     assert main([*base[:1], "screen", *base[1:]]) == 0
     assert main([*base[:1], "fit", "--trials", "1", *base[1:]]) == 0
     assert main(["calibrate", "fit", "--trials", "1", "--reps", "2", *TINY,
@@ -173,3 +184,25 @@ def test_broken_calibration_file_is_reported(tmp_path):
     scenario_file.write_text('calibration = "missing.toml"\n')
     with pytest.raises(ScenarioError, match="no such file"):
         load_scenario(scenario_file)
+
+
+def test_default_preset_uses_the_committed_calibration():
+    scenario = load_scenario()
+    assert scenario.calibration == "fitted/hohhot-2023.toml"
+    assert (PRESET_DIR / scenario.calibration).is_file()
+    assert scenario != load_scenario(use_calibration=False)
+
+
+@pytest.mark.slow
+def test_default_scenario_meets_every_target_over_ten_replications():
+    """VALIDATION against the published figures: the calibrated default scenario, run with
+    ten seeds the fit never used, meets every calibration target within its tolerance."""
+    settings = Settings()
+    scenario = load_scenario()
+    rows = Evaluator(None, progress=False).run([(scenario, s) for s in settings.check_seeds()])
+    misses = {}
+    for target in settings.targets:
+        mean = sum(r[target.output] for r in rows) / len(rows)
+        if abs(target.z(mean)) > 1:
+            misses[target.id] = (mean, target.value)
+    assert not misses, misses

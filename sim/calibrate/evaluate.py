@@ -1,13 +1,14 @@
 """Run many (scenario overrides, seed) pairs in parallel, remembering every finished run.
 
 Each finished run's summary is appended at once as one JSON line to a cache file, keyed by
-a hash of what determines it. A calibration that is killed and started again reuses these
-lines and runs only what is missing. Results come back in the order asked for, so they do
-not depend on the number of workers.
+a hash of what determines it (model source, scenario, seed). A calibration that is killed
+and started again reuses these lines and runs only what is missing. Results come back in
+the order asked for, so they do not depend on the number of workers.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -17,11 +18,29 @@ from pathlib import Path
 
 from sim.config import Scenario
 
+# Scenario fields that name or describe a run without changing it.
+LABELS = {"name", "description", "calibration"}
+
 
 def run_key(scenario: Scenario, seed: int) -> str:
-    text = json.dumps({"scenario": scenario.model_dump(mode="json"), "seed": seed},
+    """What determines a run: the model's code, the scenario's parameters and the seed."""
+    parameters = scenario.model_dump(mode="json", exclude=LABELS)
+    text = json.dumps({"model": model_source_hash(), "seed": seed, "scenario": parameters},
                       sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+@functools.cache
+def model_source_hash() -> str:
+    """Hash of the model's source (sim/ without the calibration and command-line code), so
+    that cached runs are not reused after the model changes."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("*.py"), *root.glob("agents/*.py")]):
+        if path.name not in ("cli.py", "benchmark.py", "__main__.py"):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _simulate_summary(scenario_json: dict, seed: int) -> dict:

@@ -1,19 +1,19 @@
-"""Fit the selected free parameters to the targets with optuna, resumably.
+"""Fit the selected free parameters to the targets, resumably: explore, then refine.
 
-A trial proposes values, runs ``reps`` replications with the same seeds as every other
-trial (common random numbers), and scores the replication means by the sum of squared
-misses in tolerance units. Trials are proposed ``batch`` at a time and their runs share the
-process pool. The first half of the trials explores (TPE, starting with the scenario's own
-guesses as trial 0); the second half refines with CMA-ES warm-started from the best
-explored trials, which is better at the last few tolerance units in many dimensions.
+Explore: optuna's TPE proposes ``trials`` parameter vectors (trial 0 is the scenario's own
+guesses); each runs ``reps`` replications with the same seeds as every other trial (common
+random numbers) and is scored by the sum of squared misses of the replication means in
+tolerance units. Trials are proposed ``batch`` at a time and their runs share the process
+pool. Refine: bounded least squares from the best explored trial (see
+:mod:`sim.calibrate.refine`); its evaluations are added to the study as trials.
 
 The study lives in a journal file and every run in the evaluator's cache, so a killed
 calibration resumes where it stopped: trials left half-done are proposed again with the
-same values (their finished runs come from the cache) and marked failed.
+same values (their finished runs come from the cache) and marked failed; an unfinished
+refinement replays from the cache.
 
-Trials whose replication means meet every target within tolerance form the accepted set,
-the parameter uncertainty reported: an acceptance set of the optimiser's proposals (ABC
-rejection with the optimiser as the proposal), not a posterior distribution.
+Last, samples around the best trial are simulated and those meeting every target form the
+accepted set, the parameter uncertainty reported (see :mod:`sim.calibrate.acceptance`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import csv
 import datetime as dt
 import math
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -59,33 +58,58 @@ def fit(settings: Settings) -> dict:
         bar.update(len(trials))
         bar.set_postfix(best=f"{study.best_value:.3g}")
     bar.close()
+    if settings.refine_evaluations and not study.user_attrs.get("refined"):
+        _refine(study, params, settings, evaluator)
+    if settings.acceptance_samples and not study.user_attrs.get("uncertainty"):
+        _sample_uncertainty(study, params, settings, evaluator)
     write_accepted(study, params, settings)
     return write_fitted(study, params, settings)
 
 
-MIN_WARM_START = 10  # CMA-ES warm start takes the best 10% of explored trials: need 10
-
-
-def explore_trials(settings: Settings) -> int:
-    return max(1, settings.trials // 2)
-
-
 def _sampler(study, params: list[FreeParameter], settings: Settings):
-    """TPE while exploring; then CMA-ES from the best explored trial (both seeded, and
-    chosen from the journal alone, so a resumed study continues the same way)."""
+    """TPE, made afresh per batch and seeded by the trials so far, so that a resumed study
+    proposes what an uninterrupted one would have (same batch size)."""
     import optuna
 
-    done = complete_trials(study)
-    explored = done[:explore_trials(settings)]
-    if len(explored) < explore_trials(settings) or len(explored) < MIN_WARM_START:
-        # Made afresh per batch, seeded by the trials so far: a resumed study proposes what
-        # an uninterrupted one would have (same batch size).
-        return optuna.samplers.TPESampler(seed=settings.seed + len(done), multivariate=True,
-                                          n_startup_trials=max(10, 2 * len(params)))
-    with warnings.catch_warnings():  # warm starting is marked experimental in optuna
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return optuna.samplers.CmaEsSampler(source_trials=explored, seed=settings.seed,
-                                            warn_independent_sampling=False)
+    return optuna.samplers.TPESampler(seed=settings.seed + _complete(study), multivariate=True,
+                                      n_startup_trials=max(10, 2 * len(params)))
+
+
+def _refine(study, params, settings: Settings, evaluator: Evaluator) -> None:
+    """Least squares from the best explored trial; its evaluations become trials."""
+    from sim.calibrate.refine import Refinement
+
+    print("refining the best trial (least squares)", file=sys.stderr)
+    evaluator.progress = True
+    refinement = Refinement(settings, params, evaluator)
+    refinement.run(dict(study.best_trial.params), settings.refine_evaluations)
+    _add_trials(study, refinement.evaluations, settings, "refine")
+    study.set_user_attr("refined", True)
+
+
+def _sample_uncertainty(study, params, settings: Settings, evaluator: Evaluator) -> None:
+    """Proposals around the best trial, simulated; see :mod:`sim.calibrate.acceptance`."""
+    from sim.calibrate.acceptance import sample
+    from sim.calibrate.refine import Refinement
+
+    print("sampling the parameter uncertainty", file=sys.stderr)
+    evaluator.progress = True
+    refinement = Refinement(settings, params, evaluator)
+    samples = sample(refinement, dict(study.best_trial.params), settings.acceptance_samples,
+                     settings.seed)
+    _add_trials(study, samples, settings, "uncertainty")
+    study.set_user_attr("uncertainty", True)
+
+
+def _add_trials(study, evaluations, settings: Settings, phase: str) -> None:
+    import optuna
+
+    distributions = study.best_trial.distributions
+    for values, reps in evaluations:
+        score, means = score_trial(settings.targets, reps)
+        study.add_trial(optuna.trial.create_trial(
+            params=values, distributions=distributions, value=score,
+            user_attrs={"means": means, "phase": phase}))
 
 
 def selected_parameters(settings: Settings) -> list[FreeParameter]:
@@ -148,9 +172,18 @@ def complete_trials(study) -> list:
     return study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
 
 
-def accepted(trial, targets: list[Target]) -> bool:
+def within_tolerance(trial, targets: list[Target]) -> bool:
     means = trial.user_attrs["means"]
     return all(abs(t.z(means[t.output], means["exposure"])) <= 1 for t in targets)
+
+
+def accepted(trial, targets: list[Target]) -> bool:
+    """In the accepted set: an uncertainty sample that meets every target."""
+    return phase(trial) == "uncertainty" and within_tolerance(trial, targets)
+
+
+def phase(trial) -> str:
+    return trial.user_attrs.get("phase", "explore")
 
 
 def write_accepted(study, params: list[FreeParameter], settings: Settings) -> Path:
@@ -160,12 +193,14 @@ def write_accepted(study, params: list[FreeParameter], settings: Settings) -> Pa
     targets = settings.targets
     with tmp.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["trial", "objective", "accepted", *[p.name for p in params],
+        writer.writerow(["trial", "phase", "objective", "within_tolerance", "accepted",
+                         *[p.name for p in params],
                          *[f"z:{t.id}" for t in targets]])
         for trial in complete_trials(study):
             means = trial.user_attrs["means"]
             scale = means["exposure"]
-            writer.writerow([trial.number, trial.value, accepted(trial, targets),
+            writer.writerow([trial.number, phase(trial), trial.value,
+                             within_tolerance(trial, targets), accepted(trial, targets),
                              *[trial.params[p.name] for p in params],
                              *[round(t.z(means[t.output], scale), 4) for t in targets]])
     tmp.replace(path)
@@ -176,6 +211,7 @@ def write_fitted(study, params: list[FreeParameter], settings: Settings) -> dict
     """Write the best trial's values as the scenario's calibration file; return them."""
     import tomli_w
 
+    from sim.calibrate.evaluate import model_source_hash
     from sim.records import code_version
 
     best = study.best_trial
@@ -192,6 +228,7 @@ def write_fitted(study, params: list[FreeParameter], settings: Settings) -> dict
         "best_trial": best.number,
         "objective": best.value,
         "accepted_trials": n_accepted,
+        "model_source": model_source_hash(),
         "parameters": {p.name: best.params[p.name] for p in params},
     }
     document = {"provenance": provenance, "overrides": overrides(params, best.params, base)}

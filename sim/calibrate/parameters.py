@@ -28,8 +28,10 @@ class FreeParameter:
     def from_unit(self, u: float) -> float:
         """Map u in [0, 1] onto [low, high] (log-uniformly if ``log``)."""
         if self.log:
-            return math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
-        return self.low + u * (self.high - self.low)
+            value = math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        else:
+            value = self.low + u * (self.high - self.low)
+        return min(max(value, self.low), self.high)  # rounding must not leave the range
 
     def current(self, base: Scenario) -> float:
         """The value that leaves ``base`` unchanged (clipped into the searched range)."""

@@ -51,7 +51,9 @@ def marginals_figure(trials: list[dict], params, path: Path) -> Path:
         values = np.array([t[p.name] for t in trials])
         ok = np.array([t["accepted"] for t in trials])
         bins = (np.geomspace(p.low, p.high, 16) if p.log else np.linspace(p.low, p.high, 16))
-        ax.hist(values, bins=bins, color="#bbbbbb", label="all trials")
+        sampled = np.array([t["phase"] == "uncertainty" for t in trials])
+        ax.hist(values, bins=bins, color="#dddddd", label="all trials")
+        ax.hist(values[sampled], bins=bins, color="#92c5de", label="uncertainty samples")
         if ok.any():
             ax.hist(values[ok], bins=bins, color="#2166ac", label="accepted")
         ax.axvline(best[p.name], color="#b2182b", lw=1.5, label="best")
@@ -69,14 +71,18 @@ def marginals_figure(trials: list[dict], params, path: Path) -> Path:
 
 
 def convergence_figure(trials: list[dict], path: Path) -> Path:
-    """Objective of each trial (log scale) and the best so far."""
+    """Objective of each trial (log scale) by phase, and the best so far."""
     order = sorted(trials, key=lambda t: t["trial"])
-    x = [t["trial"] for t in order]
+    x = np.array([t["trial"] for t in order])
     y = np.array([t["objective"] for t in order])
+    phases = np.array([t["phase"] for t in order])
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.scatter(x, y, s=10, color="#888888", label="trial")
+    colours = {"explore": "#888888", "refine": "#2166ac", "uncertainty": "#92c5de"}
+    for name in dict.fromkeys(phases):
+        ax.scatter(x[phases == name], y[phases == name], s=10,
+                   color=colours.get(name, "black"), label=name)
     ax.plot(x, np.minimum.accumulate(y), color="#b2182b", label="best so far")
-    ax.axhline(1.0, color="#1b7837", ls="--", lw=0.8, label="one tolerance")
+    ax.axhline(1.0, color="#1b7837", ls="--", lw=0.8, label="one target off by one tolerance")
     ax.set_yscale("log")
     ax.set_xlabel("trial")
     ax.set_ylabel("sum of squared misses (tolerance units)")

@@ -102,7 +102,8 @@ def _read_trials(path: Path) -> list[dict]:
         rows = list(csv.DictReader(fh))
     out = []
     for r in rows:
-        row = {k: (float(v) if k not in ("accepted",) else v == "True") for k, v in r.items()}
+        row = {k: (v == "True" if k in ("accepted", "within_tolerance") else
+                   v if k == "phase" else float(v)) for k, v in r.items()}
         row["trial"] = int(row["trial"])
         out.append(row)
     return out
@@ -131,7 +132,7 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
         f"(seeds {settings.fit_seeds()}); check: {settings.check_reps} replications of the "
         f"calibrated scenario with seeds {settings.check_seeds()[0]}..{settings.check_seeds()[-1]}"
         ", which the fit never saw. Calibration file: "
-        f"`{scenario.calibration}`.",
+        f"`{_shown(scenario.calibration)}`.",
         "",
         "## Targets",
         "",
@@ -174,12 +175,19 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
                 f"{'yes' if v['within'] else '**no**'} | {v['note']} |")
     lines += [
         "", "## Fitted parameters", "",
-        f"Best trial {int(best['trial'])} (objective {best['objective']:.3g}, the sum of squared "
-        "misses in tolerance units over the fit's replications). The accepted set is every "
-        "trial whose replication means meet all targets within tolerance: "
-        f"{len(accepted)} of {len(trials)} trials. It is an acceptance set of the optimiser's "
-        "proposals (ABC rejection with TPE as the proposal), so its spread shows which values "
-        "are compatible with the figures, not a posterior probability.", "",
+        f"Best trial {int(best['trial'])} ({best['phase']} phase; objective "
+        f"{best['objective']:.3g}, the sum of squared misses in tolerance units over the fit's "
+        f"replications). Trials by phase: {_phase_counts(trials)}.", "",
+        "The accepted set is the parameter uncertainty: samples drawn around the best fit "
+        "from its linearised posterior (misses with a standard deviation of 0.35 tolerance, "
+        "a prior of a tenth of each range around the best), simulated with the fit's seeds, "
+        "and kept when "
+        f"every target is within tolerance: {len(accepted)} of "
+        f"{sum(t['phase'] == 'uncertainty' for t in trials)} samples. A narrow spread means "
+        "the published figures pin the parameter; a wide one means they cannot tell its "
+        "values apart (the figures are seven, the parameters more). The prior keeps samples "
+        "near the best fit, so this describes its neighbourhood, not every distant region "
+        "that might also fit.", "",
         "| parameter | scenario key | how | range searched | best | accepted: median | "
         "accepted: min to max |",
         "|---|---|---|---|---:|---:|---:|",
@@ -196,15 +204,31 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
     return "\n".join(lines) + "\n"
 
 
+def _shown(path: str) -> str:
+    """A path relative to the working folder when it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def _phase_counts(trials: list[dict]) -> str:
+    counts: dict[str, int] = {}
+    for t in trials:
+        counts[t["phase"]] = counts.get(t["phase"], 0) + 1
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
+
+
 def _kind(row: dict) -> str:
     return "rate" if isinstance(row["published"], float) and row["published"] <= 1 else "count"
 
 
 def _screening_section(screening, settings, figures) -> list[str]:
-    strongest = {}
+    strongest: dict[str, tuple[float, str]] = {}
     for r in screening:
-        if r["mu_star"] >= strongest.get(r["parameter"], (-1, ""))[0]:
+        if r["mu_star"] > strongest.get(r["parameter"], (0.0, "none"))[0]:
             strongest[r["parameter"]] = (r["mu_star"], r["target"])
+        strongest.setdefault(r["parameter"], (0.0, "none"))
     lines = [
         "## Screening", "",
         f"Morris elementary effects ({settings.morris_trajectories} trajectories, 4 levels, one "

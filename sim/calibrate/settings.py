@@ -18,7 +18,9 @@ class Settings:
     days: int | None = None  # None keeps the scenario's
     workers: int = 0  # 0: one per core
     reps: int = 3  # replications per trial (seeds 1..reps, the same for every trial)
-    trials: int = 120
+    trials: int = 60  # explored by TPE
+    refine_evaluations: int = 8  # least-squares steps; each also runs a Jacobian
+    acceptance_samples: int = 60  # simulated proposals for the parameter uncertainty
     batch: int = 2  # trials proposed at once; fixed so results do not depend on workers
     morris_trajectories: int = 10
     screen_threshold: float = 1.0  # mu* in tolerance units that makes a parameter matter
