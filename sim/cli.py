@@ -1,4 +1,5 @@
-"""The command line: ``sim run``, ``sim presets``, ``sim bench``, ``sim calibrate``."""
+"""The command line: ``sim run``, ``sim presets``, ``sim bench``, ``sim calibrate``,
+``sim sweep``, ``sim sensitivity``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from sim.calibrate.targets import CalibrationError
 from sim.geography import GeographyError
 from sim.scenario_loader import DEFAULT_PRESET, ScenarioError, load_scenario, preset_names
+from sim.sweeps.spec import SpecError
 
 EXIT_BAD_INPUT = 2
 
@@ -181,6 +183,50 @@ def _calibration_step(step: str, settings) -> str:
     return f"wrote {report(settings)}"
 
 
+def cmd_sweep(args) -> int:
+    from sim.sweeps.runner import run_sweep
+    from sim.sweeps.spec import load_spec
+
+    if args.workers < 0:
+        raise ScenarioError(f"--workers: must be 0 (one per core) or more (got {args.workers})")
+    spec = load_spec(args.spec)
+    out = Path(args.out) if args.out else Path("outputs") / spec.name
+    store = run_sweep(spec, out, executor=args.executor, workers=args.workers,
+                      address=args.scheduler, retry_failed=args.retry_failed,
+                      progress=not args.quiet)
+    runs, errors = store.read_runs().num_rows, store.read_errors().num_rows
+    print(f"wrote {out}/: {runs} runs in runs/, {errors} failed in errors/ "
+          "(read with pandas.read_parquet('.../runs'))")
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    import json
+
+    from sim.sweeps.sensitivity import sensitivity
+    from sim.sweeps.spec import parse_spec
+    from sim.sweeps.store import RunStore
+
+    store = RunStore(args.sweep)
+    manifest_path = Path(args.sweep) / "manifest.json"
+    if not manifest_path.exists():
+        raise ScenarioError(f"{args.sweep}: not a sweep folder (no manifest.json)")
+    spec = parse_spec(json.loads(manifest_path.read_text())["spec"], manifest_path)
+    table = sensitivity(spec, store, args.outcome)
+    path = Path(args.sweep) / "sensitivity.csv"
+    import pyarrow.csv as pacsv
+
+    pacsv.write_csv(table, path)
+    rows = table.to_pylist()
+    keys = [k for k in table.column_names if k not in ("outcome", "factor")]
+    print(f"{'outcome':<32}{'factor':<36}" + "".join(f"{k:>13}" for k in keys))
+    for row in rows:
+        print(f"{row['outcome']:<32}{row['factor']:<36}"
+              + "".join(f"{row[k]:>13.3f}" for k in keys))
+    print(f"\nwrote {path}")
+    return 0
+
+
 def _check_positive(args, names) -> None:
     for name in names:
         if getattr(args, name) < 1:
@@ -210,7 +256,31 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scale", type=float, default=1.0)
     bench.set_defaults(func=cmd_bench)
     _calibrate_parser(sub)
+    _sweep_parsers(sub)
     return parser
+
+
+def _sweep_parsers(sub) -> None:
+    from sim.sweeps.executors import EXECUTORS
+
+    sweep = sub.add_parser(
+        "sweep", help="run a batch parameter sweep from a spec (resumable)",
+        description="Run every design point of SPEC with its replications into a Parquet run "
+        "store. Running the same command again completes only the missing runs.")
+    sweep.add_argument("spec", help="sweep spec TOML (see sim/sweeps/spec.py)")
+    sweep.add_argument("--out", help="run store folder (default outputs/<sweep name>)")
+    sweep.add_argument("--executor", choices=EXECUTORS, default="process")
+    sweep.add_argument("--workers", type=int, default=0, help="processes (0: one per core)")
+    sweep.add_argument("--scheduler", help="address of a Dask scheduler (with --executor dask; "
+                       "default: a local Dask cluster)")
+    sweep.add_argument("--retry-failed", action="store_true", help="run failed runs again")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.set_defaults(func=cmd_sweep)
+    sens = sub.add_parser("sensitivity", help="Sobol or Morris indices from a finished sweep")
+    sens.add_argument("sweep", help="the sweep's run store folder")
+    sens.add_argument("--outcome", action="append", required=True,
+                      help="summary column, e.g. centre_resolution_rate (repeatable)")
+    sens.set_defaults(func=cmd_sensitivity)
 
 
 def _calibrate_parser(sub) -> None:
@@ -249,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ScenarioError, GeographyError, CalibrationError) as err:
+    except (ScenarioError, GeographyError, CalibrationError, SpecError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

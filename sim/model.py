@@ -291,5 +291,8 @@ class DisputeModel(mesa.Model):
         if self.days_closed < self.days:  # SimPy stops before events at the horizon itself
             self._close_day(self.days - 1)
         self.latent.sync_stages()
+        # Mesa 3.3 numbers agents per model in a class-level dict keyed by the model, which
+        # would keep every finished model (and its agents) alive for the life of the process.
+        mesa.Agent._ids.pop(self, None)
         return self
 

@@ -36,18 +36,18 @@ class FreeParameter:
     def current(self, base: Scenario) -> float:
         """The value that leaves ``base`` unchanged (clipped into the searched range)."""
         if self.transform == "set":
-            value = float(_get(base.model_dump(mode="python"), self.key))
+            value = float(get_key(base.model_dump(mode="python"), self.key))
         else:
             value = 1.0 if self.transform == "scale" else 0.0
         return min(max(value, self.low), self.high)
 
     def apply(self, base: Scenario, value: float):
         """The key's new value in ``base`` after this parameter takes ``value``."""
-        current = _get(base.model_dump(mode="python"), self.key)
+        current = get_key(base.model_dump(mode="python"), self.key)
         if self.transform == "set":
             return value
         op = (lambda x: x * value) if self.transform == "scale" else (lambda x: x + value)
-        return _map_numbers(current, op)
+        return map_numbers(current, op)
 
 
 def load_parameters(path: Path = PARAMETERS_FILE, base: Scenario | None = None
@@ -71,7 +71,7 @@ def overrides(params: list[FreeParameter], values: dict[str, float], base: Scena
     nested: dict = {}
     for p in params:
         if p.name in values:
-            _put(nested, p.key, p.apply(base, float(values[p.name])))
+            put_key(nested, p.key, p.apply(base, float(values[p.name])))
     return nested
 
 
@@ -88,12 +88,12 @@ def _parameter(entry: dict, where: str, base: Scenario) -> FreeParameter:
     param = FreeParameter(entry["name"], entry["key"], entry["transform"], low, high, log,
                           " ".join(entry["why"].split()))
     try:
-        _get(base.model_dump(mode="python"), param.key)
+        get_key(base.model_dump(mode="python"), param.key)
     except KeyError:
         raise CalibrationError(f"{where}.key: {param.key!r} is not a scenario key") from None
     for bound in (low, high):  # both ends of the range must make a valid scenario
         nested: dict = {}
-        _put(nested, param.key, param.apply(base, bound))
+        put_key(nested, param.key, param.apply(base, bound))
         try:
             validate(nested, source=f"{where} at {bound:g}")
         except ScenarioError as err:
@@ -101,7 +101,7 @@ def _parameter(entry: dict, where: str, base: Scenario) -> FreeParameter:
     return param
 
 
-def _get(tree: dict, dotted: str):
+def get_key(tree: dict, dotted: str):
     node = tree
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -110,18 +110,18 @@ def _get(tree: dict, dotted: str):
     return node
 
 
-def _put(tree: dict, dotted: str, value) -> None:
+def put_key(tree: dict, dotted: str, value) -> None:
     *parents, leaf = dotted.split(".")
     for part in parents:
         tree = tree.setdefault(part, {})
     tree[leaf] = value
 
 
-def _map_numbers(value, op):
+def map_numbers(value, op):
     if isinstance(value, dict):
-        return {k: _map_numbers(v, op) for k, v in value.items()}
+        return {k: map_numbers(v, op) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_map_numbers(v, op) for v in value]
+        return [map_numbers(v, op) for v in value]
     if isinstance(value, int | float) and not isinstance(value, bool):
         return op(value)
     raise CalibrationError(f"cannot scale or shift a non-number ({value!r})")
