@@ -207,3 +207,15 @@ def test_example_specs_load_and_plan(name):
     spec = load_spec(REPO / "sim" / "scenarios" / "sweeps" / f"{name}.toml")
     runs = plan(spec)
     assert runs and spec.scenario_at({f.name: runs[-1][f.name] for f in spec.factors})
+
+
+def test_dask_executor_by_scheduler_address(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    path = _spec(tmp_path, "lhs", samples=2, reps=1)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        assert main(["sweep", str(path), "--out", str(tmp_path / "remote"), "--executor",
+                     "dask", "--scheduler", cluster.scheduler_address, "--quiet"]) == 0
+    assert main(["sweep", str(path), "--out", str(tmp_path / "serial"), "--executor",
+                 "serial", "--quiet"]) == 0
+    assert _table(RunStore(tmp_path / "remote")) == _table(RunStore(tmp_path / "serial"))
