@@ -133,7 +133,15 @@ def cmd_presets(_args) -> int:
 def cmd_bench(args) -> int:
     from sim.benchmark import benchmark
 
-    return benchmark(args.scenario, repeats=args.repeats, scale=args.scale)
+    if args.repeats < 1 or args.sweep_runs < 0:
+        raise ScenarioError("--repeats must be at least 1 and --sweep-runs at least 0")
+    try:
+        scales = tuple(float(x) for x in args.scales.split(",")) if args.scales else ()
+    except ValueError:
+        raise ScenarioError(f"--scales {args.scales!r}: expected numbers like 0.25,0.5,1,2") \
+            from None
+    return benchmark(args.scenario, repeats=args.repeats, scale=args.scale, scales=scales,
+                     sweep_runs=args.sweep_runs)
 
 
 CALIBRATION_STEPS = ("screen", "fit", "report")
@@ -254,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("scenario", nargs="?", default=DEFAULT_PRESET)
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--scale", type=float, default=1.0)
+    bench.add_argument("--scales", help="also time these scales, e.g. 0.25,0.5,1,2")
+    bench.add_argument("--sweep-runs", type=int, default=0,
+                       help="also measure sweep throughput with this many full years")
     bench.set_defaults(func=cmd_bench)
     _calibrate_parser(sub)
     _sweep_parsers(sub)
