@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 
 import mesa
-import simpy
 
 # Values of CaseTable.court_mediation
 NOT_MEDIATED, MEDIATION_SUCCEEDED, MEDIATION_FAILED = 0, 1, 2
 
 
 class Court(mesa.Agent):
-    """Court-annexed mediation by a pool of court mediators, else judgment after a delay."""
+    """Court-annexed mediation by a pool of court mediators, else judgment after a delay.
+
+    The mediators serve cases first come, first served. Nothing else competes for them and
+    a case holds one from its turn to the end of its mediation, so each case's turn is known
+    when it arrives: the earliest time a mediator is free (a heap of the times each mediator
+    is next free). This is the same queue as a SimPy resource, without its request and
+    release events (about a sixth of all events of a run).
+    """
 
     def __init__(self, model, n_mediators: int) -> None:
         super().__init__(model)
         self.n_mediators = n_mediators
-        self.mediators = simpy.Resource(model.env, capacity=max(n_mediators, 1))
+        self.free_at = [model.env.now] * n_mediators  # a heap
         self.busy_days = 0.0
         self.n_filed = 0
         self.n_present = 0
@@ -33,14 +40,14 @@ class Court(mesa.Agent):
         e_session, e_wait = cases.next_session_draw(case_id)
         settled = False
         if self.n_mediators > 0 and u_mediate < rules.p_court_mediation:
-            with self.mediators.request() as request:
-                yield request
-                delay = model.calendar.delay_until_open(env.now)
-                if delay > 0:
-                    yield env.timeout(delay)
-                days = rules.mean_mediation_days * e_session
-                self.busy_days += days
-                yield env.timeout(days)
+            turn = max(env.now, heapq.heappop(self.free_at))
+            opens = turn + model.calendar.delay_until_open(turn)
+            days = rules.mean_mediation_days * e_session
+            heapq.heappush(self.free_at, opens + days)
+            if opens > env.now:
+                yield env.timeout(opens - env.now)
+            self.busy_days += days
+            yield env.timeout(days)
             settled = u_success < _sigmoid(rules.mediation_success_logit)
             cases.court_mediation[case_id] = MEDIATION_SUCCEEDED if settled else MEDIATION_FAILED
         if not settled:
