@@ -84,10 +84,13 @@ def benchmark(scenario_name: str, repeats: int = 3, scale: float = 1.0,
 
 
 def _scaling(scenario_name: str, repeats: int, scales: tuple[float, ...]) -> None:
-    times = {}
-    for s in scales:
-        times[s] = statistics.median(_fresh(scenario_name, s, False)["wall_seconds"]
-                                     for _ in range(repeats))
+    """Median time per scale; the scales take turns, so that a machine whose speed drifts
+    (shared hosts do) slows them alike."""
+    samples: dict[float, list[float]] = {s: [] for s in scales}
+    for _ in range(repeats):
+        for s in scales:
+            samples[s].append(_fresh(scenario_name, s, False)["wall_seconds"])
+    times = {s: statistics.median(v) for s, v in samples.items()}
     base = times.get(1.0)
     print("  time against population:")
     for s, t in times.items():
