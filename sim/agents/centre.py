@@ -87,8 +87,7 @@ class Centre(mesa.Agent):
             model.stays.session_started(stay, env.now, waited)
             e_session, e_gap = cases.next_session_draw(case_id)
             yield from mediator.hold_session(mean_session * e_session)
-            self._count(busy=-1)
-            self.idle.put(mediator)
+            self._release(mediator)
             if session + 1 < n_sessions and rules.mean_gap_days > 0:
                 yield env.timeout(rules.mean_gap_days * e_gap)
         u_success, _ = cases.next_attempt_draw(case_id)
@@ -96,12 +95,23 @@ class Centre(mesa.Agent):
             return STAY_RESOLVED
         return STAY_FAILED
 
+    def _release(self, mediator: Mediator) -> None:
+        """Give the mediator back: to the first waiting case, or to the idle ones."""
+        self._count(busy=-1)
+        if self.idle.get_queue:
+            self.idle.put(mediator)  # SimPy hands it to the waiting case
+        else:
+            self.idle.items.append(mediator)  # nobody waits: no event needed
+
     def _take_mediator(self, deadline: float, give_up_at: float):
         """An idle mediator, waiting if needed; None if the deadline or patience runs out."""
         env = self.model.env
         delay = self.model.calendar.delay_until_open(env.now)
         if delay > 0:
             yield env.timeout(delay)
+        if self.idle.items and not self.idle.get_queue:  # one is idle and nobody is ahead
+            self._count(busy=1)
+            return self.idle.items.pop(0)
         limit = min(deadline, give_up_at) - env.now
         request = self.idle.get()
         if not request.triggered:  # nobody idle: wait, unless time or patience has run out
