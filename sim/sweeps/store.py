@@ -73,7 +73,7 @@ def _read_folder(folder: Path) -> pa.Table:
 
 
 def _ids(folder: Path) -> set[int]:
-    return {int(p.name[5:11]) for p in folder.glob("part-*.parquet")}
+    return {int(p.stem.removeprefix("part-")) for p in folder.glob("part-*.parquet")}
 
 
 def _atomic_parquet(table: pa.Table, path: Path) -> None:
