@@ -18,6 +18,7 @@ import pyarrow as pa
 import simpy
 
 from sim.config import Scenario
+from sim.simulation import simpy_events
 
 
 def replay_seconds(cases: pa.Table, stays: pa.Table, scenario: Scenario,
@@ -39,7 +40,7 @@ def replay_seconds(cases: pa.Table, stays: pa.Table, scenario: Scenario,
         env.process(_dispute(env, stores, court, start, visits, court_day, mediated,
                              rng, session, gap, rules))
     env.run()
-    return time.perf_counter() - started, _events(env)
+    return time.perf_counter() - started, simpy_events(env)
 
 
 def _dispute(env, stores, court, start, visits, court_day, mediated, rng, session, gap, rules):
@@ -91,10 +92,3 @@ def _plan(cases: pa.Table, stays: pa.Table) -> list:
     return [(start - origin, visits, None if court is None else court - origin, mediated)
             for start, visits, court, mediated in plan]
 
-
-def _events(env) -> int:
-    counter = getattr(env, "_eid", None)
-    try:
-        return next(counter) if counter is not None else -1
-    except TypeError:
-        return -1

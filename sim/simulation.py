@@ -28,7 +28,7 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
                   "court_mediators": model.staff.court_mediators},
         "calendar_fallback_years": sorted(model.calendar.fallback_years),
         "random_streams": model.streams.names,
-        "simpy_events": _events_scheduled(model),
+        "simpy_events": simpy_events(model.env),
         "wall_seconds": round(time.perf_counter() - started, 3),
         "scenario": scenario.model_dump(mode="json"),
     }
@@ -55,9 +55,10 @@ def run_context(model: DisputeModel) -> dict:
     }
 
 
-def _events_scheduled(model: DisputeModel) -> int:
-    """SimPy's event counter (an implementation detail, so read defensively)."""
-    counter = getattr(model.env, "_eid", None)
+def simpy_events(env) -> int:
+    """Events a SimPy environment has scheduled (its counter is an implementation detail, so
+    read defensively: -1 when it is not there)."""
+    counter = getattr(env, "_eid", None)
     try:
         return next(counter) if counter is not None else -1
     except TypeError:

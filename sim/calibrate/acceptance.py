@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.calibrate.refine import Refinement, _to_unit
+from sim.calibrate.refine import Refinement
 
 MISS_SD = 0.35  # tolerance units
 PRIOR_SD = 0.1  # unit coordinates
@@ -35,7 +35,7 @@ def propose(jacobian: np.ndarray, best_u: np.ndarray, n: int, seed: int) -> np.n
 def sample(refinement: Refinement, best: dict[str, float], n: int, seed: int) -> list:
     """Simulate ``n`` proposals around ``best``; returns the refinement's new evaluations
     as (values, replication rows)."""
-    best_u = np.array([_to_unit(p, best[p.name]) for p in refinement.params])
+    best_u = np.array([p.to_unit(best[p.name]) for p in refinement.params])
     jacobian = refinement.jacobian(best_u)
     before = len(refinement.evaluations)
     refinement.misses(list(propose(jacobian, best_u, n, seed)))

@@ -27,11 +27,14 @@ class FreeParameter:
 
     def from_unit(self, u: float) -> float:
         """Map u in [0, 1] onto [low, high] (log-uniformly if ``log``)."""
+        return from_unit(u, self.low, self.high, self.log)
+
+    def to_unit(self, value: float) -> float:
+        """The inverse of :meth:`from_unit`."""
         if self.log:
-            value = math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
-        else:
-            value = self.low + u * (self.high - self.low)
-        return min(max(value, self.low), self.high)  # rounding must not leave the range
+            return (math.log(value) - math.log(self.low)) / (math.log(self.high)
+                                                             - math.log(self.low))
+        return (value - self.low) / (self.high - self.low)
 
     def current(self, base: Scenario) -> float:
         """The value that leaves ``base`` unchanged (clipped into the searched range)."""
@@ -43,11 +46,24 @@ class FreeParameter:
 
     def apply(self, base: Scenario, value: float):
         """The key's new value in ``base`` after this parameter takes ``value``."""
-        current = get_key(base.model_dump(mode="python"), self.key)
-        if self.transform == "set":
-            return value
-        op = (lambda x: x * value) if self.transform == "scale" else (lambda x: x + value)
-        return map_numbers(current, op)
+        return transformed(base, self.key, self.transform, value)
+
+
+def from_unit(u: float, low: float, high: float, log: bool) -> float:
+    """u in [0, 1] onto [low, high], log-uniformly if ``log``, never outside it."""
+    if log:
+        value = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+    else:
+        value = low + u * (high - low)
+    return min(max(value, low), high)  # rounding must not leave the range
+
+
+def transformed(base: Scenario, key: str, transform: str, value):
+    """What ``key`` becomes when ``value`` is set into it, or scales or shifts each number."""
+    if transform == "set":
+        return value
+    op = (lambda x: x * value) if transform == "scale" else (lambda x: x + value)
+    return map_numbers(get_key(base.model_dump(mode="python"), key), op)
 
 
 def load_parameters(path: Path = PARAMETERS_FILE, base: Scenario | None = None

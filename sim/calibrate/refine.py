@@ -31,7 +31,7 @@ class Refinement:
     def run(self, start: dict[str, float], max_evaluations: int) -> dict[str, float]:
         from scipy.optimize import least_squares
 
-        u0 = np.array([_to_unit(p, start[p.name]) for p in self.params])
+        u0 = np.array([p.to_unit(start[p.name]) for p in self.params])
         result = least_squares(self._residuals, u0, jac=self.jacobian, bounds=(0.0, 1.0),
                                method="trf", x_scale=1.0, max_nfev=max_evaluations,
                                xtol=1e-4, ftol=1e-4)
@@ -73,8 +73,3 @@ class Refinement:
                                  for t in settings.targets]))
         return out
 
-
-def _to_unit(p: FreeParameter, value: float) -> float:
-    if p.log:
-        return float((np.log(value) - np.log(p.low)) / (np.log(p.high) - np.log(p.low)))
-    return (value - p.low) / (p.high - p.low)

@@ -25,14 +25,13 @@ values = [1, 2, 3]              # value lists: factorial designs only
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from sim.calibrate.parameters import TRANSFORMS, get_key, map_numbers, put_key
+from sim.calibrate.parameters import TRANSFORMS, from_unit, get_key, put_key, transformed
 from sim.config import Scenario
 from sim.scenario_loader import ScenarioError, format_errors, load_scenario, validate
 
@@ -59,11 +58,7 @@ class Factor:
         """The factor's value at u in [0, 1] (its range, or an index into its values)."""
         if self.values is not None:
             return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
-        if self.log:
-            value = math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
-        else:
-            value = self.low + u * (self.high - self.low)
-        value = min(max(value, self.low), self.high)
+        value = from_unit(u, self.low, self.high, self.log)
         return round(value) if self.integer else value
 
     def grid(self) -> list:
@@ -74,10 +69,7 @@ class Factor:
                                   for i in range(self.levels)))
 
     def apply(self, base: Scenario, value):
-        if self.transform == "set":
-            return value
-        op = (lambda x: x * value) if self.transform == "scale" else (lambda x: x + value)
-        return map_numbers(get_key(base.model_dump(mode="python"), self.key), op)
+        return transformed(base, self.key, self.transform, value)
 
 
 @dataclass
