@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,10 @@ class Settings:
 
     def base(self) -> Scenario:
         """The uncalibrated scenario the free parameters act on."""
+        return self._base
+
+    @functools.cached_property
+    def _base(self) -> Scenario:  # read once: every job of a fit starts from it
         run = {"scale": self.scale} | ({"days": self.days} if self.days else {})
         return load_scenario(self.scenario, {"run": run}, use_calibration=False)
 
@@ -47,6 +52,10 @@ class Settings:
         return base.with_overrides(deep_merge(fitted, own) | {"calibration": str(path)})
 
     def parameters(self) -> list[FreeParameter]:
+        return self._parameters
+
+    @functools.cached_property
+    def _parameters(self) -> list[FreeParameter]:
         return load_parameters(base=self.base())
 
     def scenario_with(self, values: dict[str, float]) -> Scenario:
