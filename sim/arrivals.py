@@ -112,4 +112,8 @@ class Arrivals:
                 values = stream.standard_exponential((n, width))
             getattr(cases, name)[rows] = values.astype(dtype, copy=False)
         cases.u_on_spot[rows] = streams["on_spot"].random(n)
+        cases.e_call[rows] = streams["department_call"].standard_exponential(n)
+        cases.u_relapse[rows] = streams["relapse"].random(n)
+        cases.e_relapse[rows] = streams["relapse_time"].standard_exponential(n)
+        cases.u_follow_up[rows] = streams["follow_up"].random(n)
         cases.patience_days[rows] = self.mean_patience * streams["patience"].standard_exponential(n)

@@ -26,7 +26,8 @@ COMPLEXITIES = ("simple", "general", "complex", "major")
 STAGES = ("quarrel", "confrontation", "harm")
 # The ladder of centres, lowest first. "grid" is the grid officer, not a centre.
 CENTRE_LEVELS = ("community", "township", "county", "city")
-RESOLUTION_PLACES = ("grid", *CENTRE_LEVELS, "court")
+# Specialised committees sit beside the ladder; the court is its exit.
+RESOLUTION_PLACES = ("grid", *CENTRE_LEVELS, "committee", "court")
 
 # Discovery channels of a latent dispute; with "lapse" and "incident" they are the clocks
 # that can end the latent phase (kept in this order in CaseTable.e_clock and LatentPool.h).
@@ -48,11 +49,12 @@ END_STATES = (
 END = {name: code for code, name in enumerate(END_STATES)}
 
 NO_LEVEL = -1
-LEVEL_COURT = len(RESOLUTION_PLACES) - 1
+LEVEL_COURT = RESOLUTION_PLACES.index("court")
+LEVEL_COMMITTEE = RESOLUTION_PLACES.index("committee")
 
 
 def level_code(level: str) -> int:
-    """Code of a resolution place (grid=0, community=1, ..., court=5)."""
+    """Code of a resolution place (grid=0, community=1, ..., city=4, committee=5, court=6)."""
     return RESOLUTION_PLACES.index(level)
 
 
@@ -84,6 +86,8 @@ class CaseTable:
         "n_session_draws_used",
         "centre_first",  # index of the first centre the resident went to, -1 if none
         "court_mediation",  # 0 none, 1 succeeded, 2 failed
+        "n_relapses",
+        "relapse_caught",  # 1 if a follow-up visit caught the relapse
     )
     FLOAT_COLUMNS = (
         "arose_day",
@@ -96,6 +100,10 @@ class CaseTable:
         "wait_days",
         "patience_days",
         "u_on_spot",
+        "e_call",  # Exp(1): how long an on-call department takes to come
+        "u_relapse",
+        "e_relapse",
+        "u_follow_up",
     )
     # name: (columns, dtype). Pre-drawn luck of each case, and the latent clocks.
     MATRICES = {

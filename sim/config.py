@@ -116,13 +116,38 @@ class StaffingConfig(Section):
         {"community": 0.62, "township": 0.28, "county": 0.08, "city": 0.02},
         "Share of mediators at each level (guess); within a level, apportioned by population.",
     )
+    mediators_by_level: dict[CentreLevel, Annotated[int, Field(ge=0)]] = lever(
+        {},
+        "Mediators at a level, absolute; replaces total x share for the levels named.",
+    )
+    mediators_per_10k_by_level: dict[CentreLevel, NonNeg] = lever(
+        {},
+        "Staffing rule: mediators per 10,000 residents served, per centre (at least one per "
+        "open centre); replaces total x share for the levels named.",
+    )
+    availability_by_level: dict[CentreLevel, Annotated[float, Field(gt=0.0, le=1.0)]] = context(
+        {"community": 1.0, "township": 1.0, "county": 1.0, "city": 1.0},
+        "Share of a mediator's working time given to mediation cases (the rest goes to other "
+        "duties); a session takes its length / this in the mediator's and the case's time.",
+    )
     grid_officers: int = lever(6158, "Grid officers, one per grid (Hohhot 2025).", ge=0)
+    households_per_grid: Annotated[int, Field(ge=1)] | None = lever(
+        None,
+        "Grid size in households; when set, each community gets ceil(households / this) grids "
+        "and grid_officers is ignored.",
+    )
+    officers_per_grid: Annotated[int, Field(ge=1, le=10)] = lever(
+        1, "Grid officers per grid when households_per_grid is set.")
     court_mediators: int = context(
         383, "Court mediators: 357 of all kinds plus 26 experts (Hohhot 2023).", ge=0
     )
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self):
+        both = set(self.mediators_by_level) & set(self.mediators_per_10k_by_level)
+        if both:
+            raise ValueError(f"level(s) {sorted(both)} named in both mediators_by_level and "
+                             "mediators_per_10k_by_level; use one rule per level")
         total = sum(self.mediator_share_by_level.get(level, 0.0) for level in CENTRE_LEVELS)
         if set(self.mediator_share_by_level) != set(CENTRE_LEVELS) or abs(total - 1) > 1e-6:
             raise ValueError(
@@ -191,6 +216,13 @@ class LatentConfig(Section):
         1.5,
         "Households a grid officer visits per working day (Hohhot 2025: 2.05 million visits by "
         "6158 officers, ~1.3 per working day if over one year).",
+    )
+    patrol_regime: Literal["visits", "3458"] = lever(
+        "visits",
+        "Grid officers' patrol rule. 'visits': households_visited_per_officer_day and "
+        "p_notice_on_visit as set. '3458' (Shangzhan street, Taiyuan): 4 must-visits a working "
+        "day, a weekly sweep of the grid, and disputes at stage harm always reported "
+        "(see sim/patrol.py for how the rule is read).",
     )
     p_notice_on_visit: list[Prob] = context(
         [0.4, 0.7, 0.9], "Chance a visit notices the dispute, by stage (guess).", **_stage_list()
@@ -262,8 +294,35 @@ class HandlingConfig(Section):
         {"simple": 7.0, "general": 15.0, "complex": 30.0, "major": 60.0},
         "Days a level has to close a case before it goes up; inf for none (Qincunbei: 7/15/30).",
     )
+    time_limit_days_by_level: dict[CentreLevel, dict[Complexity, Positive]] = lever(
+        {},
+        "Time limits of a level, by complexity; replaces time_limit_days_by_complexity at the "
+        "levels named (complexities not named keep it).",
+    )
     attempts_per_level: int = lever(1, "Mediation attempts at a level before escalation.", ge=1,
                                     le=6)
+    entry_level_by_type: dict[DisputeType, CentreLevel] = lever(
+        {},
+        "Types that skip levels: the lowest level such a dispute enters (the higher of this "
+        "and its complexity's level).",
+    )
+    whistle_types: list[DisputeType] = lever(
+        [],
+        "'Whistle' list: types a community room handles by summoning the county department "
+        "for the type (on call, whatever its mode at the county centre).",
+    )
+    split_complexities: list[Complexity] = lever(
+        [],
+        "'One key for one lock': at the county centre, disputes of these complexities are "
+        "split into parts mediated in parallel by different mediators and joined; the "
+        "dispute is settled when every part is.",
+    )
+    split_parts: int = lever(2, "Parts a split dispute is cut into.", ge=2, le=6)
+    split_part_logit: Logit = context(
+        1.0, "Logit shift of a part's success over the whole dispute's (guess).")
+    specialist_logit: Logit = context(
+        0.5, "Logit shift of success when the department or committee for the type takes part "
+        "(guess).")
     success_logit_by_level: dict[CentreLevel, Logit] = context(
         {"community": 1.3, "township": 1.6, "county": 1.8, "city": 1.4},
         "Logit of mediation success by level; the logits below add to it (guess).",
@@ -309,6 +368,21 @@ class HandlingConfig(Section):
         return self
 
 
+class FollowUpConfig(Section):
+    """Relapse of settled disputes, and follow-up visits that catch relapses early."""
+
+    p_relapse: Prob = context(
+        0.0, "Chance a dispute settled by a grid officer or centre flares up again (guess).")
+    mean_relapse_days: Positive = context(
+        45.0, "Mean days from settlement to a relapse; exponential (guess).")
+    p_follow_up: Prob = lever(
+        0.0,
+        "Share of settled disputes visited again (回访); a visited relapse is caught and goes "
+        "back to the level that settled it, an unvisited one comes back a stage worse and a "
+        "level higher.",
+    )
+
+
 class CourtConfig(Section):
     p_court_mediation: Prob = context(
         0.85, "Share of court filings put to court-annexed mediation before trial (guess)."
@@ -324,6 +398,69 @@ class CourtConfig(Section):
     )
     diversion_types: list[DisputeType] = lever(
         [], "Types the court sends to the township centre before litigation (Saihan 2025: 5)."
+    )
+
+
+class DepartmentConfig(Section):
+    """A government department stationed at the county centres (Hohhot 2025, Qi county)."""
+
+    name: str = Field(min_length=1, max_length=40, description="Label, e.g. 'human resources'.")
+    types: list[DisputeType] = Field(
+        min_length=1, description="Dispute types that need this department.")
+    mode: Literal["resident", "rotating", "on_call"] = lever(
+        "resident",
+        "Resident (always there), rotating (days_per_week at each county centre) or on call "
+        "(summoned when a case needs it, arrives after on_call_days).",
+    )
+    days_per_week: Annotated[int, Field(ge=1, le=5)] = lever(
+        2, "Working days a week a rotating department sits at each county centre.")
+    on_call_days: NonNeg = lever(2.0, "Mean days for an on-call department to arrive; "
+                                 "exponential.")
+
+
+class CommitteeConfig(Section):
+    """A specialised mediation committee (medical, property, labour, traffic...)."""
+
+    name: str = Field(min_length=1, max_length=40, description="Label, e.g. 'medical'.")
+    types: list[DisputeType] = Field(
+        min_length=1, description="Types the committee takes straight from discovery.")
+    per: Literal["city", "county"] = structure(
+        "city", "One committee for the city, or one in each county.")
+    mediators: int = lever(5, "Mediators of each committee.", ge=1)
+    success_logit: Logit = context(
+        2.9, "Logit of success before type, complexity and stage shifts (medical committee, "
+        "Hohhot: 95% -> about 2.9).")
+    mean_session_days: Positive = context(0.5, "Mean mediator time per session, days.")
+
+
+class PlacementConfig(Section):
+    """Where community rooms and centres stand. Communities are named by their id."""
+
+    rural_room_share: Prob = structure(
+        1.0, "Share of rural villages with a mediation room of their own, largest first.")
+    rooms_closed: list[str] = lever([], "Communities whose room closes.")
+    rooms_opened: list[str] = lever([], "Communities that get a room.")
+    share_rooms_within_township: bool = lever(
+        True,
+        "A community without a room uses the nearest room in its township; otherwise its "
+        "disputes start at the township centre.",
+    )
+    moved_centres: dict[str, Annotated[list[float], Field(min_length=2, max_length=2)]] = lever(
+        {},
+        "Township or county centres moved to new [x_km, y_km], keyed by township or county id.",
+    )
+
+
+class RovingConfig(Section):
+    """Roving (circuit) mediation teams that visit villages on a schedule (Otog Banner)."""
+
+    teams_per_county: int = lever(0, "Teams in each county with rural villages.", ge=0, le=50)
+    members: int = lever(2, "Mediators in a team.", ge=1, le=20)
+    villages_per_day: int = lever(
+        2, "Villages a team visits on a working day, in a fixed round.", ge=1, le=20)
+    serves: Literal["roomless", "rural"] = lever(
+        "roomless",
+        "Villages on the round: rural villages without a room, or every rural village.",
     )
 
 
@@ -344,6 +481,25 @@ class Scenario(Section):
     latent: LatentConfig = LatentConfig()
     handling: HandlingConfig = HandlingConfig()
     court: CourtConfig = CourtConfig()
+    follow_up: FollowUpConfig = FollowUpConfig()
+    placement: PlacementConfig = PlacementConfig()
+    roving: RovingConfig = RovingConfig()
+    departments: list[DepartmentConfig] = Field(
+        [], description="Departments at the county centres; none by default.")
+    committees: list[CommitteeConfig] = Field(
+        [], description="Specialised mediation committees; none by default.")
+
+    @model_validator(mode="after")
+    def _one_owner_per_type(self):
+        for kind, items in (("department", self.departments), ("committee", self.committees)):
+            owner: dict[str, str] = {}
+            for item in items:
+                for t in item.types:
+                    if t in owner:
+                        raise ValueError(f"type {t!r} belongs to two {kind}s: "
+                                         f"{owner[t]!r} and {item.name!r}")
+                    owner[t] = item.name
+        return self
 
     def with_overrides(self, overrides: dict) -> Scenario:
         """A new validated scenario with ``overrides`` (nested dict) applied."""

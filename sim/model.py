@@ -17,17 +17,21 @@ from sim.cases import (
     CENTRE_LEVELS,
     CLOCK,
     COMPLEXITIES,
-    DISPUTE_TYPES,
     END,
     END_STATES,
+    LEVEL_COURT,
     NO_LEVEL,
     RESOLUTION_PLACES,
     CaseTable,
     level_code,
 )
 from sim.config import Scenario
+from sim.departments import Departments
 from sim.latent import LatentPool
+from sim.placement import centre_points, check_ids, has_room, population_served, room_host
+from sim.policies import NONE, Rules
 from sim.processes import intake
+from sim.roving import RovingTeam, plan_rounds, visited_today
 from sim.scaling import scale_city
 from sim.staffing import allocate
 from sim.stays import StayLog
@@ -36,6 +40,11 @@ from sim.streams import Streams
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
+
+
+def _times_scale(count: int, scale: float, n: int) -> np.ndarray:
+    """``count`` staff in each of ``n`` places, scaled with the population (at least one)."""
+    return np.full(n, max(1, round(count * scale)), dtype=np.int64)
 
 
 class DisputeModel(mesa.Model):
@@ -58,10 +67,13 @@ class DisputeModel(mesa.Model):
         self.streams = Streams(seed)
         self.env = simpy.Environment()
         self.progress = progress
-        self._build_city()
         start = scenario.run.start_date - dt.timedelta(days=self.warmup)
         self.calendar = Calendar(start, self.days, scenario.calendar.kind)
-        self._build_rules()
+        self._build_city()
+        self.rules = Rules(scenario)
+        self.availability = np.ones(len(RESOLUTION_PLACES))
+        for level, share in scenario.staffing.availability_by_level.items():
+            self.availability[level_code(level)] = share
         n_places = len(RESOLUTION_PLACES)
         self.present_by_level = np.zeros(n_places, dtype=np.int64)  # cases at centres
         self.busy_by_level = np.zeros(n_places, dtype=np.int64)  # mediators in session
@@ -80,31 +92,22 @@ class DisputeModel(mesa.Model):
     # ------------------------------------------------------------------ construction
 
     def _build_city(self) -> None:
-        config = self.scenario.geography
+        scenario = self.scenario
+        config, placement = scenario.geography, scenario.placement
         full = geography_module.build(config)
-        plan = allocate(full, self.scenario.staffing)
+        check_ids(full, placement)
+        rooms = has_room(full, placement)
+        host = room_host(full, rooms, placement.share_rooms_within_township)
+        plan = allocate(full, scenario.staffing, rooms, population_served(full, host),
+                        config.persons_per_household)
         rng = Streams(config.seed)["scale"]
         self.geography, self.staff, self.effective_scale = scale_city(
-            full, plan, self.scenario.run.scale, rng)
+            full, plan, scenario.run.scale, rng)
         self.population = int(self.geography.population.sum())
-
-    def _build_rules(self) -> None:
-        handling = self.scenario.handling
-        self.hotline_level = level_code(handling.hotline_entry_level)
-        self.entry_levels = np.array(
-            [level_code(handling.entry_level_by_complexity[c]) for c in COMPLEXITIES])
-        n_places = len(RESOLUTION_PLACES)
-        self.mean_session_days = np.zeros(n_places)
-        self.level_logit = np.zeros(n_places)
-        for level in CENTRE_LEVELS:
-            self.mean_session_days[level_code(level)] = handling.mean_session_days_by_level[level]
-            self.level_logit[level_code(level)] = handling.success_logit_by_level[level]
-        self.type_logit = np.array([handling.success_logit_by_type[t] for t in DISPUTE_TYPES])
-        self.complexity_logit = np.array(
-            [handling.success_logit_by_complexity[c] for c in COMPLEXITIES])
-        self.stage_logit = np.array(handling.success_logit_by_stage)
-        diverted = self.scenario.court.diversion_types
-        self.diverted_types = np.array([t in diverted for t in DISPUTE_TYPES])
+        # Rooms of the part of the city that is run (scaling keeps whole townships).
+        self.rooms = np.isin(self.geography.community_id, full.community_id[rooms])
+        self.room_host = room_host(self.geography, self.rooms,
+                                   placement.share_rooms_within_township)
 
     def _build_agents(self) -> None:
         geo, staff = self.geography, self.staff
@@ -112,41 +115,82 @@ class DisputeModel(mesa.Model):
             GridOfficer(self, k, int(c))
             for k, c in enumerate(np.repeat(np.arange(geo.n_communities), staff.grid_officers))
         ]
+        moved = self.scenario.placement.moved_centres
         self.centres: list[Centre] = []
         self.room_of = self._add_centres("community", np.column_stack([geo.x_km, geo.y_km]),
                                          staff.community_mediators)
-        self.township_centre = self._add_centres("township", geo.township_xy(),
-                                                 staff.township_mediators)
-        self.county_centre = self._add_centres("county", geo.county_xy(), staff.county_mediators)
+        self.township_centre = self._add_centres(
+            "township", centre_points(geo.township_id, geo.township_xy(), moved),
+            staff.township_mediators)
+        self.county_centre = self._add_centres(
+            "county", centre_points(geo.county_id, geo.county_xy(), moved),
+            staff.county_mediators)
         self.city_centre = self._add_centres("city", geo.city_xy()[None, :],
                                              np.array([staff.city_mediators]))[0]
         self.court = Court(self, staff.court_mediators)
         self.serving = self._serving_table()  # computed once: centre_for is on the hot path
+        self._add_roving_teams()
+        self._add_committees()
+        self.departments = Departments(self)
         self.intra_km = np.where(geo.urban, self.scenario.geography.intra_community_km["urban"],
                                  self.scenario.geography.intra_community_km["rural"])
         self.nearest_centre_km = self._nearest_open_centre_km()
 
-    def _add_centres(self, level: str, xy: np.ndarray, mediators: np.ndarray) -> np.ndarray:
+    def _add_centres(self, level: str, xy: np.ndarray, mediators: np.ndarray,
+                     **kind) -> np.ndarray:
         code = level_code(level)
         first = len(self.centres)
         for k in range(len(xy)):
             self.centres.append(Centre(self, first + k, code, float(xy[k, 0]), float(xy[k, 1]),
-                                       int(mediators[k])))
+                                       int(mediators[k]), **kind))
         return np.arange(first, first + len(xy))
 
     def _serving_table(self) -> np.ndarray:
-        """Centre indices serving each community, shape (community, level), community first."""
+        """Centre indices serving each community, shape (community, level), community first.
+        A community without a room of its own is served by the room it shares (if any)."""
         geo = self.geography
+        own = np.arange(geo.n_communities)
+        host = np.where(self.room_host >= 0, self.room_host, own)
         return np.column_stack([
-            self.room_of,
+            self.room_of[host],
             self.township_centre[geo.township],
             self.county_centre[geo.community_county],
             np.full(geo.n_communities, self.city_centre),
         ])
 
-    def distance_km(self, community: int, centre: Centre) -> float:
-        """Travel distance from a home in ``community`` to ``centre``."""
+    def _add_roving_teams(self) -> None:
+        """Teams are community-level centres that come to the village; a village on a round
+        without a room of its own is served by its team."""
+        config, geo = self.scenario.roving, self.geography
+        rounds = plan_rounds(geo, self.rooms, geo.county_xy(), config)
+        self.roving_teams = [RovingTeam(villages, self.calendar, config.villages_per_day)
+                             for villages in rounds]
+        for team in self.roving_teams:
+            seat = geo.county_xy()[geo.community_county[team.villages[0]]]
+            index = self._add_centres("community", seat[None, :], np.array([config.members]),
+                                      roving=team)[0]
+            roomless = team.villages[~self.rooms[team.villages]]
+            self.serving[roomless, 0] = index
+        self.roving_visits = (visited_today(self.roving_teams, geo.n_communities, self.days)
+                              if self.roving_teams else None)
+
+    def _add_committees(self) -> None:
+        """Specialised committees: one for the city (at the city centre) or one per county."""
         geo = self.geography
+        self.committee_centres: list[np.ndarray] = []
+        for config in self.scenario.committees:
+            xy = geo.city_xy()[None, :] if config.per == "city" else geo.county_xy()
+            staff = _times_scale(config.mediators, self.effective_scale, len(xy))
+            self.committee_centres.append(self._add_centres(
+                "committee", xy, staff, logit=config.success_logit,
+                session_days=config.mean_session_days))
+
+    def distance_km(self, community: int, centre: Centre) -> float:
+        """Travel distance from a home in ``community`` to ``centre`` (a roving team comes
+        to the village)."""
+        geo = self.geography
+        if centre.roving is not None:
+            return float(self.intra_km[community])
         dx = geo.x_km[community] - centre.x_km
         dy = geo.y_km[community] - centre.y_km
         return float(math.hypot(dx, dy) + self.intra_km[community])
@@ -156,7 +200,7 @@ class DisputeModel(mesa.Model):
         for c in range(self.geography.n_communities):
             for index in self.serving[c]:
                 centre = self.centres[index]
-                if centre.is_open:
+                if centre.is_open and centre.roving is None:  # teams: see roving_visits
                     nearest[c] = min(nearest[c], self.distance_km(c, centre))
         return nearest
 
@@ -182,10 +226,22 @@ class DisputeModel(mesa.Model):
         return COMPLEXITIES[self.cases.complexity[case_id]]
 
     def entry_level(self, case_id: int) -> int:
-        return int(self.entry_levels[self.cases.complexity[case_id]])
+        cases = self.cases
+        return self.rules.entry_level(cases.complexity[case_id], cases.type[case_id])
 
     def is_diverted_type(self, case_id: int) -> bool:
-        return bool(self.diverted_types[self.cases.type[case_id]])
+        return bool(self.rules.diverted[self.cases.type[case_id]])
+
+    def committee_for(self, case_id: int) -> Centre | None:
+        """The specialised committee that takes this case's type, if the scenario has one."""
+        k = self.rules.committee_of[self.cases.type[case_id]]
+        if k == NONE:
+            return None
+        centres = self.committee_centres[k]
+        if len(centres) > 1:  # one per county
+            county = self.geography.community_county[self.cases.community[case_id]]
+            return self.centres[centres[county]]
+        return self.centres[centres[0]]
 
     def officer_of(self, case_id: int) -> GridOfficer | None:
         k = self.cases.officer[case_id]
@@ -196,11 +252,12 @@ class DisputeModel(mesa.Model):
         centre = self.centres[self.serving[self.cases.community[case_id], level - 1]]
         return centre if centre.is_open else None
 
-    def p_success(self, case_id: int, level: int) -> float:
-        cases = self.cases
-        logit = (self.level_logit[level] + self.type_logit[cases.type[case_id]]
-                 + self.complexity_logit[cases.complexity[case_id]]
-                 + self.stage_logit[cases.stage[case_id]])
+    def p_success(self, case_id: int, base_logit: float, bonus: float = 0.0) -> float:
+        """Chance an attempt settles the case, from its centre's base logit."""
+        cases, rules = self.cases, self.rules
+        logit = (base_logit + bonus + rules.type_logit[cases.type[case_id]]
+                 + rules.complexity_logit[cases.complexity[case_id]]
+                 + rules.stage_logit[cases.stage[case_id]])
         return _sigmoid(float(logit))
 
     # ------------------------------------------------------------------ events of a case
@@ -239,6 +296,18 @@ class DisputeModel(mesa.Model):
         resident = self.residents.pop(case_id, None)
         if resident is not None:
             resident.remove()
+
+    def reopen(self, case_id: int) -> Resident:
+        """A settled case comes back (relapse): open again, with its claimant back."""
+        cases = self.cases
+        cases.end_state[case_id] = END["open"]
+        cases.end_level[case_id] = NO_LEVEL
+        cases.end_day[case_id] = math.nan
+        cases.n_relapses[case_id] += 1
+        resident = Resident(self, case_id, int(cases.community[case_id]),
+                            float(cases.patience_days[case_id]))
+        self.residents[case_id] = resident
+        return resident
 
     # ------------------------------------------------------------------ the clock
 
@@ -280,7 +349,7 @@ class DisputeModel(mesa.Model):
         busy = {code: 0.0 for code in range(len(RESOLUTION_PLACES))}
         for centre in self.centres:
             busy[centre.level] += sum(m.busy_days for m in centre.mediators)
-        busy[len(RESOLUTION_PLACES) - 1] = self.court.busy_days
+        busy[LEVEL_COURT] = self.court.busy_days
         return busy
 
     def run(self) -> DisputeModel:

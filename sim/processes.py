@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sim.agents.resident import COURT, ESCALATE, INCIDENT, PETITION, WITHDRAW
-from sim.cases import CHANNELS, LEVEL_COURT, level_code
+from sim.cases import CHANNELS, LEVEL_COMMITTEE, LEVEL_COURT, STAGES, level_code
 from sim.stays import STAY_RESOLVED, STAY_WITHDRAWN
 
 PATROL, BUILDING_HEAD, WALK_IN, HOTLINE, COURT_FILING = range(len(CHANNELS))
-TOWNSHIP, CITY = level_code("township"), level_code("city")
+GRID, TOWNSHIP, CITY = level_code("grid"), level_code("township"), level_code("city")
 # Stay outcomes and party choices that end the case where it is, and the end state they give.
 STAY_ENDS = {STAY_RESOLVED: "resolved", STAY_WITHDRAWN: "withdrawn"}
 CHOICE_ENDS = {WITHDRAW: "withdrawn", PETITION: "petition", INCIDENT: "incident"}
@@ -26,12 +26,32 @@ def intake(model, case_id: int, delay: float):
     if channel in (PATROL, BUILDING_HEAD):
         officer = model.officer_of(case_id)
         if officer is not None and officer.settle_on_spot(case_id):
-            model.finish(case_id, "resolved", level_code("grid"))
+            settle(model, case_id, GRID)
             return
+    committee = model.committee_for(case_id)
+    if committee is not None:
+        yield from consult(model, case_id, resident, committee)
+        return
     level = model.entry_level(case_id)
     if channel == HOTLINE:
-        level = max(level, model.hotline_level)
+        level = max(level, model.rules.hotline_level)
     yield from climb(model, case_id, resident, level)
+
+
+def consult(model, case_id: int, resident, committee):
+    """A specialised committee takes the type straight away; if it fails, the ladder's
+    higher levels are no better placed, so an unsettled case goes to court."""
+    model.arrive_at(case_id, resident, committee)
+    outcome = yield from committee.mediate(case_id, resident)
+    if outcome in STAY_ENDS:
+        end(model, case_id, STAY_ENDS[outcome], committee.level)
+        return
+    choice = resident.choose_after_failure(int(model.cases.stage[case_id]),
+                                           model.cases.failure_draw(case_id))
+    if choice in CHOICE_ENDS:
+        model.finish(case_id, CHOICE_ENDS[choice], committee.level)
+        return
+    yield from litigate(model, case_id, resident, from_centres=True)
 
 
 def climb(model, case_id: int, resident, level: int, diverted: bool = False):
@@ -51,7 +71,7 @@ def climb(model, case_id: int, resident, level: int, diverted: bool = False):
         model.arrive_at(case_id, resident, centre)
         outcome = yield from centre.mediate(case_id, resident)
         if outcome in STAY_ENDS:
-            model.finish(case_id, STAY_ENDS[outcome], level)
+            end(model, case_id, STAY_ENDS[outcome], level)
             return
         u_choice = cases.failure_draw(case_id)
         choice = resident.choose_after_failure(int(cases.stage[case_id]), u_choice)
@@ -77,3 +97,39 @@ def litigate(model, case_id: int, resident, from_centres: bool = False):
     settled = yield from model.court.hear(case_id)
     model.finish(case_id, "resolved" if settled else "judged", LEVEL_COURT)
 
+
+
+def end(model, case_id: int, state: str, level: int) -> None:
+    if state == "resolved":
+        settle(model, case_id, level)
+    else:
+        model.finish(case_id, state, level)
+
+
+def settle(model, case_id: int, level: int) -> None:
+    """The case is settled at ``level`` (grid officer, centre or committee); it may relapse
+    once, later."""
+    model.finish(case_id, "resolved", level)
+    cases, rules = model.cases, model.scenario.follow_up
+    if cases.n_relapses[case_id] == 0 and cases.u_relapse[case_id] < rules.p_relapse:
+        model.env.process(relapse(model, case_id, level))
+
+
+def relapse(model, case_id: int, level: int):
+    """The settlement breaks down. A follow-up visit catches it and the level that settled
+    it takes it back; otherwise the parties come back a stage worse, one level higher."""
+    cases, rules = model.cases, model.scenario.follow_up
+    yield model.env.timeout(rules.mean_relapse_days * float(cases.e_relapse[case_id]))
+    resident = model.reopen(case_id)
+    if cases.u_follow_up[case_id] < rules.p_follow_up:
+        cases.relapse_caught[case_id] = 1
+        back_to = max(level, level_code("community"))
+    else:
+        cases.stage[case_id] = min(int(cases.stage[case_id]) + 1, len(STAGES) - 1)
+        back_to = max(level + 1, level_code("community"))
+    if level == LEVEL_COMMITTEE and cases.relapse_caught[case_id]:
+        yield from consult(model, case_id, resident, model.committee_for(case_id))
+    elif level == LEVEL_COMMITTEE or back_to > CITY:
+        yield from litigate(model, case_id, resident, from_centres=True)
+    else:
+        yield from climb(model, case_id, resident, back_to)

@@ -28,18 +28,58 @@ class StaffPlan:
         return {level: int(n) for level, n in zip(CENTRE_LEVELS, counts, strict=True)}
 
 
-def allocate(geo: Geography, config: StaffingConfig) -> StaffPlan:
-    """Split the configured totals over centres and communities by population served."""
-    shares = np.array([config.mediator_share_by_level[level] for level in CENTRE_LEVELS])
-    per_level = apportion(config.mediators_total, shares)
+def allocate(geo: Geography, config: StaffingConfig, rooms: np.ndarray | None = None,
+             room_population: np.ndarray | None = None,
+             persons_per_household: float = 2.6) -> StaffPlan:
+    """Staff per centre and community.
+
+    A level's mediators are its share of the total, an absolute number, or a rule per
+    10,000 residents served; within a level they go to centres by population served (at
+    least one each). ``room_population`` is the population each community's room serves
+    and ``rooms`` flags the communities with a room; by default every community has its own.
+    """
     pop = geo.population.astype(float)
-    t_pop = np.bincount(geo.township, weights=pop, minlength=geo.n_townships)
-    c_pop = np.bincount(geo.community_county, weights=pop, minlength=geo.n_counties)
+    room_pop = pop if room_population is None else np.asarray(room_population, dtype=float)
+    served = {
+        "community": room_pop,
+        "township": np.bincount(geo.township, weights=pop, minlength=geo.n_townships),
+        "county": np.bincount(geo.community_county, weights=pop, minlength=geo.n_counties),
+        "city": np.array([pop.sum()]),
+    }
+    open_centres = {level: np.ones(len(served[level]), dtype=bool) for level in CENTRE_LEVELS}
+    if rooms is not None:
+        open_centres["community"] = np.asarray(rooms, dtype=bool)
+    shares = np.array([config.mediator_share_by_level[level] for level in CENTRE_LEVELS])
+    by_share = dict(zip(CENTRE_LEVELS, apportion(config.mediators_total, shares), strict=True))
+    staff = {}
+    for level in CENTRE_LEVELS:
+        staff[level] = _level_staff(level, config, served[level], open_centres[level],
+                                    int(by_share[level]))
     return StaffPlan(
-        community_mediators=apportion(int(per_level[0]), pop, minimum=1),
-        township_mediators=apportion(int(per_level[1]), t_pop, minimum=1),
-        county_mediators=apportion(int(per_level[2]), c_pop, minimum=1),
-        city_mediators=int(per_level[3]),
-        grid_officers=apportion(config.grid_officers, pop, minimum=1),
+        community_mediators=staff["community"],
+        township_mediators=staff["township"],
+        county_mediators=staff["county"],
+        city_mediators=int(staff["city"][0]),
+        grid_officers=_grid_officers(geo, config, persons_per_household),
         court_mediators=config.court_mediators,
     )
+
+
+def _level_staff(level: str, config: StaffingConfig, served: np.ndarray, is_open: np.ndarray,
+                 by_share: int) -> np.ndarray:
+    if level in config.mediators_per_10k_by_level:
+        rate = config.mediators_per_10k_by_level[level]
+        return np.where(is_open, np.maximum(np.rint(rate * served / 1e4), 1), 0).astype(np.int64)
+    total = config.mediators_by_level.get(level, by_share)
+    counts = np.zeros(len(served), dtype=np.int64)
+    counts[is_open] = apportion(total, served[is_open], minimum=1)
+    return counts
+
+
+def _grid_officers(geo: Geography, config: StaffingConfig, persons_per_household: float):
+    pop = geo.population.astype(float)
+    if config.households_per_grid is None:
+        return apportion(config.grid_officers, pop, minimum=1)
+    households = pop / persons_per_household
+    grids = np.maximum(np.ceil(households / config.households_per_grid), 1).astype(np.int64)
+    return grids * config.officers_per_grid

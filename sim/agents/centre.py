@@ -8,23 +8,33 @@ import mesa
 import simpy
 
 from sim.agents.mediator import Mediator
+from sim.cases import level_code
 from sim.stays import STAY_FAILED, STAY_RESOLVED, STAY_TIMED_OUT, STAY_WITHDRAWN
+
+COUNTY = level_code("county")
 
 
 class Centre(mesa.Agent):
-    """A community room, township, county or city centre.
+    """A community room, township, county or city centre, a roving team (a community-level
+    centre that comes to the village) or a specialised committee.
 
     Idle mediators wait in a SimPy store; a case takes one for each session (first come,
     first served) and gives it back after. ``n_present`` counts the cases at this centre.
     """
 
     def __init__(self, model, index: int, level: int, x_km: float, y_km: float,
-                 n_mediators: int) -> None:
+                 n_mediators: int, roving=None, logit: float | None = None,
+                 session_days: float | None = None) -> None:
         super().__init__(model)
         self.index = index
-        self.level = level  # code in RESOLUTION_PLACES (community = 1 ... city = 4)
+        self.level = level  # code in RESOLUTION_PLACES (community = 1 ... committee = 5)
         self.x_km = x_km
         self.y_km = y_km
+        self.roving = roving  # the team's round, for a roving team
+        rules = model.rules
+        self.base_logit = rules.level_logit[level] if logit is None else logit
+        mean = rules.mean_session_days[level] if session_days is None else session_days
+        self.mean_session_days = mean / model.availability[level]
         self.mediators = [Mediator(model, self) for _ in range(n_mediators)]
         self.idle = simpy.Store(model.env)
         self.idle.items.extend(self.mediators)
@@ -48,52 +58,97 @@ class Centre(mesa.Agent):
     def mediate(self, case_id: int, resident):
         """SimPy process: the case's stay at this centre. Returns a STAY_* outcome."""
         model, env = self.model, self.model.env
-        rules = model.scenario.handling
-        complexity = model.complexity_name(case_id)
-        deadline = env.now + rules.time_limit_days_by_complexity[complexity]
+        rules = model.rules
+        complexity = int(model.cases.complexity[case_id])
+        deadline = env.now + rules.time_limit[self.level, complexity]
         give_up_at = env.now + resident.patience_days
+        support = model.departments.support(case_id, self)
+        ready_at = env.now + support.call_days
         stay = model.stays.open(case_id, self.level, self.index, env.now, deadline)
         self._count(present=1)
         self.n_received += 1
+        split = bool(rules.split[complexity]) and self.level == COUNTY
+        attempt_once = self._split_attempt if split else self._attempt
         outcome = STAY_FAILED
-        for attempt in range(rules.attempts_per_level):
-            outcome = yield from self._attempt(case_id, stay, deadline, give_up_at)
+        attempts = model.scenario.handling.attempts_per_level
+        for attempt in range(attempts):
+            outcome = yield from attempt_once(case_id, stay, deadline, give_up_at, support,
+                                              ready_at)
             if outcome != STAY_FAILED:
                 break
-            if attempt + 1 < rules.attempts_per_level and env.now >= deadline:
+            if attempt + 1 < attempts and env.now >= deadline:
                 outcome = STAY_TIMED_OUT  # attempts left, but the level's time is up
                 break
         self._count(present=-1)
         model.stays.close(stay, env.now, outcome)
         return outcome
 
-    def _attempt(self, case_id: int, stay: int, deadline: float, give_up_at: float):
-        model, env, cases = self.model, self.model.env, self.model.cases
-        rules = model.scenario.handling
-        complexity = model.complexity_name(case_id)
-        n_sessions = rules.sessions_by_complexity[complexity]
-        mean_session = model.mean_session_days[self.level]
+    def _attempt(self, case_id: int, stay: int, deadline: float, give_up_at: float, support,
+                 ready_at: float, logit: float = 0.0):
+        """One attempt: the sessions, then whether they settled it."""
+        model = self.model
+        n_sessions = int(model.rules.sessions[model.cases.complexity[case_id]])
         for session in range(n_sessions):
-            queued_at = env.now
-            mediator = yield from self._take_mediator(deadline, give_up_at)
-            if mediator is None:
-                return STAY_WITHDRAWN if give_up_at < deadline else STAY_TIMED_OUT
-            delay = model.calendar.delay_until_open(env.now)
-            if delay > 0:
-                yield env.timeout(delay)
-            waited = env.now - queued_at
-            cases.wait_days[case_id] += waited
-            cases.n_sessions[case_id] += 1
-            model.stays.session_started(stay, env.now, waited)
-            e_session, e_gap = cases.next_session_draw(case_id)
-            yield from mediator.hold_session(mean_session * e_session)
-            self._release(mediator)
-            if session + 1 < n_sessions and rules.mean_gap_days > 0:
-                yield env.timeout(rules.mean_gap_days * e_gap)
-        u_success, _ = cases.next_attempt_draw(case_id)
-        if u_success < model.p_success(case_id, self.level):
+            stopped = yield from self._session(case_id, stay, deadline, give_up_at, support,
+                                               ready_at, last=session + 1 == n_sessions)
+            if stopped is not None:
+                return stopped
+        u_success, _ = model.cases.next_attempt_draw(case_id)
+        if u_success < model.p_success(case_id, self.base_logit, support.logit + logit):
             return STAY_RESOLVED
         return STAY_FAILED
+
+    def _split_attempt(self, case_id: int, stay: int, deadline: float, give_up_at: float,
+                       support, ready_at: float):
+        """'One key for one lock': the parts go on in parallel, each with its own mediator,
+        and the dispute is settled when every part is."""
+        env = self.model.env
+        bonus = self.model.rules.split_part_logit
+        parts = [env.process(self._attempt(case_id, stay, deadline, give_up_at, support,
+                                           ready_at, logit=bonus))
+                 for _ in range(self.model.scenario.handling.split_parts)]
+        yield env.all_of(parts)
+        outcomes = [part.value for part in parts]
+        for worst in (STAY_WITHDRAWN, STAY_TIMED_OUT, STAY_FAILED):
+            if worst in outcomes:
+                return worst
+        return STAY_RESOLVED
+
+    def _session(self, case_id: int, stay: int, deadline: float, give_up_at: float, support,
+                 ready_at: float, last: bool):
+        """Wait for whoever must be there and a mediator, hold the session and the gap after
+        it. Returns None, or the stay outcome if time or patience ran out first."""
+        model, env, cases = self.model, self.model.env, self.model.cases
+        queued_at = env.now
+        if support.needed:
+            yield from self._wait_for(support, ready_at)
+        mediator = yield from self._take_mediator(deadline, give_up_at)
+        if mediator is None:
+            return STAY_WITHDRAWN if give_up_at < deadline else STAY_TIMED_OUT
+        delay = model.calendar.delay_until_open(env.now)
+        if delay > 0:
+            yield env.timeout(delay)
+        waited = env.now - queued_at
+        cases.wait_days[case_id] += waited
+        cases.n_sessions[case_id] += 1
+        model.stays.session_started(stay, env.now, waited)
+        e_session, e_gap = cases.next_session_draw(case_id)
+        yield from mediator.hold_session(self.mean_session_days * e_session)
+        self._release(mediator)
+        gap = model.scenario.handling.mean_gap_days
+        if not last and gap > 0:
+            yield env.timeout(gap * e_gap)
+        return None
+
+    def _wait_for(self, support, ready_at: float):
+        """Until an on-call department has come and a scheduled one (or the team) is here."""
+        env = self.model.env
+        if ready_at > env.now:
+            yield env.timeout(ready_at - env.now)
+        if support.presence is not None:
+            delay = support.presence.delay(env.now)
+            if delay > 0:
+                yield env.timeout(delay)
 
     def _release(self, mediator: Mediator) -> None:
         """Give the mediator back: to the first waiting case, or to the idle ones."""
