@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.cases import CLOCK, CLOCKS, DISPUTE_TYPES, STAGES
+from sim.patrol import patrol_rule, sweep_days
 
 N_STAGES = len(STAGES)
 
@@ -31,14 +32,21 @@ class LatentPool:
         staff = model.staff
         households = np.maximum(geo.population / model.scenario.geography.persons_per_household,
                                 1.0)
-        visits = config.households_visited_per_officer_day * staff.grid_officers
+        self.patrol = patrol_rule(config)
+        visits = self.patrol.visits_per_day * staff.grid_officers
         self.p_visit = np.minimum(visits / households, 1.0)  # per household, per working day
-        self.p_notice = np.array(config.p_notice_on_visit)
+        self.p_notice = self.patrol.p_notice
+        self.has_officer = staff.grid_officers > 0
+        self.sweep_day = sweep_days(model.calendar) if self.patrol.sweeps else None
         coverage = np.where(geo.urban, config.building_head_coverage["urban"],
                             config.building_head_coverage["rural"])
         self.building_head = coverage * config.building_head_reports_per_day
         distance = model.nearest_centre_km
-        self.walk_in = config.walk_in_per_day * np.exp(-distance / config.walk_in_distance_scale_km)
+        scale_km = config.walk_in_distance_scale_km
+        self.walk_in = config.walk_in_per_day * np.exp(-distance / scale_km)
+        # On a roving team's day in the village, the team is next door.
+        self.walk_in_team = config.walk_in_per_day * np.exp(-model.intra_km / scale_km)
+        self.roving_visits = model.roving_visits
         self.hotline = config.hotline_per_day
         self.court = np.array([config.court_filing_per_day[t] for t in DISPUTE_TYPES])
         self.stage_mult = np.array(config.stage_multiplier)
@@ -82,18 +90,25 @@ class LatentPool:
         for name in self.FIELDS:
             setattr(self, name, getattr(self, name)[keep])
 
-    def hazards(self, workday: bool) -> np.ndarray:
+    def hazards(self, day: int, workday: bool) -> np.ndarray:
         """Hazard per day of each clock for each latent dispute, shape (dispute, clock)."""
         community, stage = self.community, self.stage
         mult = self.stage_mult[stage]
         h = np.empty((len(stage), len(CLOCKS)))
         if workday:
             p = self.p_visit[community] * self.p_notice[stage]
+            if self.sweep_day is not None and self.sweep_day[day]:
+                swept = self.has_officer[community] * self.patrol.sweep_notice[stage]
+                p = 1.0 - (1.0 - p) * (1.0 - swept)
             h[:, CLOCK["patrol"]] = -np.log1p(-np.minimum(p, 1 - 1e-12))
         else:
             h[:, CLOCK["patrol"]] = 0.0
         h[:, CLOCK["building_head"]] = self.building_head[community] * mult
-        h[:, CLOCK["walk_in"]] = self.walk_in[community] * mult
+        walk_in = self.walk_in[community]
+        if self.roving_visits is not None:
+            here = self.roving_visits[day, community]
+            walk_in = np.where(here, np.maximum(walk_in, self.walk_in_team[community]), walk_in)
+        h[:, CLOCK["walk_in"]] = walk_in * mult
         h[:, CLOCK["hotline"]] = self.hotline * mult
         h[:, CLOCK["court_filing"]] = self.court[self.kind] * mult
         h[:, CLOCK["lapse"]] = self.lapse[stage]
@@ -108,7 +123,7 @@ class LatentPool:
             return empty, np.empty(0), empty
         start = np.maximum(self.start, day)
         exposure = (day + 1) - start
-        h = self.hazards(workday)
+        h = self.hazards(day, workday)
         before = self.h
         after = before + h * exposure[:, None]
         fired = after >= self.e

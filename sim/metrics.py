@@ -15,7 +15,10 @@ them, where they say):
   joint centres; parties and money are summed over those stays;
 - time to resolution: discovery to the end, for disputes resolved by grid or centres;
 - time-limit compliance: share of closed centre stays that closed by their deadline;
-- utilisation: mediator session time over mediator working days, per level.
+- utilisation: mediator session time over mediator working days, per level;
+- resolved at a place: disputes that ended resolved in the period, by where (grid officer,
+  a centre level, a specialised committee, court mediation). A dispute that relapsed and
+  was settled again counts once, where it was last settled.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from sim.cases import CENTRE_LEVELS
+from sim.cases import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
 
 
 def _np(table: pa.Table, name: str) -> np.ndarray:
@@ -54,7 +57,8 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
     resolved = end_state == "resolved"
     at_centre = np.isin(end_level, CENTRE_LEVELS)
     ended = in_year("end_day")
-    received = in_year("first_centre_day")
+    # A dispute that went straight to a specialised committee never entered a joint centre.
+    received = in_year("first_centre_day") & np.isin(_np(cases, "entry_level"), CENTRE_LEVELS)
     network = resolved & (at_centre | (end_level == "grid"))
     low = network & np.isin(end_level, ("grid", "community")) & ended
     duration = _np(cases, "end_day") - _np(cases, "discovered_day")
@@ -97,7 +101,15 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
         "parties_received": int(_np(cases, "n_parties")[received].sum()),
         **_peoples_mediation(cases, stays, days),
         "money_received_yuan": float(_np(cases, "money_yuan")[received].sum()),
+        "relapses": int(_np(cases, "n_relapses").sum()),
+        "relapses_caught": int(_np(cases, "relapse_caught").sum()),
     }
+    channel = _np(cases, "channel")
+    found = in_year("discovered_day")
+    for name in CHANNELS:  # how the disputes found in the period came to light
+        row[f"found_by_{name}"] = int((found & (channel == name)).sum())
+    for place in RESOLUTION_PLACES:  # where the disputes that ended resolved were settled
+        row[f"resolved_at_{place}"] = int((ended & resolved & (end_level == place)).sum())
     for level in CENTRE_LEVELS:
         available = context["mediators_by_level"][level] * context["working_days"]
         row[f"utilisation_{level}"] = _ratio(context["busy_days_by_level"][level], available)

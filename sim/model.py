@@ -85,7 +85,8 @@ class DisputeModel(mesa.Model):
         self.stays = StayLog()
         self.residents: dict[int, Resident] = {}
         self.officer_visits = np.zeros(len(self.officers))
-        self.today = np.zeros(len(END_STATES) + 2, dtype=np.int64)  # ends by state, arisen, found
+        # Today's flows: ends by state, then reopened (relapses), arisen, found.
+        self.today = np.zeros(len(END_STATES) + 3, dtype=np.int64)
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self.env.process(self._daily())
 
@@ -209,6 +210,7 @@ class DisputeModel(mesa.Model):
             "day": lambda m: round(m.env.now) - 1 - m.warmup,
             "arisen": lambda m: int(m.today[-2]),
             "discovered": lambda m: int(m.today[-1]),
+            "reopened": lambda m: int(m.today[-3]),
             "latent": lambda m: len(m.latent),
             "in_court": lambda m: m.court.n_present,
         }
@@ -304,6 +306,7 @@ class DisputeModel(mesa.Model):
         cases.end_level[case_id] = NO_LEVEL
         cases.end_day[case_id] = math.nan
         cases.n_relapses[case_id] += 1
+        self.today[-3] += 1
         resident = Resident(self, case_id, int(cases.community[case_id]),
                             float(cases.patience_days[case_id]))
         self.residents[case_id] = resident
@@ -321,7 +324,7 @@ class DisputeModel(mesa.Model):
             self.today[-2] += rows.stop - rows.start
             self.latent.add(rows)
             if workday:
-                self.officer_visits += self.scenario.latent.households_visited_per_officer_day
+                self.officer_visits += self.latent.patrol.visits_per_day
             ended, times, clocks = self.latent.advance(day, workday)
             for case_id, t, clock in zip(ended.tolist(), times.tolist(), clocks.tolist(),
                                          strict=True):

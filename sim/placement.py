@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import PlacementConfig
-from sim.geography import Geography
+from sim.geography import Geography, GeographyError
 
 NO_ROOM = -1
 
 
-class PlacementError(ValueError):
+class PlacementError(GeographyError):
     """A placement naming a community, township or county the geography does not have."""
 
 

@@ -78,6 +78,8 @@ def cases_table(model) -> pa.Table:
         "distance_km": _nan_to_null(c.column("distance_km")),
         "court_mediation": _labels(c.column("court_mediation"),
                                    ("none", "succeeded", "failed")),
+        "n_relapses": pa.array(c.column("n_relapses")),
+        "relapse_caught": pa.array(c.column("relapse_caught") == 1),
     }
     for code, place in enumerate(RESOLUTION_PLACES):
         columns[f"visited_{place}"] = pa.array((visited >> code) & 1 == 1)

@@ -50,7 +50,7 @@ def run_context(model: DisputeModel) -> dict:
         "court_mediators": model.staff.court_mediators,
         "court_busy_days": busy[LEVEL_COURT],
         "grid_household_visits": float(
-            model.scenario.latent.households_visited_per_officer_day
+            model.latent.patrol.visits_per_day
             * int(model.staff.grid_officers.sum()) * int(workdays.sum())),
     }
 

@@ -23,3 +23,39 @@ def small_scenario():
 def small_run(small_scenario):
     """One run of the small default scenario, shared by read-only tests."""
     return simulate(small_scenario, seed=11)
+
+
+# Every lever away from its default at once: conservation and determinism must survive them.
+ALL_LEVERS = {
+    "staffing": {"mediators_by_level": {"township": 120},
+                 "mediators_per_10k_by_level": {"county": 0.4},
+                 "availability_by_level": {"community": 0.2, "township": 0.3},
+                 "households_per_grid": 400},
+    "latent": {"patrol_regime": "3458"},
+    "handling": {"time_limit_days_by_level": {"township": {"general": 10.0}},
+                 "attempts_per_level": 2,
+                 "entry_level_by_type": {"housing_demolition": "county"},
+                 "whistle_types": ["wage_arrears"],
+                 "split_complexities": ["complex", "major"]},
+    "court": {"diversion_types": ["property_management", "heating"]},
+    "follow_up": {"p_relapse": 0.2, "p_follow_up": 0.5},
+    "placement": {"rural_room_share": 0.6},
+    "roving": {"teams_per_county": 1},
+    "departments": [
+        {"name": "human resources", "types": ["wage_arrears"], "mode": "rotating"},
+        {"name": "natural resources", "types": ["land"], "mode": "on_call"},
+        {"name": "housing", "types": ["housing_demolition"], "mode": "resident"},
+    ],
+    "committees": [{"name": "medical", "types": ["medical"]},
+                   {"name": "traffic", "types": ["traffic"], "per": "county"}],
+}
+
+
+@pytest.fixture(scope="session")
+def all_levers_scenario():
+    return load_scenario(overrides={"run": {"scale": SMALL_SCALE}, **ALL_LEVERS})
+
+
+@pytest.fixture(scope="session")
+def all_levers_run(all_levers_scenario):
+    return simulate(all_levers_scenario, seed=11)

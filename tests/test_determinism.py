@@ -35,3 +35,9 @@ def test_policy_change_keeps_the_same_disputes(small_scenario, small_run):
     other = simulate(policy, seed=11)
     for column in ("arose_day", "type", "complexity", "n_parties", "money_yuan"):
         assert other.cases.column(column).equals(small_run.cases.column(column))
+
+
+def test_same_seed_same_records_with_every_lever(all_levers_scenario, all_levers_run):
+    again = simulate(all_levers_scenario, seed=11)
+    assert again.cases.equals(all_levers_run.cases)
+    assert again.stays.equals(all_levers_run.stays)

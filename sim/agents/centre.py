@@ -122,6 +122,8 @@ class Centre(mesa.Agent):
         queued_at = env.now
         if support.needed:
             yield from self._wait_for(support, ready_at)
+        if env.now >= deadline:  # the level's time is up: it hands the case on
+            return STAY_TIMED_OUT
         mediator = yield from self._take_mediator(deadline, give_up_at)
         if mediator is None:
             return STAY_WITHDRAWN if give_up_at < deadline else STAY_TIMED_OUT
