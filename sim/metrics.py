@@ -15,7 +15,9 @@ them, where they say):
   joint centres; parties and money are summed over those stays;
 - time to resolution: discovery to the end, for disputes resolved by grid or centres;
 - time-limit compliance: share of closed centre stays that closed by their deadline;
-- utilisation: mediator session time over mediator working days, per level;
+- utilisation: mediator time held by sessions over mediator calendar days, per level
+  (sessions start on working days but run on in calendar time, so working days would let
+  utilisation pass 1 when sessions are long);
 - resolved at a place: disputes that ended resolved in the period, by where (grid officer,
   a centre level, a specialised committee, court mediation). A dispute that relapsed and
   was settled again counts once, where it was last settled.
@@ -110,12 +112,17 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
         row[f"found_by_{name}"] = int((found & (channel == name)).sum())
     for place in RESOLUTION_PLACES:  # where the disputes that ended resolved were settled
         row[f"resolved_at_{place}"] = int((ended & resolved & (end_level == place)).sum())
+    stay_level = _np(stays, "level")
+    stay_wait = _np(stays, "wait_days").astype(float)
+    in_period = _stays_in_year(stays, days)
     for level in CENTRE_LEVELS:
-        available = context["mediators_by_level"][level] * context["working_days"]
+        row[f"mean_wait_days_{level}"] = _mean(stay_wait[in_period & (stay_level == level)])
+    for level in CENTRE_LEVELS:
+        available = context["mediators_by_level"][level] * days
         row[f"utilisation_{level}"] = _ratio(context["busy_days_by_level"][level], available)
     row["grid_household_visits"] = context["grid_household_visits"]
     row["utilisation_court"] = _ratio(context["court_busy_days"],
-                                      context["court_mediators"] * context["working_days"])
+                                      context["court_mediators"] * days)
     return row
 
 

@@ -19,6 +19,7 @@ OUTCOME_BARS = (
     ("township", "resolved", "township"),
     ("county", "resolved", "county"),
     ("city", "resolved", "city"),
+    ("committee", "resolved", "specialised committee"),
     ("court", "resolved", "court mediation"),
     (None, "judged", "judged"),
     (None, "withdrawn", "withdrawn"),

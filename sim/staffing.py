@@ -49,8 +49,7 @@ def allocate(geo: Geography, config: StaffingConfig, rooms: np.ndarray | None = 
     open_centres = {level: np.ones(len(served[level]), dtype=bool) for level in CENTRE_LEVELS}
     if rooms is not None:
         open_centres["community"] = np.asarray(rooms, dtype=bool)
-    shares = np.array([config.mediator_share_by_level[level] for level in CENTRE_LEVELS])
-    by_share = dict(zip(CENTRE_LEVELS, apportion(config.mediators_total, shares), strict=True))
+    by_share = level_shares(config)
     staff = {}
     for level in CENTRE_LEVELS:
         staff[level] = _level_staff(level, config, served[level], open_centres[level],
@@ -63,6 +62,13 @@ def allocate(geo: Geography, config: StaffingConfig, rooms: np.ndarray | None = 
         grid_officers=_grid_officers(geo, config, persons_per_household),
         court_mediators=config.court_mediators,
     )
+
+
+def level_shares(config: StaffingConfig) -> dict[str, int]:
+    """Each level's part of ``mediators_total`` by ``mediator_share_by_level``."""
+    shares = np.array([config.mediator_share_by_level[level] for level in CENTRE_LEVELS])
+    return dict(zip(CENTRE_LEVELS, apportion(config.mediators_total, shares).tolist(),
+                    strict=True))
 
 
 def _level_staff(level: str, config: StaffingConfig, served: np.ndarray, is_open: np.ndarray,

@@ -30,6 +30,10 @@ class StayLog:
         row[7] += waited
         row[8] += 1
 
+    def waited(self, stay: int, waited: float) -> None:
+        """Time spent waiting for a session that never came (time limit or patience)."""
+        self.rows[stay][7] += waited
+
     def close(self, stay: int, now: float, outcome: int) -> None:
         row = self.rows[stay]
         row[5] = now

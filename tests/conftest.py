@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,12 @@ from sim.simulation import simulate
 
 DATA = Path(__file__).parent / "data"
 SMALL_SCALE = 0.05
+
+
+def comparable(rows: list[dict], drop: tuple[str, ...] = ("wall_seconds",)) -> list[dict]:
+    """Summary rows with NaN as None (NaN never equals itself) and timing dropped."""
+    return [{k: None if isinstance(v, float) and math.isnan(v) else v
+             for k, v in row.items() if k not in drop} for row in rows]
 
 
 @pytest.fixture(scope="session")

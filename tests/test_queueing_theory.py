@@ -84,3 +84,23 @@ def test_little_law_per_level(small_run):
             name, sampled.mean(), arrival_rate * mean_time, se)
         checked += 1
     assert checked >= 2
+
+
+def test_part_time_mediators_match_erlang_c_with_the_slower_service():
+    """Mediators who give a quarter of their time to cases serve at a quarter of the rate:
+    the same M/M/c queue as full-time mediators with sessions four times as long. The
+    staff come from the absolute per-level lever instead of total x share."""
+    lam, c = 4.0, 5
+    overrides = {"staffing": {"mediators_total": 0, "mediators_by_level": {"community": c},
+                              "availability_by_level": {"community": 0.25}},
+                 "handling": {"mean_session_days_by_level": {"community": 0.25}},
+                 "run": {"days": 800}}
+    waits = []
+    for seed in range(6):
+        result = simulate(load_scenario(DATA / "erlang.toml", overrides), seed=seed)
+        steady = result.stays.column("entered_day").to_numpy() >= 0
+        waits.append(result.stays.column("wait_days").to_numpy()[steady].mean())
+    waits = np.array(waits)
+    theory = erlang_c_wait(lam, 1.0, c)  # mu = availability / mean session = 1 per day
+    se = waits.std(ddof=1) / math.sqrt(len(waits))
+    assert abs(waits.mean() - theory) < 4 * se + 0.03 * theory, (waits.mean(), theory, se)

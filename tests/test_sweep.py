@@ -21,6 +21,7 @@ from sim.sweeps.runner import plan, run_sweep
 from sim.sweeps.sensitivity import _indices
 from sim.sweeps.spec import SpecError, load_spec
 from sim.sweeps.store import RunStore
+from tests.conftest import comparable
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_RUN = "[run]\nscale = 0.02\ndays = 20\n"
@@ -74,8 +75,7 @@ def test_factorial_crosses_value_lists(tmp_path):
 
 
 def _table(store: RunStore):
-    table = store.read_runs().sort_by("run_id")
-    return table.drop_columns(["wall_seconds"]).to_pylist()
+    return comparable(store.read_runs().sort_by("run_id").to_pylist())
 
 
 def test_executors_give_identical_tables(tmp_path):

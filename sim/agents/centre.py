@@ -125,7 +125,9 @@ class Centre(mesa.Agent):
         if env.now >= deadline:  # the level's time is up: it hands the case on
             return STAY_TIMED_OUT
         mediator = yield from self._take_mediator(deadline, give_up_at)
-        if mediator is None:
+        if mediator is None:  # the wait counts, though no session came of it
+            cases.wait_days[case_id] += env.now - queued_at
+            model.stays.waited(stay, env.now - queued_at)
             return STAY_WITHDRAWN if give_up_at < deadline else STAY_TIMED_OUT
         delay = model.calendar.delay_until_open(env.now)
         if delay > 0:

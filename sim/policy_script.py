@@ -1,0 +1,106 @@
+"""What every planner comparison script shares: its command line, the paired runs, the
+printed table, and the files it leaves (runs, differences, figure).
+
+A script names its policies as scenarios (the first is the baseline) and calls
+:func:`main`. Run one with ``python sim/scenarios/<script>.py --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from sim.config import Scenario, deep_merge
+from sim.paired import KEY_OUTCOMES, format_table, paired_differences, run_policies
+from sim.scenario_loader import DEFAULT_PRESET, ScenarioError, load_scenario
+
+EXIT_BAD_INPUT = 2
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scenario", default=DEFAULT_PRESET,
+                   help=f"baseline preset or TOML file (default {DEFAULT_PRESET})")
+    p.add_argument("--reps", type=int, default=10, help="replications (seeds) per policy")
+    p.add_argument("--seed", type=int, default=1, help="first seed")
+    p.add_argument("--scale", type=float, help="population scale of every run")
+    p.add_argument("--days", type=int, help="measured days of every run")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="change the baseline and every policy alike, e.g. "
+                   "staffing.availability_by_level.township=0.1 (repeatable)")
+    p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
+    p.add_argument("--workers", type=int, default=0, help="workers (default: one per core)")
+    p.add_argument("--out", help="output folder (default outputs/policies/<script>)")
+    return p
+
+
+def base_scenario(args) -> Scenario:
+    from sim.cli import parse_assignment
+
+    overrides: dict = {}
+    for text in args.set or []:
+        overrides = deep_merge(overrides, parse_assignment(text))
+    run = {k: v for k, v in (("days", args.days), ("scale", args.scale)) if v is not None}
+    if run:
+        overrides = deep_merge(overrides, {"run": run})
+    if args.reps < 1:
+        raise ScenarioError(f"--reps {args.reps}: need at least 1")
+    return load_scenario(args.scenario, overrides)
+
+
+def main(name: str, description: str, policies: Callable[[Scenario, argparse.Namespace], dict],
+         argv: list[str] | None = None, outcomes: list[str] | None = None,
+         extra_arguments: Callable[[argparse.ArgumentParser], None] | None = None) -> int:
+    """Parse the command line, run every policy on the same seeds, report. ``policies(base,
+    args)`` returns {label: scenario}, baseline first."""
+    p = parser(description)
+    if extra_arguments is not None:
+        extra_arguments(p)
+    args = p.parse_args(argv)
+    try:
+        scenarios = policies(base_scenario(args), args)
+    except (ScenarioError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    seeds = list(range(args.seed, args.seed + args.reps))
+    baseline = next(iter(scenarios))
+    print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)
+    runs = run_policies(scenarios, seeds, args.executor, args.workers)
+    outcomes = outcomes or [n for n, _, _ in KEY_OUTCOMES]
+    differences = paired_differences(runs, baseline, outcomes)
+    print(format_table(differences))
+    out = Path(args.out or Path("outputs") / "policies" / name)
+    title = " ".join(description.split("\n\n")[0].split())
+    write_results(out, runs, differences, title=title, baseline=baseline)
+    print(f"\nwrote {out}/ (runs.parquet, differences.csv, differences.png)")
+    return 0
+
+
+def write_results(out: Path, runs, differences, title: str, baseline: str) -> None:
+    """Write the three files through temporary names, so a crash leaves no half file."""
+    from sim.paired_plot import plot_differences
+
+    out.mkdir(parents=True, exist_ok=True)
+    targets = {
+        "runs.parquet": lambda p: pq.write_table(runs, p),
+        "differences.csv": lambda p: pacsv.write_csv(differences, p),
+        "differences.png": lambda p: plot_differences(differences, p, title, baseline),
+    }
+    for filename, write in targets.items():
+        fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=Path(filename).suffix,
+                                   dir=out)
+        os.close(fd)
+        try:
+            write(Path(tmp))
+            os.replace(tmp, out / filename)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

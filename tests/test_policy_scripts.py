@@ -1,0 +1,107 @@
+"""Paired comparisons and the planners' scripts in sim/scenarios/.
+
+The statistics are checked against scipy's paired t-test (an independent computation);
+each script runs end to end at a small scale and leaves its table, runs and figure.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from sim.paired import format_table, paired_differences, t_quantile_975
+from sim.paired_plot import differences_figure
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "sim" / "scenarios"
+SMALL = ["--scale", "0.05", "--days", "30", "--reps", "2", "--executor", "serial"]
+
+
+def load_script(name: str):
+    spec = importlib.util.spec_from_file_location(f"script_{name}", SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def runs_table(rng) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    seeds = np.arange(1, 9)
+    base = rng.normal(10, 3, len(seeds))  # large between-seed noise ...
+    policy = base + 0.5 + rng.normal(0, 0.1, len(seeds))  # ... small paired effect
+    table = pa.table({"policy": ["base"] * 8 + ["new"] * 8,
+                      "seed": np.r_[seeds, seeds[::-1]],  # order must not matter
+                      "x": np.r_[base, policy[::-1]]})
+    return table, base, policy
+
+
+def test_paired_interval_matches_scipy_paired_t_test():
+    stats = pytest.importorskip("scipy.stats")
+    table, base, policy = runs_table(np.random.default_rng(3))
+    row = paired_differences(table, "base", ["x"]).to_pylist()[0]
+    reference = stats.ttest_rel(policy, base).confidence_interval(0.95)
+    assert row["difference"] == pytest.approx(np.mean(policy - base))
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((reference.low, reference.high))
+    assert row["ci_low"] > 0  # pairing finds the effect the between-seed noise would hide
+    assert row["n"] == 8
+
+
+def test_t_quantile_fallback_is_close_to_scipy():
+    stats = pytest.importorskip("scipy.stats")
+    for df in (2, 3, 5, 9, 30):
+        assert t_quantile_975(df) == pytest.approx(stats.t.ppf(0.975, df), rel=5e-3)
+
+
+def test_one_replication_has_no_interval():
+    table = pa.table({"policy": ["base", "new"], "seed": [1, 1], "x": [1.0, 2.0]})
+    row = paired_differences(table, "base", ["x"]).to_pylist()[0]
+    assert row["difference"] == 1.0 and np.isnan(row["ci_low"])
+    assert "n/a" in format_table(paired_differences(table, "base", ["x"]))
+
+
+def test_differences_figure_has_a_panel_per_outcome_and_a_row_per_policy():
+    rows = [{"policy": p, "outcome": o, "n": 5, "baseline_mean": 1.0, "policy_mean": 1.2,
+             "difference": 0.2, "ci_low": 0.1, "ci_high": 0.3}
+            for p in ("A", "B") for o in ("mean_wait_days", "court_cases", "petitions")]
+    fig = differences_figure(pa.Table.from_pylist(rows), "title", "base")
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 3
+    assert panels[0].get_title() == "wait for a session, mean days"
+    for ax in panels:
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+        assert len(ax.lines) == 2 * 2 + 1  # interval and point per policy, and the zero line
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name, policies", [
+    ("township_mediators", 2),
+    ("time_limits", 2),
+    ("departments", 3),
+    ("new_community_rooms", 3),
+])
+def test_script_runs_at_small_scale(name, policies, tmp_path, capsys):
+    script = load_script(name)
+    out = tmp_path / name
+    assert script.run([*SMALL, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "vs baseline" in printed and "95% interval" in printed
+    runs = pq.read_table(out / "runs.parquet")
+    assert runs.num_rows == policies * 2
+    assert runs.column("seed").to_pylist() == [1, 2] * policies
+    differences = pacsv.read_csv(out / "differences.csv")
+    assert differences.num_rows == (policies - 1) * len(script.OUTCOMES)
+    assert (out / "differences.png").stat().st_size > 10_000
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files
+
+
+def test_script_refuses_bad_values(tmp_path, capsys):
+    script = load_script("new_community_rooms")
+    code = script.run([*SMALL, "--rural-room-share", "1.5", "--out", str(tmp_path / "x")])
+    assert code == 2
+    assert "--rural-room-share" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
