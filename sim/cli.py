@@ -1,5 +1,5 @@
-"""The command line: ``sim run``, ``sim presets``, ``sim bench``, ``sim calibrate``,
-``sim sweep``, ``sim sensitivity``."""
+"""The command line: ``sim run``, ``sim presets``, ``sim levers``, ``sim bench``,
+``sim calibrate``, ``sim sweep``, ``sim sensitivity``."""
 
 from __future__ import annotations
 
@@ -127,6 +127,21 @@ def cmd_presets(_args) -> int:
     for name in preset_names():
         scenario = load_scenario(name)
         print(f"{name:<24}{scenario.description}")
+    return 0
+
+
+def cmd_levers(args) -> int:
+    import textwrap
+
+    from sim.config import parameters
+
+    role = None if args.role == "all" else args.role
+    for row in parameters(role):
+        default = row["default"]
+        shown = "[...]" if isinstance(default, list) and len(str(default)) > 60 else default
+        print(f"{row['key']} = {shown}   ({row['role'] or 'label'})")
+        for line in textwrap.wrap(row["description"], 92):
+            print(f"    {line}")
     return 0
 
 
@@ -258,6 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     presets = sub.add_parser("presets", help="list the preset scenarios")
     presets.set_defaults(func=cmd_presets)
+    levers = sub.add_parser("levers", help="list the scenario keys a planner can change "
+                            "(with --role: context or structure keys too)")
+    levers.add_argument("--role", choices=("lever", "context", "structure", "all"),
+                        default="lever")
+    levers.set_defaults(func=cmd_levers)
     bench = sub.add_parser("bench", help="time and peak memory of full-scale default years")
     bench.add_argument("scenario", nargs="?", default=DEFAULT_PRESET)
     bench.add_argument("--repeats", type=int, default=3)

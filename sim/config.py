@@ -484,10 +484,12 @@ class Scenario(Section):
     follow_up: FollowUpConfig = FollowUpConfig()
     placement: PlacementConfig = PlacementConfig()
     roving: RovingConfig = RovingConfig()
-    departments: list[DepartmentConfig] = Field(
-        [], description="Departments at the county centres; none by default.")
-    committees: list[CommitteeConfig] = Field(
-        [], description="Specialised mediation committees; none by default.")
+    departments: list[DepartmentConfig] = lever(
+        [], "Departments at the county centres, each [[departments]] with name, types, mode "
+        "(resident, rotating, on_call), days_per_week, on_call_days; none by default.")
+    committees: list[CommitteeConfig] = lever(
+        [], "Specialised mediation committees, each [[committees]] with name, types, per "
+        "(city or county), mediators, success_logit, mean_session_days; none by default.")
 
     @model_validator(mode="after")
     def _one_owner_per_type(self):
@@ -516,3 +518,23 @@ def deep_merge(base: dict, overrides: dict) -> dict:
             merged[key] = value
     return merged
 
+
+
+def parameters(role: str | None = None, model: type[BaseModel] = Scenario,
+               prefix: str = "") -> list[dict]:
+    """Every parameter as {key, role, default, description}, walking nested sections; only
+    those of ``role`` ("lever", "context", "structure") when given."""
+    rows = []
+    defaults = model() if model is not Scenario else Scenario()
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{name}"
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, Section):
+            rows.extend(parameters(role, annotation, f"{key}."))
+            continue
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        found = extra.get("role", "")
+        if role is None or found == role:
+            rows.append({"key": key, "role": found, "default": getattr(defaults, name),
+                         "description": field.description or ""})
+    return rows

@@ -25,6 +25,16 @@ BROKEN_SCENARIOS = {
     "not_toml": ("[run\ndays = 3\n", "not valid TOML"),
     "missing_csv": ("[geography]\nsource = \"csv\"\ncsv_path = \"nowhere.csv\"\n",
                     "nowhere.csv"),
+    "bad_department_mode": ("[[departments]]\nname = \"hr\"\ntypes = [\"land\"]\n"
+                            "mode = \"sometimes\"\n", "departments.0.mode"),
+    "type_in_two_committees": ("[[committees]]\nname = \"a\"\ntypes = [\"medical\"]\n"
+                               "[[committees]]\nname = \"b\"\ntypes = [\"medical\"]\n",
+                               "'medical' belongs to two committees"),
+    "both_staffing_rules": ("[staffing]\nmediators_by_level = { county = 3 }\n"
+                            "mediators_per_10k_by_level = { county = 1.0 }\n",
+                            "one rule per level"),
+    "unknown_room": ("[placement]\nrooms_closed = [\"C99999\"]\n",
+                     "placement.rooms_closed"),
 }
 
 

@@ -42,3 +42,14 @@ def test_rerun_replaces_the_folder(tmp_path):
 def test_presets_listed(capsys):
     assert main(["presets"]) == 0
     assert "hohhot-2023" in capsys.readouterr().out
+
+
+def test_levers_lists_every_planner_key(capsys):
+    from sim.cli import main
+
+    assert main(["levers"]) == 0
+    out = capsys.readouterr().out
+    for key in ("staffing.mediators_by_level", "placement.rooms_opened", "departments",
+                "handling.whistle_types", "roving.teams_per_county", "follow_up.p_follow_up"):
+        assert f"\n{key} = " in f"\n{out}"
+    assert "arrivals.incidence_per_10k_per_year" not in out  # context, not a lever
