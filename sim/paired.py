@@ -29,7 +29,7 @@ KEY_OUTCOMES = (
     ("court_cases", "disputes reaching court", "{:,.0f}"),
     ("petitions", "petitions", "{:,.0f}"),
     ("incidents", "violent incidents", "{:,.0f}"),
-    ("mean_distance_km", "travel to first centre, km", "{:.2f}"),
+    ("mean_distance_km", "travel to first centre, km", "{:.3f}"),
     ("utilisation_township", "township mediator utilisation", "{:.1%}"),
     ("mean_wait_days_community", "wait at community rooms, days", "{:.2f}"),
     ("mean_wait_days_township", "wait at township centres, days", "{:.2f}"),
