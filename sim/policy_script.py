@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pyarrow.csv as pacsv
@@ -73,24 +74,26 @@ def main(name: str, description: str, policies: Callable[[Scenario, argparse.Nam
     seeds = list(range(args.seed, args.seed + args.reps))
     baseline = next(iter(scenarios))
     print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)
-    runs = run_policies(scenarios, seeds, args.executor, args.workers)
+    tables = run_policies(scenarios, seeds, args.executor, args.workers)
     outcomes = outcomes or [n for n, _, _ in KEY_OUTCOMES]
-    differences = paired_differences(runs, baseline, outcomes)
+    differences = paired_differences(tables.runs, baseline, outcomes)
     print(format_table(differences))
     out = Path(args.out or Path("outputs") / "policies" / name)
     title = " ".join(description.split("\n\n")[0].split())
-    write_results(out, runs, differences, title=title, baseline=baseline)
-    print(f"\nwrote {out}/ (runs.parquet, differences.csv, differences.png)")
+    write_results(out, tables, differences, title=title, baseline=baseline)
+    print(f"\nwrote {out}/ (runs, daily, places, centres .parquet; differences.csv and .png)"
+          f"\nfigures and a one-page report: python3 -m sim compare {out}")
     return 0
 
 
-def write_results(out: Path, runs, differences, title: str, baseline: str) -> None:
-    """Write the three files through temporary names, so a crash leaves no half file."""
+def write_results(out: Path, tables, differences, title: str, baseline: str) -> None:
+    """Write the files through temporary names, so a crash leaves no half file."""
     from sim.paired_plot import plot_differences
 
     out.mkdir(parents=True, exist_ok=True)
     targets = {
-        "runs.parquet": lambda p: pq.write_table(runs, p),
+        **{f"{name}.parquet": partial(pq.write_table, getattr(tables, name))
+           for name in ("runs", "daily", "places", "centres")},
         "differences.csv": lambda p: pacsv.write_csv(differences, p),
         "differences.png": lambda p: plot_differences(differences, p, title, baseline),
     }

@@ -1,7 +1,8 @@
 """Arrow tables of a finished run, and writing them as Parquet with the run's manifest.
 
 Tables: ``cases`` (one row per dispute), ``stays`` (one row per dispute per level visited),
-``daily`` (one row per day) and ``summary`` (one row of outcomes, see :mod:`sim.metrics`).
+``daily`` (one row per day), ``summary`` (one row of outcomes, see :mod:`sim.metrics`),
+``places`` (one row per community) and ``centres`` (one row per centre).
 Each Parquet file carries the manifest (scenario, seed, code version) in its metadata.
 """
 
@@ -107,6 +108,39 @@ def stays_table(model) -> pa.Table:
     })
 
 
+def places_table(model) -> pa.Table:
+    """One row per community: where it is, who lives there, which centres serve it and how
+    far the nearest open one is (what a map of the placement needs)."""
+    geo = model.geography
+    serving = model.serving
+    room = np.array([model.centres[k].index if model.centres[k].is_open else -1
+                     for k in serving[:, 0]])
+    return pa.table({
+        "community": pa.array(geo.community_id),
+        "township": pa.array(geo.township_id[geo.township]),
+        "county": pa.array(geo.county_id[geo.community_county]),
+        "x_km": pa.array(geo.x_km, type=pa.float64()),
+        "y_km": pa.array(geo.y_km, type=pa.float64()),
+        "population": pa.array(geo.population, type=pa.int64()),
+        "urban": pa.array(geo.urban),
+        "has_room": pa.array(model.rooms),
+        "room_centre": pa.array(room, type=pa.int32()),  # -1: no room serves it
+        "township_centre": pa.array(serving[:, 1], type=pa.int32()),
+        "nearest_centre_km": pa.array(model.nearest_centre_km, type=pa.float64()),
+    })
+
+
+def centres_table(model) -> pa.Table:
+    """One row per centre, room, roving team and committee."""
+    rows = [{"centre": c.index, "level": RESOLUTION_PLACES[c.level], "x_km": c.x_km,
+             "y_km": c.y_km, "mediators": len(c.mediators), "open": c.is_open,
+             "roving": c.roving is not None} for c in model.centres]
+    return pa.Table.from_pylist(rows, schema=pa.schema([
+        ("centre", pa.int32()), ("level", pa.string()), ("x_km", pa.float64()),
+        ("y_km", pa.float64()), ("mediators", pa.int32()), ("open", pa.bool_()),
+        ("roving", pa.bool_())]))
+
+
 def daily_table(model) -> pa.Table:
     series = model.datacollector.model_vars
     table = pa.table({name: pa.array(values) for name, values in series.items()})
@@ -144,6 +178,8 @@ class RunResult:
     daily: pa.Table
     summary: pa.Table
     manifest: dict = field(default_factory=dict)
+    places: pa.Table | None = None
+    centres: pa.Table | None = None
 
     def write(self, folder: Path) -> Path:
         """Write every file into ``folder`` atomically: all of it appears, or none."""
@@ -161,8 +197,10 @@ class RunResult:
 
     def _write_files(self, folder: Path) -> None:
         meta = {MANIFEST_KEY: json.dumps(self.manifest, default=str).encode()}
-        for name in ("cases", "stays", "daily", "summary"):
+        for name in ("cases", "stays", "daily", "summary", "places", "centres"):
             table = getattr(self, name)
+            if table is None:
+                continue
             table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
             pq.write_table(table, folder / f"{name}.parquet")
         (folder / "manifest.json").write_text(

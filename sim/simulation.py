@@ -8,7 +8,15 @@ from sim.cases import CENTRE_LEVELS, LEVEL_COURT, level_code
 from sim.config import Scenario
 from sim.metrics import summarise, summary_table
 from sim.model import DisputeModel
-from sim.records import RunResult, cases_table, code_version, daily_table, stays_table
+from sim.records import (
+    RunResult,
+    cases_table,
+    centres_table,
+    code_version,
+    daily_table,
+    places_table,
+    stays_table,
+)
 
 
 def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunResult:
@@ -32,7 +40,8 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         "wall_seconds": round(time.perf_counter() - started, 3),
         "scenario": scenario.model_dump(mode="json"),
     }
-    return RunResult(cases, stays, daily, summary_table(summary), manifest)
+    return RunResult(cases, stays, daily, summary_table(summary), manifest,
+                     places_table(model), centres_table(model))
 
 
 def run_context(model: DisputeModel) -> dict:

@@ -91,6 +91,10 @@ def test_script_runs_at_small_scale(name, policies, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "vs baseline" in printed and "95% interval" in printed
     runs = pq.read_table(out / "runs.parquet")
+    day = np.array(pq.read_table(out / "daily.parquet").column("day").to_pylist())
+    assert (day >= 0).sum() == policies * 2 * 30  # and the warm-up before day 0
+    assert set(pq.read_table(out / "places.parquet").column("policy").to_pylist()) == set(
+        runs.column("policy").to_pylist())
     assert runs.num_rows == policies * 2
     assert runs.column("seed").to_pylist() == [1, 2] * policies
     differences = pacsv.read_csv(out / "differences.csv")
