@@ -1,5 +1,5 @@
-"""The command line: ``sim run``, ``sim presets``, ``sim levers``, ``sim bench``,
-``sim calibrate``, ``sim sweep``, ``sim sensitivity``."""
+"""The command line: ``sim run``, ``sim presets``, ``sim levers``, ``sim compare``,
+``sim bench``, ``sim calibrate``, ``sim sweep``, ``sim sensitivity``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sim.calibrate.targets import CalibrationError
 from sim.geography import GeographyError
+from sim.report.style import ReportError
 from sim.scenario_loader import DEFAULT_PRESET, ScenarioError, load_scenario, preset_names
 from sim.sweeps.spec import SpecError
 
@@ -57,7 +58,8 @@ def cmd_run(args) -> int:
             progress.close()
     result.write(out)
     print(format_summary(result.summary.to_pylist()[0], scenario.name, scenario.run.seed))
-    print(f"\nwrote {out}/ (cases, stays, daily, summary .parquet; manifest.json; overview.png)")
+    print(f"\nwrote {out}/ (cases, stays, daily, summary, places, centres .parquet; "
+          "manifest.json; overview.png)")
     return 0
 
 
@@ -142,6 +144,23 @@ def cmd_levers(args) -> int:
         print(f"{row['key']} = {shown}   ({row['role'] or 'label'})")
         for line in textwrap.wrap(row["description"], 92):
             print(f"    {line}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from sim.report.compare import compare
+
+    axes = None
+    if args.axes:
+        axes = tuple(part.strip() for part in args.axes.split(","))
+        if len(axes) != 2:
+            raise ReportError(f"--axes {args.axes!r}: expected two factor names, X,Y")
+    outcomes = args.outcome or None
+    out = args.out or str(Path("outputs") / f"compare-{Path(args.results[0]).name}")
+    folder = compare(args.results, out, labels=args.label, baseline=args.baseline,
+                     lang=args.lang, outcomes=outcomes, sweep_axes=axes,
+                     sweep_outcome=args.sweep_outcome)
+    print(f"wrote {folder}/report.html (and report.md, figures)")
     return 0
 
 
@@ -273,6 +292,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     presets = sub.add_parser("presets", help="list the preset scenarios")
     presets.set_defaults(func=cmd_presets)
+    comp = sub.add_parser("compare", help="figures and a one-page report from run folders, "
+                          "planner-script outputs or sweeps")
+    comp.add_argument("results", nargs="+", help="folders: sim run outputs (several seeds of "
+                      "a scenario are its replications), planner-script outputs, sweep stores")
+    comp.add_argument("--label", action="append", help="name of each folder's policy, in order")
+    comp.add_argument("--baseline", help="policy the others are compared with (default: first)")
+    comp.add_argument("--outcome", action="append", help="outcome to show (repeatable)")
+    comp.add_argument("--lang", default="en", help="en (default) or zh")
+    comp.add_argument("--axes", help="sweep factors for the surface, X,Y (default: first two)")
+    comp.add_argument("--sweep-outcome", help="outcome of the sweep surface "
+                      "(default centre_resolution_rate)")
+    comp.add_argument("--out", help="report folder (default outputs/compare-<first result>)")
+    comp.set_defaults(func=cmd_compare)
     levers = sub.add_parser("levers", help="list the scenario keys a planner can change "
                             "(with --role: context or structure keys too)")
     levers.add_argument("--role", choices=("lever", "context", "structure", "all"),
@@ -350,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ScenarioError, GeographyError, CalibrationError, SpecError) as err:
+    except (ScenarioError, GeographyError, CalibrationError, SpecError, ReportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

@@ -103,8 +103,9 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
         "parties_received": int(_np(cases, "n_parties")[received].sum()),
         **_peoples_mediation(cases, stays, days),
         "money_received_yuan": float(_np(cases, "money_yuan")[received].sum()),
-        "relapses": int(_np(cases, "n_relapses").sum()),
-        "relapses_caught": int(_np(cases, "relapse_caught").sum()),
+        # of disputes discovered in the period (the warm-up's are left out)
+        "relapses": int(_np(cases, "n_relapses")[in_year("discovered_day")].sum()),
+        "relapses_caught": int(_np(cases, "relapse_caught")[in_year("discovered_day")].sum()),
     }
     channel = _np(cases, "channel")
     found = in_year("discovered_day")
@@ -117,7 +118,7 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
     in_period = _stays_in_year(stays, days)
     for level in CENTRE_LEVELS:
         row[f"mean_wait_days_{level}"] = _mean(stay_wait[in_period & (stay_level == level)])
-    for level in CENTRE_LEVELS:
+    for level in (*CENTRE_LEVELS, "committee"):
         available = context["mediators_by_level"][level] * days
         row[f"utilisation_{level}"] = _ratio(context["busy_days_by_level"][level], available)
     row["grid_household_visits"] = context["grid_household_visits"]
@@ -165,8 +166,11 @@ def _compliance(stays: pa.Table, days: int) -> float:
     closed = np.isfinite(left) & _stays_in_year(stays, days)
     if not closed.any():
         return float("nan")
-    deadline = _np(stays, "deadline_day")[closed]
-    return float(np.mean(left[closed] <= deadline + 1e-9))
+    deadline = _np(stays, "deadline_day").astype(float)
+    limited = closed & np.isfinite(deadline)  # committees have no time limit
+    if not limited.any():
+        return float("nan")
+    return float(np.mean(left[limited] <= deadline[limited] + 1e-9))
 
 
 def summary_table(row: dict) -> pa.Table:

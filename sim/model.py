@@ -216,7 +216,7 @@ class DisputeModel(mesa.Model):
         }
         for state in END_STATES[1:]:
             reporters[f"ended_{state}"] = lambda m, k=END[state]: int(m.today[k])
-        for level in CENTRE_LEVELS:
+        for level in (*CENTRE_LEVELS, "committee"):
             code = level_code(level)
             reporters[f"in_{level}"] = lambda m, c=code: int(m.present_by_level[c])
             reporters[f"busy_mediators_{level}"] = lambda m, c=code: int(m.busy_by_level[c])
@@ -346,6 +346,13 @@ class DisputeModel(mesa.Model):
             self.busy_at_start = self.busy_days()
         if self.progress is not None:
             self.progress(day + 1, self.days)
+
+    def mediators_by_place(self) -> dict[str, int]:
+        """Mediators at each centre level and at the committees (teams count as community)."""
+        counts = dict.fromkeys((*CENTRE_LEVELS, "committee"), 0)
+        for centre in self.centres:
+            counts[RESOLUTION_PLACES[centre.level]] += len(centre.mediators)
+        return counts
 
     def busy_days(self) -> dict[int, float]:
         """Mediator session days so far, per level code (court = LEVEL_COURT)."""

@@ -14,14 +14,15 @@ import pyarrow as pa
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sim.paired import KEY_OUTCOMES
+from sim.report.style import Language
 
 COLUMNS = 3
 
 
 def plot_differences(differences: pa.Table, path: Path, title: str = "",
-                     baseline: str = "baseline") -> Path:
+                     baseline: str = "baseline", lang: Language | None = None) -> Path:
     """Write :func:`differences_figure` as a PNG."""
-    fig = differences_figure(differences, title, baseline)
+    fig = differences_figure(differences, title, baseline, lang)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
@@ -29,13 +30,14 @@ def plot_differences(differences: pa.Table, path: Path, title: str = "",
     return path
 
 
-def differences_figure(differences: pa.Table, title: str = "", baseline: str = "baseline"):
+def differences_figure(differences: pa.Table, title: str = "", baseline: str = "baseline",
+                       lang: Language | None = None):
     """Small multiples: one panel per outcome, one row (point and interval) per policy.
     A filled point marks an interval that excludes zero."""
+    lang = lang or Language()
     rows = differences.to_pylist()
     outcomes = list(dict.fromkeys(r["outcome"] for r in rows))
     policies = list(dict.fromkeys(r["policy"] for r in rows))
-    label = {name: text for name, text, _ in KEY_OUTCOMES}
     percent = {name for name, _, fmt in KEY_OUTCOMES if "%" in fmt}
     n_rows = math.ceil(len(outcomes) / COLUMNS)
     fig, axes = plt.subplots(n_rows, COLUMNS, figsize=(4.2 * COLUMNS, 0.5 + n_rows *
@@ -49,7 +51,7 @@ def differences_figure(differences: pa.Table, title: str = "", baseline: str = "
         ax.set_yticks(range(len(policies)), policies, fontsize=8)
         ax.set_ylim(-0.6, len(policies) - 0.4)
         ax.invert_yaxis()
-        ax.set_title(label.get(outcome, outcome), fontsize=9)
+        ax.set_title(lang.outcome(outcome), fontsize=9)
         ax.tick_params(axis="x", labelsize=8)
         ax.xaxis.set_major_locator(MaxNLocator(5, symmetric=False))
         if outcome in percent:
@@ -57,8 +59,7 @@ def differences_figure(differences: pa.Table, title: str = "", baseline: str = "
     for ax in list(axes.flat)[len(outcomes):]:
         ax.set_visible(False)
     n = max((r["n"] for r in rows), default=0)
-    subtitle = (f"difference from {baseline}: mean and 95% interval over {n} paired "
-                "replications (filled: interval excludes 0)")
+    subtitle = lang.text("difference_from", baseline=baseline, n=n)
     fig.suptitle(f"{title}\n{subtitle}" if title else subtitle, fontsize=10)
     fig.tight_layout()
     return fig

@@ -54,8 +54,10 @@ def run_context(model: DisputeModel) -> dict:
         "effective_scale": model.effective_scale,
         "days": model.measured_days,
         "working_days": int(workdays.sum()),
-        "mediators_by_level": model.staff.mediators_by_level,
-        "busy_days_by_level": {level: busy[level_code(level)] for level in CENTRE_LEVELS},
+        # counted from the centres, so roving teams and committees are in
+        "mediators_by_level": model.mediators_by_place(),
+        "busy_days_by_level": {level: busy[level_code(level)]
+                               for level in (*CENTRE_LEVELS, "committee")},
         "court_mediators": model.staff.court_mediators,
         "court_busy_days": busy[LEVEL_COURT],
         "grid_household_visits": float(

@@ -1,9 +1,10 @@
 """Where to open k new community rooms: a p-median on population-weighted travel distance,
 solved exactly as a mixed-integer program (scipy.optimize.milp, HiGHS).
 
-The model's rule is that a community without a room uses the nearest room in its township
-(else the township centre), so each resident's distance is to the nearest of: a room in
-the township, or the township centre. Candidates are the communities without a room. The
+The model's rule is that a community without a room uses the nearest room in its township,
+or the township centre when the township has none (or when rooms are not shared), and
+the distance the optimiser minimises is to that place. Candidates are the communities
+without a room. The
 proposal is only the optimiser's view (straight-line distance); the planner scripts then
 simulate it against the current placement.
 """
@@ -26,36 +27,43 @@ class Proposal:
     mean_km_after: float
 
 
-def current_distance(geo: Geography, rooms: np.ndarray, township_xy: np.ndarray) -> np.ndarray:
-    """Per community: km to the nearest room in its township, or to the township centre."""
+def current_distance(geo: Geography, rooms: np.ndarray, township_xy: np.ndarray,
+                     share: bool = True) -> np.ndarray:
+    """Per community: km to where its community-level case goes (its room, the nearest room
+    in its township, or the township centre)."""
     best = np.hypot(geo.x_km - township_xy[geo.township, 0],
                     geo.y_km - township_xy[geo.township, 1])
     best[rooms] = 0.0
+    if not share:
+        return best
     for c in np.flatnonzero(~rooms):
         same = np.flatnonzero(rooms & (geo.township == geo.township[c]))
         if len(same):
-            d = np.hypot(geo.x_km[same] - geo.x_km[c], geo.y_km[same] - geo.y_km[c]).min()
-            best[c] = min(best[c], d)
+            best[c] = np.hypot(geo.x_km[same] - geo.x_km[c], geo.y_km[same] - geo.y_km[c]).min()
     return best
 
 
 def propose_rooms(geo: Geography, rooms: np.ndarray, k: int,
-                  township_xy: np.ndarray | None = None) -> Proposal:
-    """The k roomless communities whose new rooms cut population-weighted distance most."""
+                  township_xy: np.ndarray | None = None, share: bool = True) -> Proposal:
+    """The k roomless communities whose new rooms cut population-weighted distance most
+    (fewer when fewer have no room). With ``share`` off a room serves its own community
+    only, so the best k are simply those with most residents x distance saved."""
     try:
         from scipy.optimize import Bounds, LinearConstraint, milp
         from scipy.sparse import lil_matrix
     except ImportError as err:  # scipy comes with the 'optimise' extra
         raise ImportError("the room optimiser needs scipy: pip install -e '.[optimise]'") from err
     township_xy = geo.township_xy() if township_xy is None else township_xy
-    now = current_distance(geo, rooms, township_xy)
+    now = current_distance(geo, rooms, township_xy, share)
     candidates = np.flatnonzero(~rooms)
     k = min(int(k), len(candidates))
     pop = geo.population.astype(float)
+    if k == 0:
+        return Proposal([], 0.0, 0.0)
     # Variables: y_j (open candidate j), then x_ij (community i served by candidate j, same
     # township), then z_i (community i keeps its current distance).
     pairs = [(i, j) for i in candidates for j in candidates
-             if geo.township[i] == geo.township[j]]
+             if geo.township[i] == geo.township[j] and (share or i == j)]
     n_y, n_x, n_z = len(candidates), len(pairs), len(candidates)
     col_y = {j: n for n, j in enumerate(candidates)}
     row_i = {i: n for n, i in enumerate(candidates)}
@@ -81,7 +89,7 @@ def propose_rooms(geo: Geography, rooms: np.ndarray, k: int,
     chosen = candidates[np.flatnonzero(result.x[:n_y] > 0.5)]
     opened = rooms.copy()
     opened[chosen] = True
-    after = current_distance(geo, opened, township_xy)
+    after = current_distance(geo, opened, township_xy, share)
     return Proposal(community_ids=geo.community_id[chosen].tolist(),
                     mean_km_before=float(np.average(now[candidates], weights=pop[candidates])),
                     mean_km_after=float(np.average(after[candidates], weights=pop[candidates])))

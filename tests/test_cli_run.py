@@ -16,8 +16,8 @@ def test_scaled_default_run_writes_outputs(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "disputes received by the centres" in printed and "centre resolution rate" in printed
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["cases.parquet", "daily.parquet", "manifest.json", "overview.png",
-                     "stays.parquet", "summary.parquet"]
+    assert names == ["cases.parquet", "centres.parquet", "daily.parquet", "manifest.json",
+                     "overview.png", "places.parquet", "stays.parquet", "summary.parquet"]
     summary = pq.read_table(out / "summary.parquet")
     assert summary.num_rows == 1
     daily = pq.read_table(out / "daily.parquet")

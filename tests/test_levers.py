@@ -229,3 +229,86 @@ def test_court_diversion_sends_named_types_to_the_township_first():
     debt_filed = (strings(cases, "type") == "debt") & (strings(cases, "channel") == "court_filing")
     visited = cases.column("visited_township").to_numpy(zero_copy_only=False)
     assert debt_filed.sum() > 0 and visited[debt_filed].all()
+
+
+# ------------------------------------------------------------------------------- regressions
+
+def _county_everything(**extra) -> Scenario:
+    every = {c: "county" for c in ("simple", "general", "complex", "major")}
+    handling = {"entry_level_by_complexity": every, **extra.pop("handling", {})}
+    return scenario(handling=handling, **extra)
+
+
+def test_a_late_department_cannot_hold_a_case_past_its_deadline():
+    base = _county_everything(departments=[{"name": "slow", "types": ["debt", "neighbour"],
+                                            "mode": "on_call", "on_call_days": 40.0}])
+    stays = simulate(base, seed=1).stays
+    left = stays.column("left_day").to_numpy(zero_copy_only=False).astype(float)
+    deadline = stays.column("deadline_day").to_numpy()
+    closed = np.isfinite(left)
+    sessions = stays.column("n_sessions").to_numpy()
+    idle = closed & (sessions == 0)  # timed out waiting for the department
+    assert idle.sum() > 0
+    assert np.all(left[idle] <= deadline[idle] + 1e-9)
+    waits = stays.column("wait_days").to_numpy()
+    entered = stays.column("entered_day").to_numpy()
+    assert np.allclose(waits[idle], left[idle] - entered[idle])  # the wait is booked
+
+
+def test_sessions_of_a_rotating_department_fall_on_its_days():
+    base = _county_everything(
+        departments=[{"name": "rota", "types": ["debt", "neighbour", "family"],
+                      "mode": "rotating", "days_per_week": 1}],
+        staffing={"availability_by_level": {"county": 0.2}})
+    model = DisputeModel(base).run()
+    rows = model.stays.rows
+    checked = 0
+    for case_id, level, centre, _, first_session, *_ in rows:
+        kind = model.cases.type[case_id]
+        if level != 3 or not np.isfinite(first_session) or model.rules.department_of[kind] < 0:
+            continue
+        presence = model.departments.rotation[(0, centre)]
+        assert presence.present[int(np.floor(first_session))], (case_id, first_session)
+        checked += 1
+    assert checked > 10
+
+
+def test_split_parts_book_their_wait_once():
+    base = _county_everything(handling={"split_complexities": ["simple", "general", "complex",
+                                                               "major"], "split_parts": 3})
+    stays = simulate(base, seed=1).stays
+    left = stays.column("left_day").to_numpy(zero_copy_only=False).astype(float)
+    entered = stays.column("entered_day").to_numpy()
+    waits = stays.column("wait_days").to_numpy()
+    closed = np.isfinite(left)
+    assert np.all(waits[closed] <= left[closed] - entered[closed] + 1e-9)
+
+
+def test_room_optimiser_beats_every_other_choice_on_a_small_city():
+    """Brute force over all k-subsets of the roomless communities of a few townships: the
+    MILP's choice has the smallest population-weighted distance (an independent check)."""
+    pytest.importorskip("scipy")
+    from itertools import combinations
+
+    from sim.siting import current_distance, propose_rooms
+
+    geo = build(Scenario().geography)
+    keep = np.zeros(geo.n_townships, dtype=bool)
+    keep[np.unique(geo.township[~geo.urban])[:3]] = True
+    small = geo.keep_townships(keep)
+    rooms = np.ones(small.n_communities, dtype=bool)
+    rooms[np.flatnonzero(~small.urban)[::2]] = False  # every other village has no room
+    xy = small.township_xy()
+    pop = small.population.astype(float)
+
+    def cost(chosen) -> float:
+        opened = rooms.copy()
+        opened[list(chosen)] = True
+        return float((pop * current_distance(small, opened, xy)).sum())
+
+    candidates = np.flatnonzero(~rooms)
+    best = min(cost(c) for c in combinations(candidates.tolist(), 2))
+    proposal = propose_rooms(small, rooms, 2, xy)
+    index = {label: i for i, label in enumerate(small.community_id.tolist())}
+    assert cost([index[c] for c in proposal.community_ids]) == pytest.approx(best)
+    assert propose_rooms(small, np.ones(small.n_communities, bool), 3, xy).community_ids == []

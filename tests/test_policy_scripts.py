@@ -51,10 +51,22 @@ def test_paired_interval_matches_scipy_paired_t_test():
     assert row["n"] == 8
 
 
-def test_t_quantile_fallback_is_close_to_scipy():
+def test_t_quantile_fallback_is_close_to_scipy(monkeypatch):
     stats = pytest.importorskip("scipy.stats")
-    for df in (2, 3, 5, 9, 30):
-        assert t_quantile_975(df) == pytest.approx(stats.t.ppf(0.975, df), rel=5e-3)
+    import sys
+
+    exact = {df: stats.t.ppf(0.975, df) for df in (1, 2, 3, 5, 9, 30, 31, 60, 200)}
+    monkeypatch.setitem(sys.modules, "scipy.stats", None)  # as without scipy
+    for df, value in exact.items():
+        assert t_quantile_975(df) == pytest.approx(value, rel=1e-3)
+
+
+def test_means_use_only_seeds_where_both_policies_are_defined():
+    table = pa.table({"policy": ["base"] * 3 + ["new"] * 3, "seed": [1, 2, 3] * 2,
+                      "x": [1.0, 10.0, 1.0, 2.0, float("nan"), 2.0]})
+    row = paired_differences(table, "base", ["x"]).to_pylist()[0]
+    assert (row["n"], row["baseline_mean"], row["policy_mean"], row["difference"]) == (
+        2, 1.0, 2.0, 1.0)
 
 
 def test_one_replication_has_no_interval():

@@ -84,13 +84,13 @@ class Centre(mesa.Agent):
         return outcome
 
     def _attempt(self, case_id: int, stay: int, deadline: float, give_up_at: float, support,
-                 ready_at: float, logit: float = 0.0):
+                 ready_at: float, logit: float = 0.0, part: int = 0):
         """One attempt: the sessions, then whether they settled it."""
         model = self.model
         n_sessions = int(model.rules.sessions[model.cases.complexity[case_id]])
         for session in range(n_sessions):
             stopped = yield from self._session(case_id, stay, deadline, give_up_at, support,
-                                               ready_at, last=session + 1 == n_sessions)
+                                               ready_at, session + 1 == n_sessions, part)
             if stopped is not None:
                 return stopped
         u_success, _ = model.cases.next_attempt_draw(case_id)
@@ -105,8 +105,8 @@ class Centre(mesa.Agent):
         env = self.model.env
         bonus = self.model.rules.split_part_logit
         parts = [env.process(self._attempt(case_id, stay, deadline, give_up_at, support,
-                                           ready_at, logit=bonus))
-                 for _ in range(self.model.scenario.handling.split_parts)]
+                                           ready_at, logit=bonus, part=k))
+                 for k in range(self.model.scenario.handling.split_parts)]
         yield env.all_of(parts)
         outcomes = [part.value for part in parts]
         for worst in (STAY_WITHDRAWN, STAY_TIMED_OUT, STAY_FAILED):
@@ -115,24 +115,31 @@ class Centre(mesa.Agent):
         return STAY_RESOLVED
 
     def _session(self, case_id: int, stay: int, deadline: float, give_up_at: float, support,
-                 ready_at: float, last: bool):
+                 ready_at: float, last: bool, part: int = 0):
         """Wait for whoever must be there and a mediator, hold the session and the gap after
-        it. Returns None, or the stay outcome if time or patience ran out first."""
+        it. Returns None, or the stay outcome if time or patience ran out first. Parts of a
+        split dispute wait side by side; only part 0 books the wait, so it counts once."""
         model, env, cases = self.model, self.model.env, self.model.cases
         queued_at = env.now
-        if support.needed:
-            yield from self._wait_for(support, ready_at)
-        if env.now >= deadline:  # the level's time is up: it hands the case on
-            return STAY_TIMED_OUT
-        mediator = yield from self._take_mediator(deadline, give_up_at)
-        if mediator is None:  # the wait counts, though no session came of it
-            cases.wait_days[case_id] += env.now - queued_at
-            model.stays.waited(stay, env.now - queued_at)
-            return STAY_WITHDRAWN if give_up_at < deadline else STAY_TIMED_OUT
-        delay = model.calendar.delay_until_open(env.now)
-        if delay > 0:
-            yield env.timeout(delay)
-        waited = env.now - queued_at
+        mediator = None
+        while mediator is None:
+            if support.needed:
+                here = yield from self._wait_for(support, ready_at, min(deadline, give_up_at))
+                if not here:
+                    return self._stop(case_id, stay, queued_at, deadline, give_up_at, part)
+            if env.now >= deadline:  # the level's time is up: it hands the case on
+                self._stop(case_id, stay, queued_at, deadline, give_up_at, part)
+                return STAY_TIMED_OUT
+            mediator = yield from self._take_mediator(deadline, give_up_at)
+            if mediator is None:
+                return self._stop(case_id, stay, queued_at, deadline, give_up_at, part)
+            delay = model.calendar.delay_until_open(env.now)
+            if delay > 0:
+                yield env.timeout(delay)
+            if support.presence is not None and support.presence.delay(env.now) > 0:
+                self._release(mediator)  # the department or team has left meanwhile
+                mediator = None
+        waited = env.now - queued_at if part == 0 else 0.0
         cases.wait_days[case_id] += waited
         cases.n_sessions[case_id] += 1
         model.stays.session_started(stay, env.now, waited)
@@ -144,15 +151,29 @@ class Centre(mesa.Agent):
             yield env.timeout(gap * e_gap)
         return None
 
-    def _wait_for(self, support, ready_at: float):
-        """Until an on-call department has come and a scheduled one (or the team) is here."""
+    def _stop(self, case_id: int, stay: int, queued_at: float, deadline: float,
+              give_up_at: float, part: int) -> int:
+        """No session came: book the wait (it counts all the same) and say why."""
+        if part == 0:
+            waited = self.model.env.now - queued_at
+            self.model.cases.wait_days[case_id] += waited
+            self.model.stays.waited(stay, waited)
+        return STAY_WITHDRAWN if give_up_at < deadline else STAY_TIMED_OUT
+
+    def _wait_for(self, support, ready_at: float, limit: float):
+        """Until an on-call department has come and a scheduled one (or the team) is here;
+        False if that would be after ``limit`` (the deadline or the party's patience)."""
         env = self.model.env
-        if ready_at > env.now:
-            yield env.timeout(ready_at - env.now)
+        at = max(ready_at, env.now)
         if support.presence is not None:
-            delay = support.presence.delay(env.now)
-            if delay > 0:
-                yield env.timeout(delay)
+            at += support.presence.delay(at)
+        if at > limit:
+            if limit > env.now:
+                yield env.timeout(limit - env.now)
+            return False
+        if at > env.now:
+            yield env.timeout(at - env.now)
+        return True
 
     def _release(self, mediator: Mediator) -> None:
         """Give the mediator back: to the first waiting case, or to the idle ones."""

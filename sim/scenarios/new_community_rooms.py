@@ -34,7 +34,8 @@ def policies(base, args):
     base = base.with_overrides({"placement": {"rural_room_share": args.rural_room_share}})
     geo = build(base.geography)
     rooms = has_room(geo, base.placement)
-    proposal = propose_rooms(geo, rooms, args.rooms)
+    proposal = propose_rooms(geo, rooms, args.rooms,
+                             share=base.placement.share_rooms_within_township)
     roomless = np.flatnonzero(~rooms)
     largest = geo.community_id[roomless[np.argsort(-geo.population[roomless],
                                                    kind="stable")[:args.rooms]]].tolist()

@@ -1,0 +1,59 @@
+"""Each key outcome per policy: mean over replications with a 95% interval (Student t)."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pyarrow as pa
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from sim.paired import KEY_OUTCOMES, t_quantile_975
+from sim.report.style import Language
+
+COLUMNS = 3
+PERCENT = {name for name, _, fmt in KEY_OUTCOMES if "%" in fmt}
+
+
+def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """(mean, low, high) of the finite values; no interval from fewer than two."""
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, math.nan, math.nan
+    half = t_quantile_975(len(values) - 1) * float(values.std(ddof=1)) / math.sqrt(len(values))
+    return mean, mean - half, mean + half
+
+
+def outcome_intervals(runs: pa.Table, outcomes: list[str], lang: Language):
+    """Small multiples: one panel per outcome, one row per policy."""
+    policy = np.array(runs.column("policy").to_pylist())
+    policies = list(dict.fromkeys(policy.tolist()))
+    outcomes = [o for o in outcomes if o in runs.column_names]
+    n_rows = max(1, math.ceil(len(outcomes) / COLUMNS))
+    fig, axes = plt.subplots(n_rows, COLUMNS, squeeze=False,
+                             figsize=(4.4 * COLUMNS, 0.6 + n_rows * (0.7 + 0.32 * len(policies))))
+    for ax, outcome in zip(axes.flat, outcomes, strict=False):
+        values = np.array(runs.column(outcome).to_pylist(), dtype=float)
+        for y, name in enumerate(policies):
+            mean, low, high = mean_interval(values[policy == name])
+            if math.isfinite(low):
+                ax.plot([low, high], [y, y], color=f"C{y % 10}", lw=2.2)
+            ax.plot([mean], [y], "o", color=f"C{y % 10}", ms=6)
+        ax.set_yticks(range(len(policies)), policies, fontsize=8)
+        ax.set_ylim(-0.6, len(policies) - 0.4)
+        ax.invert_yaxis()
+        ax.set_title(lang.outcome(outcome), fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        if outcome in PERCENT:
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+        ax.tick_params(axis="x", labelsize=8)
+        ax.margins(x=0.15)
+    for ax in list(axes.flat)[len(outcomes):]:
+        ax.set_visible(False)
+    fig.suptitle(lang.text("outcomes_title"), fontsize=10)
+    fig.tight_layout()
+    return fig

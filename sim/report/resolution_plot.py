@@ -1,0 +1,54 @@
+"""Where disputes ended, stacked per policy: settled by a grid officer, at each level of
+the ladder, by a committee or by court mediation, or judged, withdrawn, petitioned,
+violent (means per run over replications)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pyarrow as pa
+
+from sim.report.style import Language
+
+# (summary column, place key in style.PLACES, colour)
+SEGMENTS = (
+    ("resolved_at_grid", "grid", "#1b9e77"),
+    ("resolved_at_community", "community", "#66c2a5"),
+    ("resolved_at_township", "township", "#8da0cb"),
+    ("resolved_at_county", "county", "#7570b3"),
+    ("resolved_at_city", "city", "#5e3c99"),
+    ("resolved_at_committee", "committee", "#e6ab02"),
+    ("resolved_at_court", "court", "#a6761d"),
+    ("judged", "judged", "#999999"),
+    ("withdrawn", "withdrawn", "#cccccc"),
+    ("petitions", "petitions", "#e7298a"),
+    ("incidents", "incidents", "#d95f02"),
+)
+
+
+def segment_means(runs: pa.Table) -> tuple[list[str], list[tuple[str, str, np.ndarray]]]:
+    """Policies, and per segment present in the table its mean per policy."""
+    policy = np.array(runs.column("policy").to_pylist())
+    policies = list(dict.fromkeys(policy.tolist()))
+    segments = []
+    for column, place, colour in SEGMENTS:
+        if column not in runs.column_names:
+            continue
+        values = np.array(runs.column(column).to_pylist(), dtype=float)
+        segments.append((place, colour, np.array([np.nanmean(values[policy == p])
+                                                  for p in policies])))
+    return policies, segments
+
+
+def where_resolved(runs: pa.Table, lang: Language):
+    policies, segments = segment_means(runs)
+    fig, ax = plt.subplots(figsize=(11, 1.6 + 0.55 * len(policies)), constrained_layout=True)
+    left = np.zeros(len(policies))
+    for place, colour, means in segments:
+        ax.barh(policies, means, left=left, color=colour, label=lang.place(place), height=0.6)
+        left += means
+    ax.invert_yaxis()
+    ax.set_xlabel(lang.text("disputes"))
+    ax.set_title(lang.text("where_title"), fontsize=10)
+    fig.legend(loc="outside lower center", ncol=6, fontsize=8, frameon=False)
+    return fig

@@ -1,0 +1,154 @@
+"""Read what runs left on disk into a few tables, whatever produced them.
+
+Three kinds of folder are understood:
+- a run of ``sim run`` (``summary.parquet``, ``manifest.json``): one replication of the
+  scenario it names; several such folders of one scenario are its replications;
+- a planner script's output (``runs.parquet``, with ``daily``, ``places``, ``centres``);
+- a sweep store (``manifest.json`` naming a sweep, ``runs/``, ``points.parquet``, and
+  ``sensitivity.csv`` once ``sim sensitivity`` has run).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from sim.report.style import ReportError
+
+DAILY_COLUMNS = ("day", "in_community", "in_township", "in_county", "in_city", "in_court")
+
+
+@dataclass
+class Sweep:
+    name: str
+    runs: pa.Table  # one row per run: factor values and outcomes
+    factors: list[str]
+    sensitivity: pa.Table | None = None
+
+
+@dataclass
+class Results:
+    runs: pa.Table | None = None  # policy, seed, outcomes
+    daily: pa.Table | None = None  # policy, seed, day, cases open per level
+    places: pa.Table | None = None  # policy, one row per community
+    centres: pa.Table | None = None  # policy, one row per centre
+    sweeps: list[Sweep] = field(default_factory=list)
+
+    @property
+    def policies(self) -> list[str]:
+        if self.runs is None:
+            return []
+        return list(dict.fromkeys(self.runs.column("policy").to_pylist()))
+
+
+def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
+    """Results of every folder in ``paths``; ``labels`` renames the policy of each folder."""
+    if labels and len(labels) != len(paths):
+        raise ReportError(f"--label given {len(labels)} times for {len(paths)} results")
+    parts: dict[str, list[pa.Table]] = {"runs": [], "daily": [], "places": [], "centres": []}
+    sweeps = []
+    for k, path in enumerate(paths):
+        path = Path(path)
+        label = labels[k] if labels else None
+        kind = _kind(path)
+        if kind == "sweep":
+            sweeps.append(_sweep(path))
+            continue
+        reader = _run_folder if kind == "run" else _script_folder
+        for name, table in reader(path, label).items():
+            if table is not None and table.num_rows:
+                parts[name].append(table)
+    tables = {name: _concat(found) for name, found in parts.items()}
+    return Results(**tables, sweeps=sweeps)
+
+
+def _kind(path: Path) -> str:
+    if not path.is_dir():
+        raise ReportError(f"{path}: no such folder")
+    if (path / "summary.parquet").exists():
+        return "run"
+    if (path / "runs.parquet").exists():
+        return "script"
+    manifest = path / "manifest.json"
+    if manifest.exists() and (path / "runs").is_dir():
+        return "sweep"
+    raise ReportError(f"{path}: not a run folder (summary.parquet), a planner script's output "
+                      "(runs.parquet) or a sweep (manifest.json and runs/)")
+
+
+def _read(path: Path) -> pa.Table | None:
+    if not path.exists():
+        return None
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as err:
+        raise ReportError(f"{path}: cannot read ({err})") from None
+
+
+def _tag(table: pa.Table | None, policy: str, seed: int | None = None) -> pa.Table | None:
+    if table is None:
+        return None
+    for name in ("policy", "seed"):
+        if name in table.column_names:
+            table = table.drop_columns([name])
+    if seed is not None:
+        table = table.add_column(0, "seed", pa.array([seed] * table.num_rows, pa.int64()))
+    return table.add_column(0, "policy", pa.array([policy] * table.num_rows, pa.string()))
+
+
+def _run_folder(path: Path, label: str | None) -> dict:
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError) as err:
+        raise ReportError(f"{path / 'manifest.json'}: cannot read ({err})") from None
+    policy = label or manifest.get("scenario_name", path.name)
+    seed = int(manifest.get("seed", 0))
+    daily = _read(path / "daily.parquet")
+    if daily is not None:
+        daily = daily.select([c for c in DAILY_COLUMNS if c in daily.column_names])
+    return {"runs": _tag(_read(path / "summary.parquet"), policy, seed),
+            "daily": _tag(daily, policy, seed),
+            "places": _tag(_read(path / "places.parquet"), policy),
+            "centres": _tag(_read(path / "centres.parquet"), policy)}
+
+
+def _script_folder(path: Path, label: str | None) -> dict:
+    tables = {name: _read(path / f"{name}.parquet")
+              for name in ("runs", "daily", "places", "centres")}
+    if label:  # one folder holds several policies: the label prefixes them
+        tables = {name: _prefix(t, label) for name, t in tables.items()}
+    return tables
+
+
+def _prefix(table: pa.Table | None, label: str) -> pa.Table | None:
+    if table is None:
+        return None
+    policy = pc.binary_join_element_wise(label, table.column("policy"), ": ")
+    return table.set_column(table.column_names.index("policy"), "policy", policy)
+
+
+def _sweep(path: Path) -> Sweep:
+    from sim.sweeps.store import RunStore
+
+    runs = RunStore(path).read_runs()
+    points = _read(path / "points.parquet")
+    if runs.num_rows == 0 or points is None:
+        raise ReportError(f"{path}: the sweep has no finished runs yet")
+    factors = [c for c in points.column_names if c != "point"]
+    sensitivity = None
+    if (path / "sensitivity.csv").exists():
+        sensitivity = pacsv.read_csv(path / "sensitivity.csv")
+    name = json.loads((path / "manifest.json").read_text()).get("sweep", path.name)
+    return Sweep(name=name, runs=runs, factors=factors, sensitivity=sensitivity)
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table | None:
+    if not tables:
+        return None
+    return pa.concat_tables(tables, promote_options="permissive")
