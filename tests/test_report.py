@@ -243,3 +243,19 @@ def test_compare_bad_input(argv, expected, script_output, tmp_path, capsys):
     assert main([*argv, "--out", str(out)]) == 2
     assert expected in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_compare_of_run_folders_groups_seeds_by_scenario(tmp_path):
+    small = ["--scale", "0.05", "--days", "20", "--quiet"]
+    for seed in (1, 2):
+        assert main(["run", *small, "--seed", str(seed), "--out",
+                     str(tmp_path / f"base-{seed}")]) == 0
+        assert main(["run", *small, "--seed", str(seed), "--set", "name=limits",
+                     "--set", "handling.time_limit_days_by_complexity.simple=2",
+                     "--out", str(tmp_path / f"limits-{seed}")]) == 0
+    folders = [str(tmp_path / f"{n}-{s}") for n in ("base", "limits") for s in (1, 2)]
+    report = tmp_path / "report"
+    assert main(["compare", *folders, "--out", str(report)]) == 0
+    text = (report / "report.md").read_text()
+    assert "hohhot-2023: 2 runs, limits: 2 runs" in text
+    assert "limits - hohhot-2023" in text
