@@ -164,6 +164,39 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_validate(args) -> int:
+    import shutil
+    import tempfile
+
+    import pyarrow.csv as pacsv
+
+    from sim.report.style import save
+    from sim.report.validation_plot import validation_figure
+    from sim.validation import markdown, validate
+
+    if args.reps < 2:
+        raise ScenarioError(f"--reps {args.reps}: need at least 2 for an interval")
+    table = validate(reps=args.reps, days=args.days, scale=args.scale, workers=args.workers,
+                     executor=args.executor, presets=args.preset)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        pacsv.write_csv(table, staging / "validation.csv")
+        text = markdown(table)
+        (staging / "validation.md").write_text(text, encoding="utf-8")
+        save(validation_figure(table), staging / "validation.png")
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    print(text)
+    print(f"wrote {out}/ (validation.csv, validation.md, validation.png)")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from sim.benchmark import benchmark
 
@@ -305,6 +338,16 @@ def build_parser() -> argparse.ArgumentParser:
                       "(default centre_resolution_rate)")
     comp.add_argument("--out", help="report folder (default outputs/compare-<first result>)")
     comp.set_defaults(func=cmd_compare)
+    val = sub.add_parser("validate", help="every preset against the published figures it can "
+                         "predict (not fitted)")
+    val.add_argument("--reps", type=int, default=5, help="replications per preset")
+    val.add_argument("--days", type=int, default=365)
+    val.add_argument("--scale", type=float, default=1.0)
+    val.add_argument("--preset", action="append", help="only these presets (repeatable)")
+    val.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
+    val.add_argument("--workers", type=int, default=0)
+    val.add_argument("--out", default=str(Path("outputs") / "validation"))
+    val.set_defaults(func=cmd_validate)
     levers = sub.add_parser("levers", help="list the scenario keys a planner can change "
                             "(with --role: context or structure keys too)")
     levers.add_argument("--role", choices=("lever", "context", "structure", "all"),

@@ -1,0 +1,58 @@
+"""The validation figure: each predicted figure as prediction / published (counts, log
+scale) or prediction - published (rates, percentage points), with its 95% interval and
+band. Reads the validation table only."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pyarrow as pa
+
+
+def validation_figure(table: pa.Table):
+    rows = [r for r in table.to_pylist() if math.isfinite(r["predicted"])]
+    counts = [r for r in rows if r["kind"] == "count"]
+    rates = [r for r in rows if r["kind"] == "rate"]
+    heights = [max(len(counts), 1), max(len(rates), 1)]
+    fig, axes = plt.subplots(2, 1, figsize=(10, 1.6 + 0.42 * sum(heights)),
+                             gridspec_kw={"height_ratios": heights}, constrained_layout=True)
+    _panel(axes[0], counts, lambda r, v: v / r["published"], "prediction / published",
+           log=True)
+    _panel(axes[1], rates, lambda r, v: 100 * (v - r["published"]),
+           "prediction - published, percentage points", log=False)
+    fig.suptitle("Presets against published figures (not fitted; Hohhot 2023 calibration)",
+                 fontsize=10)
+    return fig
+
+
+def _panel(ax, rows, measure, xlabel: str, log: bool) -> None:
+    for y, r in enumerate(rows):
+        colour = "C2" if r["verdict"] == "within" else "C3"
+        mid = measure(r, r["predicted"])
+        if math.isfinite(r["low"]):
+            ax.plot([measure(r, r["low"]), measure(r, r["high"])], [y, y], color=colour, lw=2)
+        ax.plot([mid], [y], "o", color=colour, ms=6)
+        _band(ax, y, r, log)
+    ax.axvline(1.0 if log else 0.0, color="0.4", lw=0.8)
+    ax.set_yticks(range(len(rows)), [f"{r['label']} ({r['preset']})" for r in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel, fontsize=9)
+    if log and rows:
+        ax.set_xscale("log")
+    if not rows:
+        ax.set_visible(False)
+
+
+def _band(ax, y: int, r: dict, log: bool) -> None:
+    band = r["band"]
+    if band.startswith("+/-") and band.endswith("%"):
+        b = float(band[3:-1]) / 100
+        ax.fill_betweenx([y - 0.3, y + 0.3], 1 - b, 1 + b, color="0.85", zorder=0)
+    elif band.startswith("+/-") and band.endswith("pp"):
+        b = float(band[3:-2])
+        ax.fill_betweenx([y - 0.3, y + 0.3], -b, b, color="0.85", zorder=0)
+    elif band.startswith(">="):
+        ax.fill_betweenx([y - 0.3, y + 0.3], 1.0 if log else 0.0,
+                         np.inf if not log else 100.0, color="0.9", zorder=0)
