@@ -7,12 +7,11 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pyarrow as pa
 
 
 def validation_figure(table: pa.Table):
-    rows = [r for r in table.to_pylist() if math.isfinite(r["predicted"])]
+    rows = [r for r in table.to_pylist() if _finite(r["predicted"])]
     counts = [r for r in rows if r["kind"] == "count"]
     rates = [r for r in rows if r["kind"] == "rate"]
     heights = [max(len(counts), 1), max(len(rates), 1)]
@@ -31,16 +30,22 @@ def _panel(ax, rows, measure, xlabel: str, log: bool) -> None:
     for y, r in enumerate(rows):
         colour = "C2" if r["verdict"] == "within" else "C3"
         mid = measure(r, r["predicted"])
-        if math.isfinite(r["low"]):
+        if _finite(r["low"]):
             ax.plot([measure(r, r["low"]), measure(r, r["high"])], [y, y], color=colour, lw=2)
         ax.plot([mid], [y], "o", color=colour, ms=6)
         _band(ax, y, r, log)
     ax.axvline(1.0 if log else 0.0, color="0.4", lw=0.8)
+    if log and rows:
+        ax.set_xscale("log")
+    right = ax.get_xlim()[1]
+    for y, r in enumerate(rows):  # "at least": shade from the value to the axis' end
+        if r["band"].startswith(">="):
+            ax.fill_betweenx([y - 0.3, y + 0.3], 1.0 if log else 0.0, right, color="0.9",
+                             zorder=0)
+    ax.set_xlim(right=right)
     ax.set_yticks(range(len(rows)), [f"{r['label']} ({r['preset']})" for r in rows], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel, fontsize=9)
-    if log and rows:
-        ax.set_xscale("log")
     if not rows:
         ax.set_visible(False)
 
@@ -53,6 +58,8 @@ def _band(ax, y: int, r: dict, log: bool) -> None:
     elif band.startswith("+/-") and band.endswith("pp"):
         b = float(band[3:-2])
         ax.fill_betweenx([y - 0.3, y + 0.3], -b, b, color="0.85", zorder=0)
-    elif band.startswith(">="):
-        ax.fill_betweenx([y - 0.3, y + 0.3], 1.0 if log else 0.0,
-                         np.inf if not log else 100.0, color="0.9", zorder=0)
+
+
+def _finite(value) -> bool:
+    """A number that is not NaN (CSV round trips turn NaN into None)."""
+    return value is not None and math.isfinite(value)
