@@ -88,7 +88,7 @@ def _validation_row(figure: dict, rows: list[dict]) -> dict:
         return row | {"mean": None, "why_none": figure["why_none"]}
     if figure.get("preset", "hohhot-2023") != "hohhot-2023" or "band_relative" not in figure:
         return row | {"mean": None, "why_none": f"Predicted by the {figure['preset']} preset "
-                      "in `sim validate` (outputs/validation/)."}
+                      "in `sim validate` (calibration/validation-presets.md)."}
     scale = exposure(rows[0])
     mean, low, high = interval([r[figure["output"]] for r in rows])
     published = figure["value"] * scale
