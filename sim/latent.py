@@ -22,7 +22,12 @@ class LatentPool:
     """The latent disputes, held as compact arrays of their own (one entry per dispute),
     and their daily hazards. The case table is touched only when a dispute leaves."""
 
-    FIELDS = ("rows", "community", "kind", "stage", "start", "h", "e", "h_rise", "e_rise")
+    FIELDS = ("rows", "community", "kind", "stage", "start", "h", "e", "h_rise", "e_rise",
+              "live")
+    # Disputes that leave are marked dead (their clocks can no longer fire) and the arrays
+    # are compacted once this share of them is dead, not every day: copying the whole pool
+    # daily cost more than carrying a few dead rows through the arithmetic.
+    COMPACT_AT = 0.2
 
     def __init__(self, model) -> None:
         self.model = model
@@ -64,9 +69,11 @@ class LatentPool:
         self.e = np.empty((0, len(CLOCKS)))
         self.h_rise = np.empty(0)
         self.e_rise = np.empty((0, N_STAGES - 1))
+        self.live = np.empty(0, dtype=bool)
+        self.n_dead = 0
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.rows) - self.n_dead
 
     def add(self, rows: slice) -> None:
         """Take in the disputes that just arose (a contiguous block of case rows)."""
@@ -82,6 +89,7 @@ class LatentPool:
             "e": cases.e_clock[rows],
             "h_rise": np.zeros(n),
             "e_rise": cases.e_rise[rows],
+            "live": np.ones(n, dtype=bool),
         }
         for name in self.FIELDS:
             setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
@@ -89,6 +97,15 @@ class LatentPool:
     def _keep(self, keep: np.ndarray) -> None:
         for name in self.FIELDS:
             setattr(self, name, getattr(self, name)[keep])
+
+    def _remove(self, leaving: np.ndarray) -> None:
+        """Mark the leaving disputes dead; compact when enough are."""
+        self.live[leaving] = False
+        self.e[leaving] = np.inf  # a dead dispute's clocks never fire again
+        self.n_dead += len(leaving)
+        if self.n_dead > self.COMPACT_AT * len(self.rows):
+            self._keep(self.live)
+            self.n_dead = 0
 
     def hazards(self, day: int, workday: bool) -> np.ndarray:
         """Hazard per day of each clock for each latent dispute, shape (dispute, clock)."""
@@ -118,7 +135,7 @@ class LatentPool:
     def advance(self, day: int, workday: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run every clock through ``day``. Returns (rows, times, clock) of the disputes
         whose latent phase ends today, and removes them from the pool."""
-        if len(self.rows) == 0:
+        if len(self) == 0:
             empty = np.empty(0, dtype=np.int64)
             return empty, np.empty(0), empty
         start = np.maximum(self.start, day)
@@ -138,7 +155,7 @@ class LatentPool:
         self.model.cases.stage[rows] = self.stage[leaving]
         self.h = after
         self._rise_stages(exposure)
-        self._keep(~ends)
+        self._remove(leaving)
         return rows, times, first
 
     def _rise_stages(self, exposure: np.ndarray) -> None:
@@ -153,4 +170,4 @@ class LatentPool:
 
     def sync_stages(self) -> None:
         """Write the current stage of still-latent disputes back to the case table."""
-        self.model.cases.stage[self.rows] = self.stage
+        self.model.cases.stage[self.rows[self.live]] = self.stage[self.live]

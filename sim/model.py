@@ -264,14 +264,21 @@ class DisputeModel(mesa.Model):
 
     # ------------------------------------------------------------------ events of a case
 
-    def discover(self, case_id: int) -> Resident:
+    def discover(self, case_id: int) -> None:
         cases = self.cases
         cases.discovered_day[case_id] = self.env.now
         cases.stage_at_discovery[case_id] = cases.stage[case_id]
         self.today[-1] += 1
-        resident = Resident(self, case_id, int(cases.community[case_id]),
-                            float(cases.patience_days[case_id]))
-        self.residents[case_id] = resident
+
+    def claimant(self, case_id: int) -> Resident:
+        """The case's claimant as an agent, created when the case first meets a grid officer
+        or a centre (a lawsuit that stays in court never needs one: about half the cases)."""
+        resident = self.residents.get(case_id)
+        if resident is None:
+            cases = self.cases
+            resident = Resident(self, case_id, int(cases.community[case_id]),
+                                float(cases.patience_days[case_id]))
+            self.residents[case_id] = resident
         return resident
 
     def arrive_at(self, case_id: int, resident: Resident, centre: Centre) -> None:
@@ -307,10 +314,7 @@ class DisputeModel(mesa.Model):
         cases.end_day[case_id] = math.nan
         cases.n_relapses[case_id] += 1
         self.today[-3] += 1
-        resident = Resident(self, case_id, int(cases.community[case_id]),
-                            float(cases.patience_days[case_id]))
-        self.residents[case_id] = resident
-        return resident
+        return self.claimant(case_id)
 
     # ------------------------------------------------------------------ the clock
 

@@ -18,11 +18,12 @@ def intake(model, case_id: int, delay: float):
     env = model.env
     if delay > 0:
         yield env.timeout(delay)
-    resident = model.discover(case_id)
+    model.discover(case_id)
     channel = model.cases.channel[case_id]
     if channel == COURT_FILING:
-        yield from litigate(model, case_id, resident)
+        yield from litigate(model, case_id, None)
         return
+    resident = model.claimant(case_id)
     if channel in (PATROL, BUILDING_HEAD):
         officer = model.officer_of(case_id)
         if officer is not None and officer.settle_on_spot(case_id):
@@ -92,6 +93,7 @@ def litigate(model, case_id: int, resident, from_centres: bool = False):
         cases.levels_visited[case_id] |= 1 << LEVEL_COURT
         cases.court_day[case_id] = model.env.now
     if not from_centres and model.is_diverted_type(case_id):
+        resident = resident or model.claimant(case_id)
         yield from climb(model, case_id, resident, TOWNSHIP, diverted=True)
         return
     settled = yield from model.court.hear(case_id)
