@@ -4,7 +4,8 @@ published figures it can predict (role "validate": never fitted).
 The figures, their mapping to model outputs and their bands are in
 ``calibration/validation.toml``. Each preset runs ``reps`` replications (seeds 1001 on);
 a figure's prediction is the mean over them with a 95% interval, per year times the years
-the figure covers. A miss is reported as a miss, with the reason written in the file
+the figure covers (counts of a shorter or scaled-down run are scaled up to a year and the
+whole place). A miss is reported as a miss, with the reason written in the file
 before the prediction was seen; nothing is tuned to close it.
 """
 
@@ -110,13 +111,16 @@ def _row(figure: dict, runs: dict[str, list[dict]], days: int) -> dict:
     if "output" not in figure:
         return row
     mine = runs[figure["preset"]]
-    factor = figure.get("years", 1) * 365.0 / days  # per measured period -> per figure
-    if figure.get("kind", "count") == "rate":
-        factor = 1.0
-    values = np.array([r[figure["output"]] for r in mine], dtype=float) * factor
+    values = np.array([r[figure["output"]] for r in mine], dtype=float)
+    if figure.get("kind", "count") == "count":
+        # counts of the measured period and population -> the figure's years, whole place
+        scale = np.array([r["effective_scale"] for r in mine], dtype=float)
+        values = values * figure.get("years", 1) * 365.0 / days / scale
     mean = float(np.mean(values))
     half = (t_quantile_975(len(values) - 1) * float(np.std(values, ddof=1))
             / math.sqrt(len(values)) if len(values) > 1 else math.nan)
+    if not math.isfinite(mean):  # the output is undefined in these runs (e.g. no cases)
+        return row | {"reason": f"{figure['output']} is undefined in every run"}
     within, band = _judge(figure, mean)
     return row | {"predicted": mean, "low": mean - half, "high": mean + half, "band": band,
                   "verdict": "within" if within else "miss",

@@ -236,6 +236,7 @@ def test_compare_of_a_sweep(tmp_path):
     (["compare", "{script}", "--baseline", "nobody"], "--baseline 'nobody'"),
     (["compare", "{script}", "--lang", "fr"], "--lang"),
     (["compare", "{script}", "--label", "a", "--label", "b"], "--label given 2 times"),
+    (["compare", "{script}", "--outcome", "happiness"], "--outcome: not in the results"),
 ])
 def test_compare_bad_input(argv, expected, script_output, tmp_path, capsys):
     argv = [a.format(tmp=tmp_path, script=script_output) for a in argv]
@@ -259,3 +260,32 @@ def test_compare_of_run_folders_groups_seeds_by_scenario(tmp_path):
     text = (report / "report.md").read_text()
     assert "hohhot-2023: 2 runs, limits: 2 runs" in text
     assert "limits - hohhot-2023" in text
+
+
+def test_run_folders_of_one_name_but_other_settings_are_not_pooled(tmp_path):
+    small = ["--scale", "0.05", "--days", "15", "--quiet", "--seed", "1"]
+    assert main(["run", *small, "--out", str(tmp_path / "a")]) == 0
+    assert main(["run", *small, "--set", "handling.attempts_per_level=2",
+                 "--out", str(tmp_path / "b")]) == 0
+    from sim.report.results import load
+
+    results = load([tmp_path / "a", tmp_path / "b"])
+    assert results.policies == ["hohhot-2023", "hohhot-2023 (2)"]
+    policy = results.places.column("policy").to_pylist()
+    assert policy.count("hohhot-2023") == policy.count("hohhot-2023 (2)") > 0  # one map each
+    with pytest.raises(ReportError, match="same policy and seed"):
+        load([tmp_path / "a", tmp_path / "a"])
+    assert main(["run", *small[:2], "--days", "20", "--quiet", "--seed", "2",
+                 "--out", str(tmp_path / "c")]) == 0
+    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "c"), "--label", "x",
+                 "--label", "y", "--out", str(tmp_path / "r")]) == 2  # other horizons
+
+
+def test_surface_averages_over_the_other_factors():
+    rows = [{"run_id": k, "point": k, "replication": 0, "a": a, "b": b, "c": c,
+             "court_cases": a * b + c}
+            for k, (a, b, c) in enumerate((a, b, c) for a in (1.0, 2.0) for b in (1.0, 3.0)
+                                          for c in (0.0, 10.0))]
+    xs, _, z = sweep_plot.point_means(pa.Table.from_pylist(rows), "a", "b", "court_cases")
+    assert len(xs) == 4
+    assert sorted(z.tolist()) == pytest.approx([1 + 5, 2 + 5, 3 + 5, 6 + 5])

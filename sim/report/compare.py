@@ -64,22 +64,28 @@ def _policies(results: Results, page: Page, folder: Path, lang: Language,
     baseline = baseline or policies[0]
     if baseline not in policies:
         raise ReportError(f"--baseline {baseline!r}: the results hold {policies}")
+    if outcomes:
+        missing = set(outcomes) - set(runs.column_names)
+        if missing:
+            raise ReportError(f"--outcome: not in the results: {sorted(missing)}")
     outcomes = [o for o in (outcomes or DEFAULT_OUTCOMES) if o in runs.column_names]
-    missing = set(outcomes or []) - set(runs.column_names)
-    if missing:
-        raise ReportError(f"--outcome: not in the results: {sorted(missing)}")
+    _check_comparable(runs, policies)
     reps = {p: int(np.sum(np.array(runs.column("policy").to_pylist()) == p)) for p in policies}
     page.lines.append(", ".join(f"{p}: {n} runs" for p, n in reps.items()))
     differences = None
+    paired_n = 0
     if len(policies) > 1:
         differences = paired_differences(runs, baseline, outcomes)
+        paired_n = min(differences.column("n").to_pylist())
+        if paired_n < max(reps.values()):
+            page.notes.append(f"Differences pair runs of the same seed: {paired_n} pairs "
+                              "(the policies' seed sets differ).")
     page.header, page.rows = _table(runs, differences, policies, baseline, outcomes, lang)
     figures = [("outcomes.png", outcomes_plot.outcome_intervals(runs, outcomes, lang),
                 lang.text("outcomes_title"))]
     if differences is not None:
         figures.append(("differences.png", differences_figure(differences, "", baseline, lang),
-                        lang.text("difference_from", baseline=baseline,
-                                  n=min(reps.values()))))
+                        lang.text("difference_from", baseline=baseline, n=paired_n)))
     if results.daily is not None:
         figures.append(("backlog.png", backlog_plot.backlog_bands(results.daily, lang),
                         lang.text("backlog_title")))
@@ -93,6 +99,19 @@ def _policies(results: Results, page: Page, folder: Path, lang: Language,
     for name, fig, caption in figures:
         save(fig, folder / name)
         page.figures.append((name, caption))
+
+
+def _check_comparable(runs: pa.Table, policies: list[str]) -> None:
+    """Policies run over other horizons or population scales cannot be compared."""
+    policy = np.array(runs.column("policy").to_pylist())
+    for column in ("days", "effective_scale"):
+        if column not in runs.column_names:
+            continue
+        values = np.array(runs.column(column).to_pylist(), dtype=float)
+        per = {p: sorted(set(np.round(values[policy == p], 6).tolist())) for p in policies}
+        if len({tuple(v) for v in per.values()}) > 1:
+            raise ReportError(f"the results differ in {column}: {per}; compare runs of the "
+                              "same length and scale")
 
 
 def _table(runs: pa.Table, differences, policies, baseline, outcomes, lang):

@@ -22,13 +22,14 @@ class Page:
         out = [f"# {self.title}", "", f"_{dt.date.today().isoformat()}_", ""]
         out += [*(f"{line}  " for line in self.lines), ""]
         if self.header:
-            out.append("| " + " | ".join(self.header) + " |")
+            out.append("| " + " | ".join(_cell(h) for h in self.header) + " |")
             out.append("|" + "---|" * len(self.header))
-            out += ["| " + " | ".join(row) + " |" for row in self.rows]
+            out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in self.rows]
             out.append("")
         out += [*(f"{note}  " for note in self.notes), ""]
         for name, caption in self.figures:
-            out += [f"![{caption}]({name})", "", f"*{caption}*", ""]
+            alt = caption.replace("[", "(").replace("]", ")")
+            out += [f"![{alt}]({name})", "", f"*{caption}*", ""]
         return "\n".join(out)
 
     def html(self) -> str:
@@ -59,3 +60,8 @@ class Page:
         md.write_text(self.markdown(), encoding="utf-8")
         page.write_text(self.html(), encoding="utf-8")
         return md, page
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: a '|' in a label would split the row."""
+    return text.replace("|", "\\|")

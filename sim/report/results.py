@@ -53,6 +53,8 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
         raise ReportError(f"--label given {len(labels)} times for {len(paths)} results")
     parts: dict[str, list[pa.Table]] = {"runs": [], "daily": [], "places": [], "centres": []}
     sweeps = []
+    variants: dict[str, list[str]] = {}  # scenario name -> settings seen under it
+    mapped = set()  # policies whose places and centres are already in
     for k, path in enumerate(paths):
         path = Path(path)
         label = labels[k] if labels else None
@@ -60,12 +62,35 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
         if kind == "sweep":
             sweeps.append(_sweep(path))
             continue
-        reader = _run_folder if kind == "run" else _script_folder
-        for name, table in reader(path, label).items():
-            if table is not None and table.num_rows:
-                parts[name].append(table)
+        tables = (_run_folder(path, label, variants) if kind == "run"
+                  else _script_folder(path, label))
+        for name, table in tables.items():
+            if table is None or not table.num_rows:
+                continue
+            if name in ("places", "centres"):  # the same for every seed of a policy
+                table = _not_yet(table, mapped, name)
+            parts[name].append(table)
     tables = {name: _concat(found) for name, found in parts.items()}
+    _check_unique_runs(tables["runs"])
     return Results(**tables, sweeps=sweeps)
+
+
+def _not_yet(table: pa.Table, mapped: set, name: str) -> pa.Table:
+    policies = set(table.column("policy").to_pylist())
+    keep = [p for p in policies if (name, p) not in mapped]
+    mapped.update((name, p) for p in keep)
+    return table.filter(pc.is_in(table.column("policy"), pa.array(keep, pa.string())))
+
+
+def _check_unique_runs(runs: pa.Table | None) -> None:
+    if runs is None:
+        return
+    pairs = list(zip(runs.column("policy").to_pylist(), runs.column("seed").to_pylist(),
+                     strict=True))
+    repeated = sorted({p for p in pairs if pairs.count(p) > 1})
+    if repeated:
+        raise ReportError(f"the same policy and seed appear twice: {repeated[:3]}; give the "
+                          "folders distinct --label values")
 
 
 def _kind(path: Path) -> str:
@@ -102,13 +127,13 @@ def _tag(table: pa.Table | None, policy: str, seed: int | None = None) -> pa.Tab
     return table.add_column(0, "policy", pa.array([policy] * table.num_rows, pa.string()))
 
 
-def _run_folder(path: Path, label: str | None) -> dict:
+def _run_folder(path: Path, label: str | None, variants: dict[str, list[str]]) -> dict:
     try:
         manifest = json.loads((path / "manifest.json").read_text())
     except (OSError, ValueError) as err:
         raise ReportError(f"{path / 'manifest.json'}: cannot read ({err})") from None
-    policy = label or manifest.get("scenario_name", path.name)
     seed = int(manifest.get("seed", 0))
+    policy = label or _policy_name(manifest, path, variants)
     daily = _read(path / "daily.parquet")
     if daily is not None:
         daily = daily.select([c for c in DAILY_COLUMNS if c in daily.column_names])
@@ -116,6 +141,22 @@ def _run_folder(path: Path, label: str | None) -> dict:
             "daily": _tag(daily, policy, seed),
             "places": _tag(_read(path / "places.parquet"), policy),
             "centres": _tag(_read(path / "centres.parquet"), policy)}
+
+
+def _policy_name(manifest: dict, path: Path, variants: dict[str, list[str]]) -> str:
+    """The scenario's name; runs of one name with other settings (e.g. --set) become
+    'name (2)', 'name (3)', so they are compared, not pooled as replications."""
+    name = manifest.get("scenario_name", path.name)
+    scenario = dict(manifest.get("scenario", {}))
+    scenario.pop("description", None)
+    run = dict(scenario.pop("run", {}))
+    run.pop("seed", None)
+    key = json.dumps({**scenario, "run": run}, sort_keys=True, default=str)
+    seen = variants.setdefault(name, [])
+    if key not in seen:
+        seen.append(key)
+    k = seen.index(key)
+    return name if k == 0 else f"{name} ({k + 1})"
 
 
 def _script_folder(path: Path, label: str | None) -> dict:

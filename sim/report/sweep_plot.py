@@ -11,18 +11,21 @@ from sim.report.style import Language, ReportError
 
 
 def point_means(runs: pa.Table, x: str, y: str, outcome: str):
-    """(x, y, mean outcome) per design point."""
+    """(x, y, mean outcome) per distinct (x, y): runs at other values of the remaining
+    factors are averaged in, so the surface is the outcome's mean over them."""
     for name in (x, y, outcome):
         if name not in runs.column_names:
             raise ReportError(f"{name!r} is not a column of the sweep's runs")
-    point = np.array(runs.column("point").to_pylist())
+    try:
+        xs = np.array(runs.column(x).to_pylist(), dtype=float)
+        ys = np.array(runs.column(y).to_pylist(), dtype=float)
+    except (TypeError, ValueError):
+        raise ReportError(f"--axes {x},{y}: a surface needs numeric factors") from None
     values = np.array(runs.column(outcome).to_pylist(), dtype=float)
-    xs = np.array(runs.column(x).to_pylist(), dtype=float)
-    ys = np.array(runs.column(y).to_pylist(), dtype=float)
-    points = np.unique(point)
-    first = np.array([np.flatnonzero(point == p)[0] for p in points])
-    means = np.array([np.nanmean(values[point == p]) for p in points])
-    return xs[first], ys[first], means
+    pairs, which = np.unique(np.column_stack([xs, ys]), axis=0, return_inverse=True)
+    which = which.ravel()
+    means = np.array([np.nanmean(values[which == k]) for k in range(len(pairs))])
+    return pairs[:, 0], pairs[:, 1], means
 
 
 def outcome_surface(runs: pa.Table, x: str, y: str, outcome: str, lang: Language):
