@@ -115,7 +115,7 @@ def _check_comparable(runs: pa.Table, policies: list[str]) -> None:
 
 
 def _table(runs: pa.Table, differences, policies, baseline, outcomes, lang):
-    header = ["", *policies]
+    header = [lang.text("outcome_column"), *policies]
     if differences is not None:
         header += [f"{p} - {baseline}" for p in policies if p != baseline]
     policy = np.array(runs.column("policy").to_pylist())

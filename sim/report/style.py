@@ -91,6 +91,7 @@ TEXT = {
         "first_order": "first-order (S1)",
         "total": "total (ST)",
         "mu_star": "mu* (mean absolute effect)",
+        "outcome_column": "outcome (mean [95% interval])",
     },
     "zh": {
         "difference_from": "与{baseline}之差:配对重复{n}次的均值与95%区间(实心:区间不含0)",
@@ -114,6 +115,7 @@ TEXT = {
         "first_order": "一阶指数(S1)",
         "total": "总指数(ST)",
         "mu_star": "mu*(平均绝对效应)",
+        "outcome_column": "指标(均值[95%区间])",
     },
 }
 PLACES = {
