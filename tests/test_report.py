@@ -18,6 +18,15 @@ from sim.report import backlog_plot, map_plot, outcomes_plot, resolution_plot, s
 from sim.report.style import Language, ReportError, language
 
 EN, ZH = Language("en"), Language("zh")
+
+
+def assert_png(fig, folder) -> None:
+    """Save the figure as its report would and check the file is a real PNG."""
+    from sim.report.style import save
+
+    path = save(fig, folder / "figure.png")
+    head = path.read_bytes()[:8]
+    assert head == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5_000
 POLICIES = ("baseline", "policy")
 
 
@@ -60,7 +69,7 @@ def places_and_centres() -> tuple[pa.Table, pa.Table]:
     return places, centres
 
 
-def test_outcome_intervals_one_panel_per_outcome_one_row_per_policy():
+def test_outcome_intervals_one_panel_per_outcome_one_row_per_policy(tmp_path):
     fig = outcomes_plot.outcome_intervals(runs_table(), ["centre_resolution_rate",
                                                          "court_cases"], EN)
     panels = [ax for ax in fig.axes if ax.get_visible()]
@@ -72,7 +81,7 @@ def test_outcome_intervals_one_panel_per_outcome_one_row_per_policy():
     court = panels[1]
     means = sorted(line.get_xdata()[0] for line in court.lines if len(line.get_xdata()) == 1)
     assert means == pytest.approx([92.0, 102.0])
-    plt.close(fig)
+    assert_png(fig, tmp_path)
 
 
 def test_mean_interval_is_a_t_interval():
@@ -80,7 +89,7 @@ def test_mean_interval_is_a_t_interval():
     assert mean == 2.0 and (high - low) / 2 == pytest.approx(4.303 * 1 / np.sqrt(3), rel=1e-3)
 
 
-def test_backlog_bands_median_and_band_per_policy():
+def test_backlog_bands_median_and_band_per_policy(tmp_path):
     fig = backlog_plot.backlog_bands(daily_table(), EN)
     centres, court = fig.axes[:2]
     assert [line.get_label() for line in centres.lines] == list(POLICIES)
@@ -88,10 +97,10 @@ def test_backlog_bands_median_and_band_per_policy():
     assert np.allclose(median, 1 + 2 + 1.5)  # in_county is 1 and 2 in the two seeds
     assert len(centres.collections) == len(POLICIES)  # one band each
     assert np.allclose(court.lines[0].get_ydata(), 10 + np.arange(-5, 10))
-    plt.close(fig)
+    assert_png(fig, tmp_path)
 
 
-def test_where_resolved_stacks_every_segment_per_policy():
+def test_where_resolved_stacks_every_segment_per_policy(tmp_path):
     fig = resolution_plot.where_resolved(runs_table(), EN)
     ax = fig.axes[0]
     labels = [c.get_label() for c in ax.containers]
@@ -99,10 +108,10 @@ def test_where_resolved_stacks_every_segment_per_policy():
     community = ax.containers[1]
     assert [bar.get_width() for bar in community] == pytest.approx([20.0, 21.0])
     assert [t.get_text() for t in ax.get_yticklabels()] == list(POLICIES)
-    plt.close(fig)
+    assert_png(fig, tmp_path)
 
 
-def test_map_marks_centres_spokes_and_gaps():
+def test_map_marks_centres_spokes_and_gaps(tmp_path):
     places, centres = places_and_centres()
     fig = map_plot.placement_map(places, centres, "baseline", EN, gap_km=5.0)
     ax = fig.axes[0]
@@ -113,7 +122,7 @@ def test_map_marks_centres_spokes_and_gaps():
     assert {"community room", "township centre", "county centre"} <= set(labels)
     spokes = ax.collections[0]
     assert len(spokes.get_segments()) == 5
-    plt.close(fig)
+    assert_png(fig, tmp_path)
 
 
 def sweep_runs(grid: bool) -> pa.Table:
@@ -142,7 +151,7 @@ def test_surface_is_a_heat_map_for_a_grid_and_contours_otherwise():
         sweep_plot.outcome_surface(sweep_runs(True), "a", "nope", "court_cases", EN)
 
 
-def test_sensitivity_bars_first_order_and_total():
+def test_sensitivity_bars_first_order_and_total(tmp_path):
     table = pa.Table.from_pylist([
         {"outcome": "court_cases", "factor": f, "S1": s1, "S1_conf": 0.05, "ST": st,
          "ST_conf": 0.05} for f, s1, st in (("a", 0.6, 0.7), ("b", 0.1, 0.2))])
@@ -153,7 +162,7 @@ def test_sensitivity_bars_first_order_and_total():
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert [c.get_label() for c in bars] == ["first-order (S1)", "total (ST)"]
     assert [bar.get_width() for bar in bars[0]] == pytest.approx([0.6, 0.1])
-    plt.close(fig)
+    assert_png(fig, tmp_path)
 
 
 def test_chinese_labels_render_without_missing_glyphs(tmp_path):
