@@ -95,6 +95,7 @@ def test_differences_figure_has_a_panel_per_outcome_and_a_row_per_policy():
     ("time_limits", 2),
     ("departments", 3),
     ("new_community_rooms", 3),
+    ("grid_patrols", 3),
 ])
 def test_script_runs_at_small_scale(name, policies, tmp_path, capsys):
     script = load_script(name)
