@@ -166,11 +166,9 @@ def cmd_compare(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    import shutil
-    import tempfile
-
     import pyarrow.csv as pacsv
 
+    from sim.records import staged_folder
     from sim.report.style import save
     from sim.report.validation_plot import validation_figure
     from sim.validation import markdown, validate
@@ -180,19 +178,11 @@ def cmd_validate(args) -> int:
     table = validate(reps=args.reps, days=args.days, scale=args.scale, workers=args.workers,
                      executor=args.executor, presets=args.preset)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    text = markdown(table)
+    with staged_folder(out) as staging:
         pacsv.write_csv(table, staging / "validation.csv")
-        text = markdown(table)
         (staging / "validation.md").write_text(text, encoding="utf-8")
         save(validation_figure(table), staging / "validation.png")
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     print(text)
     print(f"wrote {out}/ (validation.csv, validation.md, validation.png)")
     return 0

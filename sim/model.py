@@ -179,11 +179,12 @@ class DisputeModel(mesa.Model):
         """Teams are community-level centres that come to the village; a village on a round
         without a room of its own is served by its team."""
         config, geo = self.scenario.roving, self.geography
-        rounds = plan_rounds(geo, self.rooms, geo.county_xy(), config)
+        seats = geo.county_xy()
+        rounds = plan_rounds(geo, self.rooms, seats, config)
         self.roving_teams = [RovingTeam(villages, self.calendar, config.villages_per_day)
                              for villages in rounds]
         for team in self.roving_teams:
-            seat = geo.county_xy()[geo.community_county[team.villages[0]]]
+            seat = seats[geo.community_county[team.villages[0]]]
             index = self._add_centres("community", seat[None, :], np.array([config.members]),
                                       roving=team)[0]
             roomless = team.villages[~self.rooms[team.villages]]

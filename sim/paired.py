@@ -116,6 +116,20 @@ def t_quantile_975(df: int) -> float:
         return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
 
 
+def mean_interval(values) -> tuple[float, float, float]:
+    """(mean, low, high): the mean of the finite values and its 95% Student t interval
+    (no interval from fewer than two)."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, math.nan, math.nan
+    half = t_quantile_975(len(values) - 1) * float(values.std(ddof=1)) / math.sqrt(len(values))
+    return mean, mean - half, mean + half
+
+
 def paired_differences(runs: pa.Table, baseline: str,
                        outcomes: Sequence[str] | None = None) -> pa.Table:
     """Per policy and outcome: baseline mean, policy mean, mean paired difference and its

@@ -8,6 +8,7 @@ Each Parquet file carries the manifest (scenario, seed, code version) in its met
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -183,17 +184,9 @@ class RunResult:
 
     def write(self, folder: Path) -> Path:
         """Write every file into ``folder`` atomically: all of it appears, or none."""
-        folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        staging.chmod(0o755)
-        try:
+        with staged_folder(folder) as staging:
             self._write_files(staging)
-            _replace_folder(staging, folder)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return folder
+        return Path(folder)
 
     def _write_files(self, folder: Path) -> None:
         meta = {MANIFEST_KEY: json.dumps(self.manifest, default=str).encode()}
@@ -209,6 +202,22 @@ class RunResult:
 
         overview(self.daily, self.cases, folder / "overview.png", title=self.manifest.get(
             "scenario_name", ""))
+
+
+@contextlib.contextmanager
+def staged_folder(folder: str | Path):
+    """Yield a temporary folder beside ``folder``; when the block ends it replaces
+    ``folder`` whole, and if the block fails it is removed: all of the files, or none."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    staging.chmod(0o755)
+    try:
+        yield staging
+        _replace_folder(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _replace_folder(staging: Path, folder: Path) -> None:

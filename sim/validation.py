@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.calibrate.targets import CALIBRATION_DIR
-from sim.paired import t_quantile_975
+from sim.paired import mean_interval
 from sim.scenario_loader import ScenarioError, load_scenario
 
 VALIDATION_FILE = CALIBRATION_DIR / "validation.toml"
@@ -116,13 +116,11 @@ def _row(figure: dict, runs: dict[str, list[dict]], days: int) -> dict:
         # counts of the measured period and population -> the figure's years, whole place
         scale = np.array([r["effective_scale"] for r in mine], dtype=float)
         values = values * figure.get("years", 1) * 365.0 / days / scale
-    mean = float(np.mean(values))
-    half = (t_quantile_975(len(values) - 1) * float(np.std(values, ddof=1))
-            / math.sqrt(len(values)) if len(values) > 1 else math.nan)
-    if not math.isfinite(mean):  # the output is undefined in these runs (e.g. no cases)
+    if not np.isfinite(values).all():  # the output is undefined in these runs (no cases)
         return row | {"reason": f"{figure['output']} is undefined in every run"}
+    mean, low, high = mean_interval(values)
     within, band = _judge(figure, mean)
-    return row | {"predicted": mean, "low": mean - half, "high": mean + half, "band": band,
+    return row | {"predicted": mean, "low": low, "high": high, "band": band,
                   "verdict": "within" if within else "miss",
                   "reason": figure.get("note", "") if within else figure.get("if_missed", "")}
 

@@ -21,6 +21,7 @@ from sim.calibrate.fit import selected_parameters
 from sim.calibrate.screening import read_screening
 from sim.calibrate.settings import Settings
 from sim.calibrate.targets import CALIBRATION_DIR, CalibrationError, exposure
+from sim.paired import mean_interval
 
 VALIDATION_FILE = CALIBRATION_DIR / "validation.toml"
 
@@ -56,15 +57,10 @@ def report(settings: Settings) -> Path:
 
 
 def interval(values: list[float]) -> tuple[float, float, float]:
-    """Mean and 95% t-interval of the mean of replications."""
-    from scipy import stats
-
-    x = np.asarray(values, dtype=float)
-    mean = float(x.mean())
-    if len(x) < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return mean, mean - half, mean + half
+    """Mean and 95% t-interval of the mean of replications (undefined if any is)."""
+    if not np.isfinite(np.asarray(values, dtype=float)).all():
+        return math.nan, math.nan, math.nan
+    return mean_interval(values)
 
 
 def _target_row(target, rows: list[dict]) -> dict:

@@ -9,15 +9,14 @@ Python use::
 from __future__ import annotations
 
 import math
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from sim.paired import KEY_OUTCOMES, paired_differences
+from sim.paired import KEY_OUTCOMES, mean_interval, paired_differences
 from sim.paired_plot import differences_figure
+from sim.records import staged_folder
 from sim.report import backlog_plot, map_plot, outcomes_plot, resolution_plot, sweep_plot
 from sim.report.page import Page
 from sim.report.results import Results, load
@@ -37,10 +36,7 @@ def compare(paths: list[str | Path], out: str | Path, labels: list[str] | None =
     results = load(paths, labels)
     if results.runs is None and not results.sweeps:
         raise ReportError("nothing to compare: the folders hold no runs")
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_folder(out) as staging:
         page = Page(title=TITLES[lang], lines=[f"{p}" for p in paths])
         with words.style():
             if results.runs is not None:
@@ -48,13 +44,7 @@ def compare(paths: list[str | Path], out: str | Path, labels: list[str] | None =
             for k, sweep in enumerate(results.sweeps):
                 _sweep(sweep, page, staging, words, k, sweep_axes, sweep_outcome)
         page.write(staging)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out
+    return Path(out)
 
 
 def _policies(results: Results, page: Page, folder: Path, lang: Language,
@@ -127,7 +117,7 @@ def _table(runs: pa.Table, differences, policies, baseline, outcomes, lang):
         values = np.array(runs.column(outcome).to_pylist(), dtype=float)
         row = [lang.outcome(outcome)]
         for p in policies:
-            mean, low, high = outcomes_plot.mean_interval(values[policy == p])
+            mean, low, high = mean_interval(values[policy == p])
             row.append(_cell(fmt, mean, low, high))
         for p in policies:
             if p != baseline and (p, outcome) in diff:

@@ -9,23 +9,11 @@ import numpy as np
 import pyarrow as pa
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.paired import KEY_OUTCOMES, t_quantile_975
+from sim.paired import KEY_OUTCOMES, mean_interval
 from sim.report.style import Language
 
 COLUMNS = 3
 PERCENT = {name for name, _, fmt in KEY_OUTCOMES if "%" in fmt}
-
-
-def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
-    """(mean, low, high) of the finite values; no interval from fewer than two."""
-    values = values[np.isfinite(values)]
-    if len(values) == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, math.nan, math.nan
-    half = t_quantile_975(len(values) - 1) * float(values.std(ddof=1)) / math.sqrt(len(values))
-    return mean, mean - half, mean + half
 
 
 def outcome_intervals(runs: pa.Table, outcomes: list[str], lang: Language):

@@ -19,9 +19,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from sim.paired import DAILY_COLUMNS
 from sim.report.style import ReportError
-
-DAILY_COLUMNS = ("day", "in_community", "in_township", "in_county", "in_city", "in_court")
 
 
 @dataclass
