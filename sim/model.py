@@ -32,7 +32,7 @@ from sim.departments import Departments
 from sim.latent import LatentPool
 from sim.placement import centre_points, check_ids, has_room, population_served, room_host
 from sim.policies import NONE, Rules
-from sim.processes import intake
+from sim.processes import come_to_light
 from sim.roving import RovingTeam, plan_rounds, visited_today
 from sim.scaling import scale_city
 from sim.staffing import allocate
@@ -355,11 +355,12 @@ class DisputeModel(mesa.Model):
                     self.finish(case_id, "incident", NO_LEVEL, at=t)
                 else:
                     self.cases.channel[case_id] = clock
-                    env.process(intake(self, case_id, t - env.now))
+                    come_to_light(self, case_id, t - env.now)
             yield env.timeout(1)
             self._close_day(day)
 
-    def _close_day(self, day: int) -> None:
+    def _close_day(self, day: int, final: bool = False) -> None:
+        self.court.close_day(day + 1, final)
         self.datacollector.collect(self)
         self.today[:] = 0
         self.days_closed = day + 1
@@ -390,7 +391,7 @@ class DisputeModel(mesa.Model):
         with _fewer_collections():
             self.env.run(until=self.days)
         if self.days_closed < self.days:  # SimPy stops before events at the horizon itself
-            self._close_day(self.days - 1)
+            self._close_day(self.days - 1, final=True)
         self.latent.sync_stages()
         # Mesa 3.3 numbers agents per model in a class-level dict keyed by the model, which
         # would keep every finished model (and its agents) alive for the life of the process.

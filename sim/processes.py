@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from sim.agents.resident import COURT, ESCALATE, INCIDENT, PETITION, WITHDRAW
 from sim.cases import CHANNELS, LEVEL_COMMITTEE, LEVEL_COURT, STAGES, level_code
 from sim.stays import STAY_RESOLVED, STAY_WITHDRAWN
@@ -11,6 +13,20 @@ GRID, TOWNSHIP, CITY = level_code("grid"), level_code("township"), level_code("c
 # Stay outcomes and party choices that end the case where it is, and the end state they give.
 STAY_ENDS = {STAY_RESOLVED: "resolved", STAY_WITHDRAWN: "withdrawn"}
 CHOICE_ENDS = {WITHDRAW: "withdrawn", PETITION: "petition", INCIDENT: "incident"}
+
+
+def come_to_light(model, case_id: int, delay: float) -> None:
+    """The dispute is discovered ``delay`` days from now. A lawsuit the court keeps needs
+    no process: one event at its filing books its whole course (see Court)."""
+    if model.cases.channel[case_id] == COURT_FILING and not model.is_diverted_type(case_id):
+        model.env.timeout(delay, value=case_id).callbacks.append(partial(_filed, model))
+    else:
+        model.env.process(intake(model, case_id, delay))
+
+
+def _filed(model, event) -> None:
+    model.discover(event.value)
+    enter_court(model, event.value)
 
 
 def intake(model, case_id: int, delay: float):
@@ -88,17 +104,26 @@ def climb(model, case_id: int, resident, level: int, diverted: bool = False):
 
 def litigate(model, case_id: int, resident, from_centres: bool = False):
     """Court: diversion of named types to the township centre, then mediation or judgment."""
+    if not from_centres and model.is_diverted_type(case_id):
+        mark_court(model, case_id)
+        resident = resident or model.claimant(case_id)
+        yield from climb(model, case_id, resident, TOWNSHIP, diverted=True)
+        return
+    enter_court(model, case_id)
+
+
+def mark_court(model, case_id: int) -> None:
+    """The case reaches the court now (its first time counts as its court day)."""
     cases = model.cases
     if not cases.levels_visited[case_id] & (1 << LEVEL_COURT):
         cases.levels_visited[case_id] |= 1 << LEVEL_COURT
         cases.court_day[case_id] = model.env.now
-    if not from_centres and model.is_diverted_type(case_id):
-        resident = resident or model.claimant(case_id)
-        yield from climb(model, case_id, resident, TOWNSHIP, diverted=True)
-        return
-    settled = yield from model.court.hear(case_id)
-    model.finish(case_id, "resolved" if settled else "judged", LEVEL_COURT)
 
+
+def enter_court(model, case_id: int) -> None:
+    """The court keeps the case: mediation or judgment, ended by the court's day close."""
+    mark_court(model, case_id)
+    model.court.file(case_id)
 
 
 def end(model, case_id: int, state: str, level: int) -> None:
