@@ -17,6 +17,7 @@ from sim.arrivals import Arrivals
 from sim.calendar import Calendar
 from sim.cases import (
     CENTRE_LEVELS,
+    CHANNELS,
     CLOCK,
     COMPLEXITIES,
     END,
@@ -32,7 +33,7 @@ from sim.departments import Departments
 from sim.latent import LatentPool
 from sim.placement import centre_points, check_ids, has_room, population_served, room_host
 from sim.policies import NONE, Rules
-from sim.processes import come_to_light
+from sim.processes import COURT_FILING, intake
 from sim.roving import RovingTeam, plan_rounds, visited_today
 from sim.scaling import scale_city
 from sim.staffing import allocate
@@ -338,7 +339,6 @@ class DisputeModel(mesa.Model):
     def _daily(self):
         """Once a day: disputes arise, patrols and reports run, latent clocks advance."""
         env = self.env
-        lapse, incident = CLOCK["lapse"], CLOCK["incident"]
         for day in range(self.days):
             workday = bool(self.calendar.is_workday[day])
             rows = self.arrivals.arise(day)
@@ -346,18 +346,36 @@ class DisputeModel(mesa.Model):
             self.latent.add(rows)
             if workday:
                 self.officer_visits += self.latent.patrol.visits_per_day
-            ended, times, clocks = self.latent.advance(day, workday)
-            for case_id, t, clock in zip(ended.tolist(), times.tolist(), clocks.tolist(),
-                                         strict=True):
-                if clock == lapse:
-                    self.finish(case_id, "lapsed", NO_LEVEL, at=t)
-                elif clock == incident:
-                    self.finish(case_id, "incident", NO_LEVEL, at=t)
-                else:
-                    self.cases.channel[case_id] = clock
-                    come_to_light(self, case_id, t - env.now)
+            self._leave_latent(*self.latent.advance(day, workday))
             yield env.timeout(1)
             self._close_day(day)
+
+    def _leave_latent(self, rows: np.ndarray, times: np.ndarray, clocks: np.ndarray) -> None:
+        """Disputes whose latent phase ends today (at ``times``): lapsed and incidents end;
+        lawsuits the court keeps are filed (they need no process, see Court); the others
+        come to light as SimPy processes."""
+        cases = self.cases
+        for clock, state in (("lapse", "lapsed"), ("incident", "incident")):
+            ends = clocks == CLOCK[clock]
+            code = END[state]
+            cases.end_state[rows[ends]] = code
+            cases.end_level[rows[ends]] = NO_LEVEL
+            cases.end_day[rows[ends]] = times[ends]
+            self.today[code] += int(ends.sum())
+        found = clocks < len(CHANNELS)
+        cases.channel[rows[found]] = clocks[found]
+        lawsuit = (clocks == COURT_FILING) & ~self.rules.diverted[cases.type[rows]]
+        filed, at = rows[lawsuit], times[lawsuit]
+        cases.discovered_day[filed] = at
+        cases.stage_at_discovery[filed] = cases.stage[filed]
+        self.today[-1] += len(filed)
+        cases.levels_visited[filed] |= 1 << LEVEL_COURT
+        cases.court_day[filed] = at
+        self.court.file_later_today(filed, at)
+        others = found & ~lawsuit
+        now = self.env.now
+        for case_id, t in zip(rows[others].tolist(), times[others].tolist(), strict=True):
+            self.env.process(intake(self, case_id, t - now))
 
     def _close_day(self, day: int, final: bool = False) -> None:
         self.court.close_day(day + 1, final)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from sim.agents.resident import COURT, ESCALATE, INCIDENT, PETITION, WITHDRAW
 from sim.cases import CHANNELS, LEVEL_COMMITTEE, LEVEL_COURT, STAGES, level_code
 from sim.stays import STAY_RESOLVED, STAY_WITHDRAWN
@@ -13,20 +11,6 @@ GRID, TOWNSHIP, CITY = level_code("grid"), level_code("township"), level_code("c
 # Stay outcomes and party choices that end the case where it is, and the end state they give.
 STAY_ENDS = {STAY_RESOLVED: "resolved", STAY_WITHDRAWN: "withdrawn"}
 CHOICE_ENDS = {WITHDRAW: "withdrawn", PETITION: "petition", INCIDENT: "incident"}
-
-
-def come_to_light(model, case_id: int, delay: float) -> None:
-    """The dispute is discovered ``delay`` days from now. A lawsuit the court keeps needs
-    no process: one event at its filing books its whole course (see Court)."""
-    if model.cases.channel[case_id] == COURT_FILING and not model.is_diverted_type(case_id):
-        model.env.timeout(delay, value=case_id).callbacks.append(partial(_filed, model))
-    else:
-        model.env.process(intake(model, case_id, delay))
-
-
-def _filed(model, event) -> None:
-    model.discover(event.value)
-    enter_court(model, event.value)
 
 
 def intake(model, case_id: int, delay: float):

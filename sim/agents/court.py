@@ -6,6 +6,7 @@ import heapq
 import math
 
 import mesa
+import numpy as np
 
 from sim.cases import LEVEL_COURT
 
@@ -24,10 +25,11 @@ class Court(mesa.Agent):
     is known the moment it is filed: its turn is the earliest time a mediator is free (a
     heap of the times each mediator is next free), and its end follows from its pre-drawn
     session length and wait for judgment. A filed case therefore needs no SimPy event of
-    its own: its end goes on a heap that the model drains when it closes each day, and the
+    its own. The day's filings are booked in time order when the model closes the day
+    (nothing reads the court in between); ends go on a heap drained at each close, and a
     mediator's time counts from the session's start. This is the same queue as a SimPy
-    resource and process per case, without their events (about half of all events of a
-    run), and the same floating-point times.
+    resource and process per case, without their events (more than half of all events of
+    a run), and gives the same floating-point times.
     """
 
     def __init__(self, model, n_mediators: int) -> None:
@@ -36,15 +38,23 @@ class Court(mesa.Agent):
         self.free_at = [model.env.now] * n_mediators  # a heap
         self.ending: list[tuple[float, int, int]] = []  # (time, case, what), a heap
         self.starting: list[tuple[float, float, float]] = []  # (start, filed, days), a heap
+        self.filed: list[tuple[float, int]] = []  # (time, case) filed since the last close
         self.busy_days = 0.0  # mediator days of the sessions started so far
         self.n_filed = 0
         self.n_present = 0
 
     def file(self, case_id: int) -> None:
-        """A case reaches the court now: book its mediation (if any) and its end."""
+        """A case reaches the court now."""
+        self.filed.append((self.model.env.now, case_id))
+
+    def file_later_today(self, case_ids: np.ndarray, times: np.ndarray) -> None:
+        """Lawsuits filed at ``times`` later today (known at the start of the day)."""
+        self.filed.extend(zip(times.tolist(), case_ids.tolist(), strict=True))
+
+    def _book(self, case_id: int, now: float) -> None:
+        """Book the mediation (if any) and the end of a case filed at ``now``."""
         model, cases = self.model, self.model.cases
         rules = model.scenario.court
-        now = model.env.now
         self.n_filed += 1
         self.n_present += 1
         u_mediate, u_success = cases.next_attempt_draw(case_id)
@@ -73,6 +83,10 @@ class Court(mesa.Agent):
         ``until`` counts now if its case was filed before the previous day began, as
         the event order of a per-case SimPy process would have it; never at the end of
         the run, whose horizon SimPy does not process."""
+        filed, self.filed = self.filed, []
+        filed.sort(key=_time)  # stable: filings at the same time keep their order
+        for now, case_id in filed:
+            self._book(case_id, now)
         starting = self.starting
         while starting and (starting[0][0] < until or (
                 not final and starting[0][0] == until and starting[0][1] < until - 1)):
@@ -88,6 +102,10 @@ class Court(mesa.Agent):
             self.n_present -= 1
             model.finish(case_id, "resolved" if what == SETTLED else "judged", LEVEL_COURT,
                          at=at)
+
+
+def _time(filing: tuple[float, int]) -> float:
+    return filing[0]
 
 
 def _sigmoid(x: float) -> float:
