@@ -177,3 +177,19 @@ class CaseTable:
         self.n_session_draws_used[i] = k + 1
         k %= N_SESSION_DRAWS
         return float(self.e_session[i, k]), float(self.e_gap[i, k])
+
+    def next_attempt_draws(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``next_attempt_draw`` for many distinct cases at once (as float64)."""
+        return self._next_draws(ids, "n_attempt_draws_used", self.u_attempt, self.u_failure)
+
+    def next_session_draws(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``next_session_draw`` for many distinct cases at once (as float64)."""
+        return self._next_draws(ids, "n_session_draws_used", self.e_session, self.e_gap)
+
+    def _next_draws(self, ids: np.ndarray, used: str, first: np.ndarray,
+                    second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        counter = getattr(self, used)
+        k = counter[ids]
+        counter[ids] = k + 1
+        k %= first.shape[1]
+        return first[ids, k].astype(np.float64), second[ids, k].astype(np.float64)

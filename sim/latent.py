@@ -6,6 +6,12 @@ and one towards the next stage. A clock fires when its accumulated hazard passes
 dispute's own Exp(1) threshold, drawn when the dispute arose. Hazards are constant within
 a day, so the firing time inside the day is exact. The whole pool advances once a day
 with numpy: patrols and reports are computed for all grids at once.
+
+A dispute's hazards depend on its community, type and stage, and on the kind of day. Each
+dispute keeps its hazards of a plain working day, computed when it arises and again when
+its stage rises; a day of another kind (rest day, sweep day, roving team's round) adjusts
+a copy. This gives the same numbers as computing every hazard daily, at a fraction of the
+cost.
 """
 
 from __future__ import annotations
@@ -20,10 +26,27 @@ N_STAGES = len(STAGES)
 
 class LatentPool:
     """The latent disputes, held as compact arrays of their own (one entry per dispute),
-    and their daily hazards. The case table is touched only when a dispute leaves."""
+    and their daily hazards. The case table is touched only when a dispute leaves.
 
-    FIELDS = ("rows", "community", "kind", "stage", "start", "h", "e", "h_rise", "e_rise",
-              "live")
+    The arrays are buffers with room to grow; the first ``n`` entries are in use, the
+    newest (today's arrivals) last."""
+
+    # per dispute: (trailing shape, dtype)
+    FIELDS = {
+        "rows": ((), np.int64),  # row in the case table
+        "community": ((), np.int64),
+        "kind": ((), np.int64),
+        "stage": ((), np.int64),
+        "start": ((), np.float64),  # when it arose
+        "h": ((len(CLOCKS),), np.float64),  # accumulated hazard of each clock
+        "e": ((len(CLOCKS),), np.float64),  # Exp(1) thresholds of the clocks
+        "hazard": ((len(CLOCKS),), np.float64),  # per day, on a plain working day
+        "h_rise": ((), np.float64),  # accumulated hazard of the next stage rise
+        "rise_rate": ((), np.float64),  # its hazard per day (0 at the top stage)
+        "e_rise": ((N_STAGES - 1,), np.float64),  # Exp(1) thresholds of the stage rises
+        "rise_at": ((), np.float64),  # the threshold of the next rise (inf at the top)
+        "live": ((), bool),
+    }
     # Disputes that leave are marked dead (their clocks can no longer fire) and the arrays
     # are compacted once this share of them is dead, not every day: copying the whole pool
     # daily cost more than carrying a few dead rows through the arithmetic.
@@ -31,7 +54,11 @@ class LatentPool:
 
     def __init__(self, model) -> None:
         self.model = model
-        self._empty()
+        self.n = 0  # entries in use
+        self.n_new = 0  # of which arose today
+        self.n_dead = 0
+        self.buffers = {name: np.zeros((64, *shape), dtype=dtype)
+                        for name, (shape, dtype) in self.FIELDS.items()}
         config = model.scenario.latent
         geo = model.geography
         staff = model.staff
@@ -59,78 +86,113 @@ class LatentPool:
         self.rise = np.r_[config.stage_rise_per_day, 0.0]
         self.incident = np.array([0.0, 0.0, config.incident_per_day_at_harm])
 
-    def _empty(self) -> None:
-        self.rows = np.empty(0, dtype=np.int64)
-        self.community = np.empty(0, dtype=np.int32)
-        self.kind = np.empty(0, dtype=np.int32)
-        self.stage = np.empty(0, dtype=np.int32)
-        self.start = np.empty(0)
-        self.h = np.empty((0, len(CLOCKS)))
-        self.e = np.empty((0, len(CLOCKS)))
-        self.h_rise = np.empty(0)
-        self.e_rise = np.empty((0, N_STAGES - 1))
-        self.live = np.empty(0, dtype=bool)
-        self.n_dead = 0
-
     def __len__(self) -> int:
-        return len(self.rows) - self.n_dead
+        return self.n - self.n_dead
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        """The entries in use of a field (a view), e.g. ``self.stage``."""
+        buffers = self.__dict__.get("buffers")
+        if buffers is None or name not in buffers:
+            raise AttributeError(name)
+        return buffers[name][: self.n]
+
+    # ------------------------------------------------------------------ membership
 
     def add(self, rows: slice) -> None:
         """Take in the disputes that just arose (a contiguous block of case rows)."""
         cases = self.model.cases
-        n = rows.stop - rows.start
-        new = {
-            "rows": np.arange(rows.start, rows.stop),
-            "community": cases.community[rows],
-            "kind": cases.type[rows],
-            "stage": cases.stage[rows],
-            "start": cases.arose_day[rows],
-            "h": np.zeros((n, len(CLOCKS))),
-            "e": cases.e_clock[rows],
-            "h_rise": np.zeros(n),
-            "e_rise": cases.e_rise[rows],
-            "live": np.ones(n, dtype=bool),
-        }
-        for name in self.FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
+        k = rows.stop - rows.start
+        self._reserve(self.n + k)
+        new = slice(self.n, self.n + k)
+        self.n += k
+        self.n_new = k
+        b = self.buffers
+        b["rows"][new] = np.arange(rows.start, rows.stop)
+        b["community"][new] = cases.community[rows]
+        b["kind"][new] = cases.type[rows]
+        b["stage"][new] = cases.stage[rows]
+        b["start"][new] = cases.arose_day[rows]
+        b["h"][new] = 0.0
+        b["e"][new] = cases.e_clock[rows]
+        b["h_rise"][new] = 0.0
+        b["e_rise"][new] = cases.e_rise[rows]
+        b["live"][new] = True
+        self._set_stage_terms(np.arange(new.start, new.stop))
 
-    def _keep(self, keep: np.ndarray) -> None:
-        for name in self.FIELDS:
-            setattr(self, name, getattr(self, name)[keep])
+    def _reserve(self, needed: int) -> None:
+        capacity = len(self.buffers["rows"])
+        if needed <= capacity:
+            return
+        while capacity < needed:
+            capacity *= 2
+        for name, old in self.buffers.items():
+            grown = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
+            grown[: self.n] = old[: self.n]
+            self.buffers[name] = grown
 
     def _remove(self, leaving: np.ndarray) -> None:
         """Mark the leaving disputes dead; compact when enough are."""
-        self.live[leaving] = False
-        self.e[leaving] = np.inf  # a dead dispute's clocks never fire again
+        self.buffers["live"][leaving] = False
+        self.buffers["e"][leaving] = np.inf  # a dead dispute's clocks never fire again
         self.n_dead += len(leaving)
-        if self.n_dead > self.COMPACT_AT * len(self.rows):
-            self._keep(self.live)
-            self.n_dead = 0
+        if self.n_dead > self.COMPACT_AT * self.n:
+            live = self.live.copy()
+            kept = int(live.sum())
+            for buffer in self.buffers.values():
+                buffer[:kept] = buffer[: self.n][live]
+            self.n, self.n_dead = kept, 0
+
+    # ------------------------------------------------------------------ hazards
+
+    def _set_stage_terms(self, at: np.ndarray) -> None:
+        """Plain-working-day hazards and next-rise terms of the entries ``at``, from their
+        current stage."""
+        b = self.buffers
+        community, stage = b["community"][at], b["stage"][at]
+        mult = self.stage_mult[stage]
+        h = np.empty((len(at), len(CLOCKS)))
+        h[:, CLOCK["patrol"]] = self._patrol(community, stage, sweep=False)
+        h[:, CLOCK["building_head"]] = self.building_head[community] * mult
+        h[:, CLOCK["walk_in"]] = self.walk_in[community] * mult
+        h[:, CLOCK["hotline"]] = self.hotline * mult
+        h[:, CLOCK["court_filing"]] = self.court[b["kind"][at]] * mult
+        h[:, CLOCK["lapse"]] = self.lapse[stage]
+        h[:, CLOCK["incident"]] = self.incident[stage]
+        b["hazard"][at] = h
+        b["rise_rate"][at] = self.rise[stage]
+        top = N_STAGES - 1
+        threshold = b["e_rise"][at, np.minimum(stage, top - 1)]
+        b["rise_at"][at] = np.where(stage < top, threshold, np.inf)
+
+    def _patrol(self, community: np.ndarray, stage: np.ndarray, sweep: bool) -> np.ndarray:
+        """Hazard per working day of being noticed by the grid officer's visits (and, on
+        a sweep day, by the sweep)."""
+        p = self.p_visit[community] * self.p_notice[stage]
+        if sweep:
+            swept = self.has_officer[community] * self.patrol.sweep_notice[stage]
+            p = 1.0 - (1.0 - p) * (1.0 - swept)
+        return -np.log1p(-np.minimum(p, 1 - 1e-12))
 
     def hazards(self, day: int, workday: bool) -> np.ndarray:
         """Hazard per day of each clock for each latent dispute, shape (dispute, clock)."""
-        community, stage = self.community, self.stage
-        mult = self.stage_mult[stage]
-        h = np.empty((len(stage), len(CLOCKS)))
-        if workday:
-            p = self.p_visit[community] * self.p_notice[stage]
-            if self.sweep_day is not None and self.sweep_day[day]:
-                swept = self.has_officer[community] * self.patrol.sweep_notice[stage]
-                p = 1.0 - (1.0 - p) * (1.0 - swept)
-            h[:, CLOCK["patrol"]] = -np.log1p(-np.minimum(p, 1 - 1e-12))
-        else:
+        h = self.hazard
+        sweep = workday and self.sweep_day is not None and bool(self.sweep_day[day])
+        if workday and not sweep and self.roving_visits is None:
+            return h  # a plain working day
+        h = h.copy()
+        if not workday:
             h[:, CLOCK["patrol"]] = 0.0
-        h[:, CLOCK["building_head"]] = self.building_head[community] * mult
-        walk_in = self.walk_in[community]
+        elif sweep:
+            h[:, CLOCK["patrol"]] = self._patrol(self.community, self.stage, sweep=True)
         if self.roving_visits is not None:
+            community = self.community
             here = self.roving_visits[day, community]
+            walk_in = self.walk_in[community]
             walk_in = np.where(here, np.maximum(walk_in, self.walk_in_team[community]), walk_in)
-        h[:, CLOCK["walk_in"]] = walk_in * mult
-        h[:, CLOCK["hotline"]] = self.hotline * mult
-        h[:, CLOCK["court_filing"]] = self.court[self.kind] * mult
-        h[:, CLOCK["lapse"]] = self.lapse[stage]
-        h[:, CLOCK["incident"]] = self.incident[stage]
+            h[:, CLOCK["walk_in"]] = walk_in * self.stage_mult[self.stage]
         return h
+
+    # ------------------------------------------------------------------ the day
 
     def advance(self, day: int, workday: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run every clock through ``day``. Returns (rows, times, clock) of the disputes
@@ -138,35 +200,40 @@ class LatentPool:
         if len(self) == 0:
             empty = np.empty(0, dtype=np.int64)
             return empty, np.empty(0), empty
-        start = np.maximum(self.start, day)
-        exposure = (day + 1) - start
         h = self.hazards(day, workday)
         before = self.h
-        after = before + h * exposure[:, None]
+        # Older disputes are exposed all day (an exposure of exactly 1); today's arrivals
+        # only from the time they arose, and their clocks start at zero.
+        old = self.n - self.n_new
+        new_exposure = (day + 1) - self.start[old:]
+        after = before + h
+        after[old:] = h[old:] * new_exposure[:, None]
         fired = after >= self.e
-        ends = fired.any(axis=1)
-        leaving = np.flatnonzero(ends)
+        leaving = np.flatnonzero(fired.any(axis=1))
+        start = np.where(leaving < old, float(day), self.start[leaving])
         with np.errstate(divide="ignore", invalid="ignore"):
             offset = np.where(fired[leaving], (self.e[leaving] - before[leaving]) / h[leaving],
                               np.inf)
         first = np.argmin(offset, axis=1)
-        times = start[leaving] + offset[np.arange(len(leaving)), first]
+        times = start + offset[np.arange(len(leaving)), first]
         rows = self.rows[leaving]
         self.model.cases.stage[rows] = self.stage[leaving]
-        self.h = after
-        self._rise_stages(exposure)
+        before[:] = after
+        self._rise_stages(old, new_exposure)
         self._remove(leaving)
+        self.n_new = 0
         return rows, times, first
 
-    def _rise_stages(self, exposure: np.ndarray) -> None:
+    def _rise_stages(self, old: int, new_exposure: np.ndarray) -> None:
         """Move disputes up a stage whose rise clock fired today (effective tomorrow)."""
-        stage = self.stage
-        h = self.h_rise + self.rise[stage] * exposure
-        top = N_STAGES - 1
-        threshold = self.e_rise[np.arange(len(stage)), np.minimum(stage, top - 1)]
-        rises = (stage < top) & (h >= threshold)
-        self.stage = stage + rises
-        self.h_rise = np.where(rises, 0.0, h)
+        h = self.h_rise + self.rise_rate
+        h[old:] = self.rise_rate[old:] * new_exposure
+        rises = h >= self.rise_at
+        self.h_rise[:] = np.where(rises, 0.0, h)
+        risen = np.flatnonzero(rises)
+        if len(risen):
+            self.stage[risen] += 1
+            self._set_stage_terms(risen)
 
     def sync_stages(self) -> None:
         """Write the current stage of still-latent disputes back to the case table."""

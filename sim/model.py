@@ -324,6 +324,22 @@ class DisputeModel(mesa.Model):
         if resident is not None:
             resident.remove()
 
+    def finish_many(self, case_ids: np.ndarray, states: np.ndarray, level: int,
+                    at: np.ndarray) -> None:
+        """``finish`` for many distinct cases at once (``states`` are END codes)."""
+        cases = self.cases
+        cases.end_state[case_ids] = states
+        cases.end_level[case_ids] = level
+        cases.end_day[case_ids] = at
+        if level >= 0:
+            cases.levels_visited[case_ids] |= 1 << level
+        self.today[: len(END_STATES)] += np.bincount(states, minlength=len(END_STATES))
+        if self.residents:
+            for case_id in case_ids.tolist():
+                resident = self.residents.pop(case_id, None)
+                if resident is not None:
+                    resident.remove()
+
     def reopen(self, case_id: int) -> Resident:
         """A settled case comes back (relapse): open again, with its claimant back."""
         cases = self.cases
@@ -355,13 +371,9 @@ class DisputeModel(mesa.Model):
         lawsuits the court keeps are filed (they need no process, see Court); the others
         come to light as SimPy processes."""
         cases = self.cases
-        for clock, state in (("lapse", "lapsed"), ("incident", "incident")):
-            ends = clocks == CLOCK[clock]
-            code = END[state]
-            cases.end_state[rows[ends]] = code
-            cases.end_level[rows[ends]] = NO_LEVEL
-            cases.end_day[rows[ends]] = times[ends]
-            self.today[code] += int(ends.sum())
+        ends = (clocks == CLOCK["lapse"]) | (clocks == CLOCK["incident"])
+        self.finish_many(rows[ends], np.where(clocks[ends] == CLOCK["lapse"], END["lapsed"],
+                                              END["incident"]), NO_LEVEL, times[ends])
         found = clocks < len(CHANNELS)
         cases.channel[rows[found]] = clocks[found]
         lawsuit = (clocks == COURT_FILING) & ~self.rules.diverted[cases.type[rows]]

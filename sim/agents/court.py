@@ -8,7 +8,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.cases import LEVEL_COURT
+from sim.cases import END, LEVEL_COURT
 
 # Values of CaseTable.court_mediation
 NOT_MEDIATED, MEDIATION_SUCCEEDED, MEDIATION_FAILED = 0, 1, 2
@@ -51,57 +51,78 @@ class Court(mesa.Agent):
         """Lawsuits filed at ``times`` later today (known at the start of the day)."""
         self.filed.extend(zip(times.tolist(), case_ids.tolist(), strict=True))
 
-    def _book(self, case_id: int, now: float) -> None:
-        """Book the mediation (if any) and the end of a case filed at ``now``."""
-        model, cases = self.model, self.model.cases
-        rules = model.scenario.court
-        self.n_filed += 1
-        self.n_present += 1
-        u_mediate, u_success = cases.next_attempt_draw(case_id)
-        e_session, e_wait = cases.next_session_draw(case_id)
-        at = now
-        if self.n_mediators > 0 and u_mediate < rules.p_court_mediation:
-            turn = max(now, heapq.heappop(self.free_at))
-            opens = turn + model.calendar.delay_until_open(turn)
-            days = rules.mean_mediation_days * e_session
-            heapq.heappush(self.free_at, opens + days)
-            if opens > now:
-                at = now + (opens - now)  # as a SimPy timeout would add it
-                heapq.heappush(self.starting, (at, now, days))
-            else:
-                self.busy_days += days
-            at += days
-            if u_success < _sigmoid(rules.mediation_success_logit):
-                heapq.heappush(self.ending, (at, case_id, SETTLED))
-                return
-            heapq.heappush(self.ending, (at, case_id, MEDIATION_FAILED))
-        heapq.heappush(self.ending, (at + rules.mean_days_to_judgment * e_wait, case_id, JUDGED))
-
     def close_day(self, until: float, final: bool = False) -> None:
-        """Count the sessions started and end the cases decided before ``until`` (an
-        integer time: the model's close of day). A session that starts exactly at
-        ``until`` counts now if its case was filed before the previous day began, as
+        """Book the day's filings, count the sessions started and end the cases decided
+        before ``until`` (an integer time: the model's close of day)."""
+        if self.filed:
+            filed, self.filed = self.filed, []
+            filed.sort(key=_time)  # stable: filings at the same time keep their order
+            self._book(filed)
+        self._count_started(until, final)
+        self._end_decided(until)
+
+    def _book(self, filed: list[tuple[float, int]]) -> None:
+        """Book the mediation (if any) and the end of each filed case, in filing order."""
+        cases, rules = self.model.cases, self.model.scenario.court
+        times = [now for now, _ in filed]
+        ids = np.array([case_id for _, case_id in filed], dtype=np.int64)
+        self.n_filed += len(ids)
+        self.n_present += len(ids)
+        u_mediate, u_success = cases.next_attempt_draws(ids)
+        e_session, e_wait = cases.next_session_draws(ids)
+        mediated = (u_mediate < rules.p_court_mediation) & (self.n_mediators > 0)
+        settles = u_success < _sigmoid(rules.mediation_success_logit)
+        mediation_days = rules.mean_mediation_days * e_session
+        judgment_days = rules.mean_days_to_judgment * e_wait
+        delay_until_open = self.model.calendar.delay_until_open
+        free_at, starting, ending = self.free_at, self.starting, self.ending
+        for now, case_id, mediate, settled, days, wait in zip(
+                times, ids.tolist(), mediated.tolist(), settles.tolist(),
+                mediation_days.tolist(), judgment_days.tolist(), strict=True):
+            at = now
+            if mediate:
+                turn = max(now, heapq.heappop(free_at))
+                opens = turn + delay_until_open(turn)
+                heapq.heappush(free_at, opens + days)
+                if opens > now:
+                    at = now + (opens - now)  # as a SimPy timeout would add it
+                    heapq.heappush(starting, (at, now, days))
+                else:
+                    self.busy_days += days
+                at += days
+                if settled:
+                    heapq.heappush(ending, (at, case_id, SETTLED))
+                    continue
+                heapq.heappush(ending, (at, case_id, MEDIATION_FAILED))
+            heapq.heappush(ending, (at + wait, case_id, JUDGED))
+
+    def _count_started(self, until: float, final: bool) -> None:
+        """Mediator time of the sessions started before ``until``. One that starts exactly
+        at ``until`` counts now if its case was filed before the previous day began, as
         the event order of a per-case SimPy process would have it; never at the end of
         the run, whose horizon SimPy does not process."""
-        filed, self.filed = self.filed, []
-        filed.sort(key=_time)  # stable: filings at the same time keep their order
-        for now, case_id in filed:
-            self._book(case_id, now)
         starting = self.starting
         while starting and (starting[0][0] < until or (
                 not final and starting[0][0] == until and starting[0][1] < until - 1)):
             self.busy_days += heapq.heappop(starting)[2]
-        ending, model = self.ending, self.model
+
+    def _end_decided(self, until: float) -> None:
+        """Record the mediations and end the cases decided before ``until``."""
+        ending = self.ending
+        done = []
         while ending and ending[0][0] < until:
-            at, case_id, what = heapq.heappop(ending)
-            if what == MEDIATION_FAILED:  # the case waits on for judgment
-                model.cases.court_mediation[case_id] = MEDIATION_FAILED
-                continue
-            if what == SETTLED:
-                model.cases.court_mediation[case_id] = MEDIATION_SUCCEEDED
-            self.n_present -= 1
-            model.finish(case_id, "resolved" if what == SETTLED else "judged", LEVEL_COURT,
-                         at=at)
+            done.append(heapq.heappop(ending))
+        if not done:
+            return
+        at, case_ids, what = (np.array(column) for column in zip(*done, strict=True))
+        cases = self.model.cases
+        failed, settled = what == MEDIATION_FAILED, what == SETTLED
+        cases.court_mediation[case_ids[failed]] = MEDIATION_FAILED  # waits on for judgment
+        cases.court_mediation[case_ids[settled]] = MEDIATION_SUCCEEDED
+        ends = ~failed
+        self.n_present -= int(ends.sum())
+        state = np.where(settled[ends], END["resolved"], END["judged"])
+        self.model.finish_many(case_ids[ends], state, LEVEL_COURT, at[ends])
 
 
 def _time(filing: tuple[float, int]) -> float:
