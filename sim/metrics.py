@@ -32,9 +32,14 @@ from sim.cases import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
 
 
 def _np(table: pa.Table, name: str) -> np.ndarray:
+    """A column as numpy; labels as fixed-width strings, a missing one as "" (comparing
+    those is many times faster than comparing Python string objects)."""
     column = table.column(name)
     if pa.types.is_dictionary(column.type):
-        column = column.cast(pa.string())
+        column = column.combine_chunks()
+        labels = np.array([*column.dictionary.to_pylist(), ""])
+        codes = column.indices.fill_null(len(labels) - 1)
+        return labels[codes.to_numpy()]
     return column.to_numpy(zero_copy_only=False)
 
 

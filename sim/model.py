@@ -13,13 +13,12 @@ import simpy
 
 from sim import geography as geography_module
 from sim.agents import Centre, Court, GridOfficer, Resident
+from sim.agents.grid_officer import settle_on_spot
 from sim.arrivals import Arrivals
 from sim.calendar import Calendar
 from sim.cases import (
     CENTRE_LEVELS,
-    CHANNELS,
     CLOCK,
-    COMPLEXITIES,
     END,
     END_STATES,
     LEVEL_COURT,
@@ -33,7 +32,7 @@ from sim.departments import Departments
 from sim.latent import LatentPool
 from sim.placement import centre_points, check_ids, has_room, population_served, room_host
 from sim.policies import NONE, Rules
-from sim.processes import COURT_FILING, intake
+from sim.processes import COURT_FILING, GRID, intake, settle_many
 from sim.roving import RovingTeam, plan_rounds, visited_today
 from sim.scaling import scale_city
 from sim.staffing import allocate
@@ -102,6 +101,8 @@ class DisputeModel(mesa.Model):
         self.stays = StayLog()
         self.residents: dict[int, Resident] = {}
         self.officer_visits = np.zeros(len(self.officers))
+        self.officer_found = np.zeros(len(self.officers), dtype=np.int64)
+        self.officer_settled = np.zeros(len(self.officers), dtype=np.int64)
         # Today's flows: ends by state, then reopened (relapses), arisen, found.
         self.today = np.zeros(len(END_STATES) + 3, dtype=np.int64)
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
@@ -242,9 +243,6 @@ class DisputeModel(mesa.Model):
 
     # ------------------------------------------------------------------ queries
 
-    def complexity_name(self, case_id: int) -> str:
-        return COMPLEXITIES[self.cases.complexity[case_id]]
-
     def entry_level(self, case_id: int) -> int:
         cases = self.cases
         return self.rules.entry_level(cases.complexity[case_id], cases.type[case_id])
@@ -262,10 +260,6 @@ class DisputeModel(mesa.Model):
             county = self.geography.community_county[self.cases.community[case_id]]
             return self.centres[centres[county]]
         return self.centres[centres[0]]
-
-    def officer_of(self, case_id: int) -> GridOfficer | None:
-        k = self.cases.officer[case_id]
-        return self.officers[k] if k >= 0 else None
 
     def centre_for(self, case_id: int, level: int) -> Centre | None:
         """The staffed centre at ``level`` serving the case's community, if any."""
@@ -367,27 +361,36 @@ class DisputeModel(mesa.Model):
             self._close_day(day)
 
     def _leave_latent(self, rows: np.ndarray, times: np.ndarray, clocks: np.ndarray) -> None:
-        """Disputes whose latent phase ends today (at ``times``): lapsed and incidents end;
-        lawsuits the court keeps are filed (they need no process, see Court); the others
-        come to light as SimPy processes."""
+        """Disputes whose latent phase ends today (at ``times``): lapsed and incidents end.
+        The found ones are discovered at their time: lawsuits the court keeps are filed
+        and what a grid officer settles on the spot ends there (neither needs a process,
+        see Court and settle_on_spot); the others go on as SimPy processes."""
         cases = self.cases
         ends = (clocks == CLOCK["lapse"]) | (clocks == CLOCK["incident"])
         self.finish_many(rows[ends], np.where(clocks[ends] == CLOCK["lapse"], END["lapsed"],
                                               END["incident"]), NO_LEVEL, times[ends])
-        found = clocks < len(CHANNELS)
-        cases.channel[rows[found]] = clocks[found]
+        rows, times, clocks = rows[~ends], times[~ends], clocks[~ends]
+        cases.channel[rows] = clocks
         lawsuit = (clocks == COURT_FILING) & ~self.rules.diverted[cases.type[rows]]
+        on_spot = settle_on_spot(self, rows, clocks)
+        now_known = lawsuit | on_spot
+        self._discover_many(rows[now_known], times[now_known])
         filed, at = rows[lawsuit], times[lawsuit]
-        cases.discovered_day[filed] = at
-        cases.stage_at_discovery[filed] = cases.stage[filed]
-        self.today[-1] += len(filed)
         cases.levels_visited[filed] |= 1 << LEVEL_COURT
         cases.court_day[filed] = at
         self.court.file_later_today(filed, at)
-        others = found & ~lawsuit
+        settle_many(self, rows[on_spot], times[on_spot], GRID)
         now = self.env.now
-        for case_id, t in zip(rows[others].tolist(), times[others].tolist(), strict=True):
+        for case_id, t in zip(rows[~now_known].tolist(), times[~now_known].tolist(),
+                              strict=True):
             self.env.process(intake(self, case_id, t - now))
+
+    def _discover_many(self, case_ids: np.ndarray, at: np.ndarray) -> None:
+        """``discover`` for many distinct cases at once, found at times ``at`` today."""
+        cases = self.cases
+        cases.discovered_day[case_ids] = at
+        cases.stage_at_discovery[case_ids] = cases.stage[case_ids]
+        self.today[-1] += len(case_ids)
 
     def _close_day(self, day: int, final: bool = False) -> None:
         self.court.close_day(day + 1, final)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import numpy as np
+
 from sim.agents.resident import COURT, ESCALATE, INCIDENT, PETITION, WITHDRAW
-from sim.cases import CHANNELS, LEVEL_COMMITTEE, LEVEL_COURT, STAGES, level_code
+from sim.cases import CHANNELS, END, LEVEL_COMMITTEE, LEVEL_COURT, STAGES, level_code
 from sim.stays import STAY_RESOLVED, STAY_WITHDRAWN
 
 PATROL, BUILDING_HEAD, WALK_IN, HOTLINE, COURT_FILING = range(len(CHANNELS))
@@ -24,11 +28,6 @@ def intake(model, case_id: int, delay: float):
         yield from litigate(model, case_id, None)
         return
     resident = model.claimant(case_id)
-    if channel in (PATROL, BUILDING_HEAD):
-        officer = model.officer_of(case_id)
-        if officer is not None and officer.settle_on_spot(case_id):
-            settle(model, case_id, GRID)
-            return
     committee = model.committee_for(case_id)
     if committee is not None:
         yield from consult(model, case_id, resident, committee)
@@ -124,6 +123,23 @@ def settle(model, case_id: int, level: int) -> None:
     cases, rules = model.cases, model.scenario.follow_up
     if cases.n_relapses[case_id] == 0 and cases.u_relapse[case_id] < rules.p_relapse:
         model.env.process(relapse(model, case_id, level))
+
+
+def settle_many(model, case_ids, times, level: int) -> None:
+    """``settle`` for many fresh cases at once, settled at ``times`` today: the ones that
+    will relapse start doing so at their time."""
+    model.finish_many(case_ids, np.full(len(case_ids), END["resolved"]), level, times)
+    rules = model.scenario.follow_up
+    relapsing = model.cases.u_relapse[case_ids] < rules.p_relapse
+    env = model.env
+    for case_id, t in zip(case_ids[relapsing].tolist(), times[relapsing].tolist(),
+                          strict=True):
+        env.timeout(t - env.now).callbacks.append(partial(_start_relapse, model, case_id,
+                                                           level))
+
+
+def _start_relapse(model, case_id: int, level: int, _event) -> None:
+    model.env.process(relapse(model, case_id, level))
 
 
 def relapse(model, case_id: int, level: int):

@@ -3,34 +3,52 @@
 from __future__ import annotations
 
 import mesa
+import numpy as np
+
+from sim.cases import CHANNELS, COMPLEXITIES
+
+# Channels through which the grid officer learns of a dispute (the building head reports
+# to the officer of the grid).
+OFFICER_CHANNELS = (CHANNELS.index("patrol"), CHANNELS.index("building_head"))
 
 
 class GridOfficer(mesa.Agent):
     """One officer, one grid inside a community.
 
-    Daily patrols are computed for all grids at once (see :mod:`sim.latent`), so the visit
-    counter lives in the model's array; the officer's own decisions are made here.
+    Daily patrols, and the officers' tries at settling what they find, are computed for
+    all grids at once (see :mod:`sim.latent` and :func:`settle_on_spot`), so the counters
+    live in the model's arrays; the officer reads its own entries.
     """
 
     def __init__(self, model, index: int, community: int) -> None:
         super().__init__(model)
         self.index = index
         self.community = community
-        self.n_discovered = 0
-        self.n_settled = 0
 
     @property
     def households_visited(self) -> float:
         return float(self.model.officer_visits[self.index])
 
-    def settle_on_spot(self, case_id: int) -> bool:
-        """Try to settle a dispute this officer's patrol (or building head) brought up."""
-        cases = self.model.cases
-        self.n_discovered += 1
-        complexity = self.model.complexity_name(case_id)
-        p = self.model.scenario.handling.p_settle_on_spot[complexity]
-        p *= 0.5 ** int(cases.stage[case_id])
-        if cases.u_on_spot[case_id] < p:
-            self.n_settled += 1
-            return True
-        return False
+    @property
+    def n_discovered(self) -> int:
+        return int(self.model.officer_found[self.index])
+
+    @property
+    def n_settled(self) -> int:
+        return int(self.model.officer_settled[self.index])
+
+
+def settle_on_spot(model, case_ids: np.ndarray, channels: np.ndarray) -> np.ndarray:
+    """Which of these just-found disputes their grid officers settle on the spot: those the
+    officer's patrol (or building head) brought up, with a chance by complexity that halves
+    with each stage of escalation. Returns a mask over ``case_ids``."""
+    cases = model.cases
+    officer = cases.officer[case_ids]
+    tried = np.isin(channels, OFFICER_CHANNELS) & (officer >= 0)
+    rules = model.scenario.handling.p_settle_on_spot
+    p = np.array([rules[c] for c in COMPLEXITIES])[cases.complexity[case_ids]]
+    p = p * 0.5 ** cases.stage[case_ids].astype(np.float64)
+    settled = tried & (cases.u_on_spot[case_ids] < p)
+    np.add.at(model.officer_found, officer[tried], 1)
+    np.add.at(model.officer_settled, officer[settled], 1)
+    return settled
