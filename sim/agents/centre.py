@@ -130,7 +130,9 @@ class Centre(mesa.Agent):
             if env.now >= deadline:  # the level's time is up: it hands the case on
                 self._stop(case_id, stay, queued_at, deadline, give_up_at, part)
                 return STAY_TIMED_OUT
-            mediator = yield from self._take_mediator(deadline, give_up_at)
+            mediator = self._idle_mediator()
+            if mediator is None:
+                mediator = yield from self._take_mediator(deadline, give_up_at)
             if mediator is None:
                 return self._stop(case_id, stay, queued_at, deadline, give_up_at, part)
             delay = model.calendar.delay_until_open(env.now)
@@ -144,7 +146,7 @@ class Centre(mesa.Agent):
         cases.n_sessions[case_id] += 1
         model.stays.session_started(stay, env.now, waited)
         e_session, e_gap = cases.next_session_draw(case_id)
-        yield from mediator.hold_session(self.mean_session_days * e_session)
+        yield mediator.hold_session(self.mean_session_days * e_session)
         self._release(mediator)
         gap = model.scenario.handling.mean_gap_days
         if not last and gap > 0:
@@ -183,15 +185,24 @@ class Centre(mesa.Agent):
         else:
             self.idle.items.append(mediator)  # nobody waits: no event needed
 
+    def _idle_mediator(self) -> Mediator | None:
+        """An idle mediator if the centre is open now and nobody is ahead (no event)."""
+        idle = self.idle
+        if idle.items and not idle.get_queue and not self.model.calendar.delay_until_open(
+                self.model.env.now):
+            self._count(busy=1)
+            return idle.items.pop(0)
+        return None
+
     def _take_mediator(self, deadline: float, give_up_at: float):
         """An idle mediator, waiting if needed; None if the deadline or patience runs out."""
         env = self.model.env
         delay = self.model.calendar.delay_until_open(env.now)
         if delay > 0:
             yield env.timeout(delay)
-        if self.idle.items and not self.idle.get_queue:  # one is idle and nobody is ahead
-            self._count(busy=1)
-            return self.idle.items.pop(0)
+        mediator = self._idle_mediator()
+        if mediator is not None:
+            return mediator
         limit = min(deadline, give_up_at) - env.now
         request = self.idle.get()
         if not request.triggered:  # nobody idle: wait, unless time or patience has run out

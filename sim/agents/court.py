@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import defaultdict
 
 import mesa
 import numpy as np
@@ -26,8 +27,8 @@ class Court(mesa.Agent):
     heap of the times each mediator is next free), and its end follows from its pre-drawn
     session length and wait for judgment. A filed case therefore needs no SimPy event of
     its own. The day's filings are booked in time order when the model closes the day
-    (nothing reads the court in between); ends go on a heap drained at each close, and a
-    mediator's time counts from the session's start. This is the same queue as a SimPy
+    (nothing reads the court in between); ends are kept by day and handled at that day's
+    close, and a mediator's time counts from the session's start. This is the same queue as a SimPy
     resource and process per case, without their events (more than half of all events of
     a run), and gives the same floating-point times.
     """
@@ -36,7 +37,8 @@ class Court(mesa.Agent):
         super().__init__(model)
         self.n_mediators = n_mediators
         self.free_at = [model.env.now] * n_mediators  # a heap
-        self.ending: list[tuple[float, int, int]] = []  # (time, case, what), a heap
+        # (time, case, what) by the day they happen on; a day's are handled together
+        self.ending: defaultdict[int, list[tuple[float, int, int]]] = defaultdict(list)
         self.starting: list[tuple[float, float, float]] = []  # (start, filed, days), a heap
         self.filed: list[tuple[float, int]] = []  # (time, case) filed since the last close
         self.busy_days = 0.0  # mediator days of the sessions started so far
@@ -91,10 +93,11 @@ class Court(mesa.Agent):
                     self.busy_days += days
                 at += days
                 if settled:
-                    heapq.heappush(ending, (at, case_id, SETTLED))
+                    ending[int(at)].append((at, case_id, SETTLED))
                     continue
-                heapq.heappush(ending, (at, case_id, MEDIATION_FAILED))
-            heapq.heappush(ending, (at + wait, case_id, JUDGED))
+                ending[int(at)].append((at, case_id, MEDIATION_FAILED))
+            at += wait
+            ending[int(at)].append((at, case_id, JUDGED))
 
     def _count_started(self, until: float, final: bool) -> None:
         """Mediator time of the sessions started before ``until``. One that starts exactly
@@ -106,12 +109,10 @@ class Court(mesa.Agent):
                 not final and starting[0][0] == until and starting[0][1] < until - 1)):
             self.busy_days += heapq.heappop(starting)[2]
 
-    def _end_decided(self, until: float) -> None:
-        """Record the mediations and end the cases decided before ``until``."""
-        ending = self.ending
-        done = []
-        while ending and ending[0][0] < until:
-            done.append(heapq.heappop(ending))
+    def _end_decided(self, until: int) -> None:
+        """Record the mediations and end the cases decided before ``until`` (all earlier
+        days are done: a case is booked on the day it is filed, and ends no earlier)."""
+        done = self.ending.pop(until - 1, None)
         if not done:
             return
         at, case_ids, what = (np.array(column) for column in zip(*done, strict=True))

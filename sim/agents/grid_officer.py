@@ -8,8 +8,9 @@ import numpy as np
 from sim.cases import CHANNELS, COMPLEXITIES
 
 # Channels through which the grid officer learns of a dispute (the building head reports
-# to the officer of the grid).
-OFFICER_CHANNELS = (CHANNELS.index("patrol"), CHANNELS.index("building_head"))
+# to the officer of the grid), as a lookup by channel code.
+BY_OFFICER = np.isin(np.arange(len(CHANNELS)), [CHANNELS.index("patrol"),
+                                                CHANNELS.index("building_head")])
 
 
 class GridOfficer(mesa.Agent):
@@ -44,7 +45,7 @@ def settle_on_spot(model, case_ids: np.ndarray, channels: np.ndarray) -> np.ndar
     with each stage of escalation. Returns a mask over ``case_ids``."""
     cases = model.cases
     officer = cases.officer[case_ids]
-    tried = np.isin(channels, OFFICER_CHANNELS) & (officer >= 0)
+    tried = BY_OFFICER[channels] & (officer >= 0)
     rules = model.scenario.handling.p_settle_on_spot
     p = np.array([rules[c] for c in COMPLEXITIES])[cases.complexity[case_ids]]
     p = p * 0.5 ** cases.stage[case_ids].astype(np.float64)

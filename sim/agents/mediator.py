@@ -15,7 +15,7 @@ class Mediator(mesa.Agent):
         self.n_sessions = 0
 
     def hold_session(self, days: float):
-        """SimPy process: one session of ``days`` of this mediator's time."""
+        """One session of ``days`` of this mediator's time: the event it ends with."""
         self.n_sessions += 1
         self.busy_days += days
-        yield self.model.env.timeout(days)
+        return self.model.env.timeout(days)
