@@ -8,7 +8,6 @@ it does not cover fall back to Monday-Friday, and the run's manifest says so.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import numpy as np
 
@@ -28,6 +27,10 @@ class Calendar:
         self.is_workday = np.array([self._workday(date) for date in dates], dtype=bool)
         # next_open[d] = first working day >= d (len(is_workday) if none within the margin)
         self.next_open = self._next_open_table()
+        # The same as plain lists, for the per-event checks below (sim times are >= 0).
+        self.n_days = len(self.is_workday)
+        self.open_day = self.is_workday.tolist()
+        self._next_open = self.next_open.tolist()
 
     def _workday(self, date: dt.date) -> bool:
         if self.kind == "every_day":
@@ -49,14 +52,17 @@ class Calendar:
             table[d] = d if self.is_workday[d] else table[d + 1]
         return table
 
+    def is_open(self, t: float) -> bool:
+        """Whether the centres are open at time ``t`` (after the calendar: always)."""
+        day = int(t)
+        return day >= self.n_days or self.open_day[day]
+
     def delay_until_open(self, t: float) -> float:
         """Days from time ``t`` until the centres are open (0 if open now)."""
-        day = math.floor(t)
-        if day >= len(self.is_workday):
+        day = int(t)
+        if day >= self.n_days or self.open_day[day]:
             return 0.0
-        if self.is_workday[day]:
-            return 0.0
-        return float(self.next_open[day] - t)
+        return self._next_open[day] - t
 
     def working_days(self, days: int) -> int:
         """Working days in the first ``days`` days of the run."""

@@ -91,8 +91,9 @@ class DisputeModel(mesa.Model):
         for level, share in scenario.staffing.availability_by_level.items():
             self.availability[level_code(level)] = share
         n_places = len(RESOLUTION_PLACES)
-        self.present_by_level = np.zeros(n_places, dtype=np.int64)  # cases at centres
-        self.busy_by_level = np.zeros(n_places, dtype=np.int64)  # mediators in session
+        # Tallies by level, as lists: a centre updates them at every session.
+        self.present_by_level = [0] * n_places  # cases at centres
+        self.busy_by_level = [0] * n_places  # mediators in session
         self._build_agents()
         self.arrivals = Arrivals(self)
         self.cases = CaseTable(capacity=int(self.arrivals.expected_per_year() * self.days / 365
@@ -319,8 +320,9 @@ class DisputeModel(mesa.Model):
             resident.remove()
 
     def finish_many(self, case_ids: np.ndarray, states: np.ndarray, level: int,
-                    at: np.ndarray) -> None:
-        """``finish`` for many distinct cases at once (``states`` are END codes)."""
+                    at: np.ndarray, agents: bool = True) -> None:
+        """``finish`` for many distinct cases at once (``states`` are END codes);
+        ``agents=False`` when none of them can have a claimant agent (latent ones)."""
         cases = self.cases
         cases.end_state[case_ids] = states
         cases.end_level[case_ids] = level
@@ -328,7 +330,7 @@ class DisputeModel(mesa.Model):
         if level >= 0:
             cases.levels_visited[case_ids] |= 1 << level
         self.today[: len(END_STATES)] += np.bincount(states, minlength=len(END_STATES))
-        if self.residents:
+        if agents and self.residents:
             for case_id in case_ids.tolist():
                 resident = self.residents.pop(case_id, None)
                 if resident is not None:
@@ -368,7 +370,8 @@ class DisputeModel(mesa.Model):
         cases = self.cases
         ends = (clocks == CLOCK["lapse"]) | (clocks == CLOCK["incident"])
         self.finish_many(rows[ends], np.where(clocks[ends] == CLOCK["lapse"], END["lapsed"],
-                                              END["incident"]), NO_LEVEL, times[ends])
+                                              END["incident"]), NO_LEVEL, times[ends],
+                         agents=False)
         rows, times, clocks = rows[~ends], times[~ends], clocks[~ends]
         cases.channel[rows] = clocks
         lawsuit = (clocks == COURT_FILING) & ~self.rules.diverted[cases.type[rows]]

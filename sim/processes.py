@@ -126,9 +126,10 @@ def settle(model, case_id: int, level: int) -> None:
 
 
 def settle_many(model, case_ids, times, level: int) -> None:
-    """``settle`` for many fresh cases at once, settled at ``times`` today: the ones that
-    will relapse start doing so at their time."""
-    model.finish_many(case_ids, np.full(len(case_ids), END["resolved"]), level, times)
+    """``settle`` for many cases at once, settled at ``times`` today as soon as found (so
+    without a claimant agent): the ones that will relapse start doing so at their time."""
+    model.finish_many(case_ids, np.full(len(case_ids), END["resolved"]), level, times,
+                      agents=False)
     rules = model.scenario.follow_up
     relapsing = model.cases.u_relapse[case_ids] < rules.p_relapse
     env = model.env

@@ -51,9 +51,11 @@ class Centre(mesa.Agent):
 
     def _count(self, present: int = 0, busy: int = 0) -> None:
         """Keep this centre's and the model's per-level tallies in step."""
-        self.n_present += present
-        self.model.present_by_level[self.level] += present
-        self.model.busy_by_level[self.level] += busy
+        if present:
+            self.n_present += present
+            self.model.present_by_level[self.level] += present
+        if busy:
+            self.model.busy_by_level[self.level] += busy
 
     def mediate(self, case_id: int, resident):
         """SimPy process: the case's stay at this centre. Returns a STAY_* outcome."""
@@ -187,9 +189,8 @@ class Centre(mesa.Agent):
 
     def _idle_mediator(self) -> Mediator | None:
         """An idle mediator if the centre is open now and nobody is ahead (no event)."""
-        idle = self.idle
-        if idle.items and not idle.get_queue and not self.model.calendar.delay_until_open(
-                self.model.env.now):
+        idle, model = self.idle, self.model
+        if idle.items and not idle.get_queue and model.calendar.is_open(model.env.now):
             self._count(busy=1)
             return idle.items.pop(0)
         return None
