@@ -99,7 +99,9 @@ def _scaling(scenario_name: str, repeats: int, scales: tuple[float, ...]) -> Non
 
 
 def _sweep_throughput(scenario_name: str, n_runs: int) -> None:
-    """Runs per minute of a sweep of ``n_runs`` full years, serial and with 2 workers."""
+    """Runs per minute of a sweep of ``n_runs`` full years, serial and with 2 workers. Each
+    is timed twice in the order serial, workers, workers, serial, so that a machine whose
+    speed drifts during the measurement slows both alike."""
     from sim.sweeps.runner import run_sweep
     from sim.sweeps.spec import parse_spec
 
@@ -107,12 +109,13 @@ def _sweep_throughput(scenario_name: str, n_runs: int) -> None:
             "design": {"kind": "factorial"},
             "factor": [{"key": "handling.attempts_per_level", "values": [1]}]}
     spec = parse_spec(data, Path("bench.toml"))
-    rates = {}
-    for executor, workers in (("serial", 1), ("process", 2)):
+    seconds = {"serial": 0.0, "process": 0.0}
+    for executor in ("serial", "process", "process", "serial"):
         with tempfile.TemporaryDirectory() as out:
             started = time.perf_counter()
-            run_sweep(spec, out, executor, workers, progress=False)
-            rates[executor] = 60 * n_runs / (time.perf_counter() - started)
+            run_sweep(spec, out, executor, 1 if executor == "serial" else 2, progress=False)
+            seconds[executor] += time.perf_counter() - started
+    rates = {executor: 60 * 2 * n_runs / s for executor, s in seconds.items()}
     print(f"  sweep of {n_runs} years: serial {rates['serial']:.1f} runs/min, 2 workers "
           f"{rates['process']:.1f} runs/min ({rates['process'] / rates['serial']:.2f} x)")
 

@@ -13,10 +13,11 @@ import hashlib
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 
 from sim.config import Scenario
+from sim.sweeps.executors import process_pool
 
 # Scenario fields that name or describe a run without changing it.
 LABELS = {"name", "description", "calibration"}
@@ -79,7 +80,7 @@ class Evaluator:
                 if bar:
                     bar.update()
         else:
-            with ProcessPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
+            with process_pool(min(self.workers, len(todo))) as pool:
                 futures = {pool.submit(_simulate_summary, scenario.model_dump(mode="json"),
                                        seed): key for key, (scenario, seed) in todo.items()}
                 for future in as_completed(futures):
