@@ -68,8 +68,9 @@ def benchmark(scenario_name: str, repeats: int = 3, scale: float = 1.0,
         print(f"  run {k + 1}/{repeats}: {runs[-1]['wall_seconds']:.2f} s, "
               f"{runs[-1]['peak_mib']:.0f} MiB", file=sys.stderr)
     m = _median(runs)
+    walls = [r["wall_seconds"] for r in runs]
     print(f"  one year at scale {scale:g}, median wall time {m['wall_seconds']:8.2f} s "
-          "(build + run + tables + summary)")
+          f"(build + run + tables + summary; {min(walls):.2f} to {max(walls):.2f} s)")
     print(f"  SimPy events                       {m['simpy_events']:8.0f}")
     print(f"  disputes                           {m['cases']:8.0f}")
     print(f"  peak memory (max RSS)              {m['peak_mib']:8.0f} MiB")
