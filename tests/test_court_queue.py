@@ -1,0 +1,82 @@
+"""Validation: the court's computed queue against the same filings played out in SimPy.
+
+The court books each filed case from its filing time and pre-drawn draws, without events
+(sim/agents/court.py). Here the filings of a real run are replayed through a plain SimPy
+Resource with the court's number of mediators (first come, first served, sessions only
+when the courts are open); every end time must agree. The replay is independent code,
+so a mistake in the court's queue (order, free times, calendar, judgment) fails this.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from sim.agents.court import Court
+from sim.cases import END, LEVEL_COURT
+from sim.model import DisputeModel
+
+
+def _court_draws(model, case_id: int) -> tuple[float, float, float, float]:
+    """The draws the court used: a case's last attempt and session draws (the court is
+    the last thing that happens to it)."""
+    cases = model.cases
+    ka = int(cases.n_attempt_draws_used[case_id]) - 1
+    ks = int(cases.n_session_draws_used[case_id]) - 1
+    return (float(cases.u_attempt[case_id, ka]), float(cases.u_failure[case_id, ka]),
+            float(cases.e_session[case_id, ks]), float(cases.e_gap[case_id, ks]))
+
+
+def _replay(model, filings: list[tuple[float, int]]) -> dict[int, tuple[float, bool]]:
+    """End time and whether court mediation settled it, per filed case, in SimPy."""
+    rules, calendar = model.scenario.court, model.calendar
+    threshold = 1.0 / (1.0 + np.exp(-rules.mediation_success_logit))
+    env = simpy.Environment()
+    mediators = simpy.Resource(env, capacity=model.court.n_mediators)
+    ends: dict[int, tuple[float, bool]] = {}
+
+    def case(filed: float, case_id: int):
+        u_mediate, u_success, e_session, e_wait = _court_draws(model, case_id)
+        yield env.timeout(filed)
+        if u_mediate < rules.p_court_mediation:
+            with mediators.request() as turn:
+                yield turn
+                closed = calendar.delay_until_open(env.now)
+                if closed > 0:
+                    yield env.timeout(closed)
+                yield env.timeout(rules.mean_mediation_days * e_session)
+            if u_success < threshold:
+                ends[case_id] = (env.now, True)
+                return
+        yield env.timeout(rules.mean_days_to_judgment * e_wait)
+        ends[case_id] = (env.now, False)
+
+    for filed, case_id in sorted(filings):
+        env.process(case(filed, case_id))
+    env.run()
+    return ends
+
+
+def test_court_queue_matches_a_simpy_resource(small_scenario, monkeypatch):
+    filings: list[tuple[float, int]] = []
+    book = Court._book
+
+    def spy(self, filed):
+        filings.extend(filed)
+        book(self, filed)
+
+    monkeypatch.setattr(Court, "_book", spy)
+    model = DisputeModel(small_scenario, seed=7).run()
+    assert len(filings) > 500  # enough cases that the mediators queue
+    replayed = _replay(model, filings)
+    cases = model.cases
+    ids = np.array([case_id for _, case_id in filings])
+    end = np.array([replayed[c][0] for c in ids])
+    settled = np.array([replayed[c][1] for c in ids])
+    done = end < model.days  # the model's run stops at its horizon
+    assert done.sum() > 0.8 * len(ids)
+    np.testing.assert_allclose(cases.end_day[ids[done]], end[done], rtol=0, atol=1e-6)
+    assert (cases.end_level[ids[done]] == LEVEL_COURT).all()
+    expected = np.where(settled[done], END["resolved"], END["judged"])
+    np.testing.assert_array_equal(cases.end_state[ids[done]], expected)
+    assert (cases.end_state[ids[~done]] == END["open"]).all()
