@@ -192,7 +192,8 @@ class LatentPool:
         return -np.log1p(-np.minimum(p, 1 - 1e-12))
 
     def hazards(self, day: int, workday: bool) -> np.ndarray:
-        """Hazard per day of each clock for each latent dispute, shape (dispute, clock)."""
+        """Hazard per day of each clock for each latent dispute, shape (dispute, clock). On
+        a plain working day this is a view of the pool's own table: read it, don't keep it."""
         h = self.hazard
         sweep = workday and self.sweep_day is not None and bool(self.sweep_day[day])
         if workday and not sweep and self.roving_visits is None:

@@ -284,8 +284,9 @@ class DisputeModel(mesa.Model):
         self.today[-1] += 1
 
     def claimant(self, case_id: int) -> Resident:
-        """The case's claimant as an agent, created when the case first meets a grid officer
-        or a centre (a lawsuit that stays in court never needs one: about half the cases)."""
+        """The case's claimant as an agent, created when the case goes on to a centre or a
+        committee (a lawsuit that stays in court, or a dispute its grid officer settles on
+        the spot, never needs one: more than half the cases)."""
         resident = self.residents.get(case_id)
         if resident is None:
             cases = self.cases

@@ -18,7 +18,9 @@ CHOICE_ENDS = {WITHDRAW: "withdrawn", PETITION: "petition", INCIDENT: "incident"
 
 
 def intake(model, case_id: int, delay: float):
-    """From discovery to the end: who takes the dispute, then where it goes."""
+    """From discovery to the end of a dispute the court does not keep and its grid officer
+    did not settle on the spot (both are decided when it leaves the latent pool): a
+    committee or the ladder, or a diverted lawsuit sent back to the township centre."""
     env = model.env
     if delay > 0:
         yield env.timeout(delay)
@@ -127,7 +129,8 @@ def settle(model, case_id: int, level: int) -> None:
 
 def settle_many(model, case_ids, times, level: int) -> None:
     """``settle`` for many cases at once, settled at ``times`` today as soon as found (so
-    without a claimant agent): the ones that will relapse start doing so at their time."""
+    without a claimant agent, and never relapsed before): the ones that will relapse
+    start doing so at their time."""
     model.finish_many(case_ids, np.full(len(case_ids), END["resolved"]), level, times,
                       agents=False)
     rules = model.scenario.follow_up

@@ -10,9 +10,10 @@ so a mistake in the court's queue (order, free times, calendar, judgment) fails 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import simpy
 
-from sim.agents.court import Court
+from sim.agents.court import MEDIATION_FAILED, MEDIATION_SUCCEEDED, NOT_MEDIATED, Court
 from sim.cases import END, LEVEL_COURT
 from sim.model import DisputeModel
 
@@ -27,13 +28,16 @@ def _court_draws(model, case_id: int) -> tuple[float, float, float, float]:
             float(cases.e_session[case_id, ks]), float(cases.e_gap[case_id, ks]))
 
 
-def _replay(model, filings: list[tuple[float, int]]) -> dict[int, tuple[float, bool]]:
-    """End time and whether court mediation settled it, per filed case, in SimPy."""
+def _replay(model, filings: list[tuple[float, int]]) -> tuple[dict, dict, list]:
+    """Per filed case, in SimPy: (end time, settled by mediation); (end of a mediation,
+    court_mediation code); and (start, length) of every mediation session."""
     rules, calendar = model.scenario.court, model.calendar
     threshold = 1.0 / (1.0 + np.exp(-rules.mediation_success_logit))
     env = simpy.Environment()
     mediators = simpy.Resource(env, capacity=model.court.n_mediators)
     ends: dict[int, tuple[float, bool]] = {}
+    mediations: dict[int, tuple[float, int]] = {}
+    sessions: list[tuple[float, float]] = []
 
     def case(filed: float, case_id: int):
         u_mediate, u_success, e_session, e_wait = _court_draws(model, case_id)
@@ -44,8 +48,11 @@ def _replay(model, filings: list[tuple[float, int]]) -> dict[int, tuple[float, b
                 closed = calendar.delay_until_open(env.now)
                 if closed > 0:
                     yield env.timeout(closed)
+                sessions.append((env.now, rules.mean_mediation_days * e_session))
                 yield env.timeout(rules.mean_mediation_days * e_session)
-            if u_success < threshold:
+            settled = u_success < threshold
+            mediations[case_id] = (env.now, MEDIATION_SUCCEEDED if settled else MEDIATION_FAILED)
+            if settled:
                 ends[case_id] = (env.now, True)
                 return
         yield env.timeout(rules.mean_days_to_judgment * e_wait)
@@ -54,7 +61,7 @@ def _replay(model, filings: list[tuple[float, int]]) -> dict[int, tuple[float, b
     for filed, case_id in sorted(filings):
         env.process(case(filed, case_id))
     env.run()
-    return ends
+    return ends, mediations, sessions
 
 
 def test_court_queue_matches_a_simpy_resource(small_scenario, monkeypatch):
@@ -68,7 +75,7 @@ def test_court_queue_matches_a_simpy_resource(small_scenario, monkeypatch):
     monkeypatch.setattr(Court, "_book", spy)
     model = DisputeModel(small_scenario, seed=7).run()
     assert len(filings) > 500  # enough cases that the mediators queue
-    replayed = _replay(model, filings)
+    replayed, mediations, sessions = _replay(model, filings)
     cases = model.cases
     ids = np.array([case_id for _, case_id in filings])
     end = np.array([replayed[c][0] for c in ids])
@@ -80,3 +87,10 @@ def test_court_queue_matches_a_simpy_resource(small_scenario, monkeypatch):
     expected = np.where(settled[done], END["resolved"], END["judged"])
     np.testing.assert_array_equal(cases.end_state[ids[done]], expected)
     assert (cases.end_state[ids[~done]] == END["open"]).all()
+    # A mediation is recorded once it has ended, also for cases still waiting for judgment.
+    recorded = [mediations[c][1] if c in mediations and mediations[c][0] < model.days
+                else NOT_MEDIATED for c in ids]
+    np.testing.assert_array_equal(cases.court_mediation[ids], recorded)
+    # Mediator time counts from each session's start.
+    started = sum(days for start, days in sessions if start < model.days)
+    assert model.court.busy_days == pytest.approx(started, rel=1e-12)

@@ -13,8 +13,9 @@ from sim.cases import END, LEVEL_COURT
 
 # Values of CaseTable.court_mediation
 NOT_MEDIATED, MEDIATION_SUCCEEDED, MEDIATION_FAILED = 0, 1, 2
-# What happens at a time on the court's heap: mediation settles the case (and ends it),
-# mediation fails (the case waits for judgment), or judgment ends the case.
+# What happens at a time in the court's book of ends (distinct from the values above):
+# mediation settles the case (and ends it), mediation fails (the case waits for
+# judgment), or judgment ends the case.
 SETTLED, JUDGED = 3, 4
 
 
