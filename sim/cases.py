@@ -161,22 +161,22 @@ class CaseTable:
 
     def next_attempt_draw(self, i: int) -> tuple[float, float]:
         """Pre-drawn (success, failure-choice) uniforms for the case's next attempt."""
-        k = self.n_attempt_draws_used[i]
+        k = self.n_attempt_draws_used.item(i)  # item(): a Python number, no numpy scalar
         self.n_attempt_draws_used[i] = k + 1
         k %= N_ATTEMPT_DRAWS  # wraps only for pathological policies with huge attempt counts
-        return float(self.u_attempt[i, k]), float(self.u_failure[i, k])
+        return self.u_attempt.item(i, k), self.u_failure.item(i, k)
 
     def failure_draw(self, i: int) -> float:
         """Pre-drawn uniform for the party's choice after the case's latest attempt failed."""
-        k = max(self.n_attempt_draws_used[i] - 1, 0) % N_ATTEMPT_DRAWS
-        return float(self.u_failure[i, k])
+        k = max(self.n_attempt_draws_used.item(i) - 1, 0) % N_ATTEMPT_DRAWS
+        return self.u_failure.item(i, k)
 
     def next_session_draw(self, i: int) -> tuple[float, float]:
         """Pre-drawn Exp(1) multipliers of the case's next session length and the gap after it."""
-        k = self.n_session_draws_used[i]
+        k = self.n_session_draws_used.item(i)
         self.n_session_draws_used[i] = k + 1
         k %= N_SESSION_DRAWS
-        return float(self.e_session[i, k]), float(self.e_gap[i, k])
+        return self.e_session.item(i, k), self.e_gap.item(i, k)
 
     def next_attempt_draws(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``next_attempt_draw`` for many distinct cases at once (as float64)."""

@@ -245,11 +245,11 @@ class LatentPool:
 
     def _rise_stages(self, old: int, new_exposure: np.ndarray) -> None:
         """Move disputes up a stage whose rise clock fired today (effective tomorrow)."""
-        h = self.h_rise + self.rise_rate
+        h = self.h_rise
+        np.add(h, self.rise_rate, out=h)
         h[old:] = self.rise_rate[old:] * new_exposure
-        rises = h >= self.rise_at
-        self.h_rise[:] = np.where(rises, 0.0, h)
-        risen = np.flatnonzero(rises)
+        risen = np.flatnonzero(h >= self.rise_at)
+        h[risen] = 0.0  # the clock of the next stage starts from zero
         if len(risen):
             self.stage[risen] += 1
             self._set_stage_terms(risen)

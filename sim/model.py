@@ -270,10 +270,10 @@ class DisputeModel(mesa.Model):
     def p_success(self, case_id: int, base_logit: float, bonus: float = 0.0) -> float:
         """Chance an attempt settles the case, from its centre's base logit."""
         cases, rules = self.cases, self.rules
-        logit = (base_logit + bonus + rules.type_logit[cases.type[case_id]]
-                 + rules.complexity_logit[cases.complexity[case_id]]
-                 + rules.stage_logit[cases.stage[case_id]])
-        return _sigmoid(float(logit))
+        logit = (base_logit + bonus + rules.type_logit.item(cases.type.item(case_id))
+                 + rules.complexity_logit.item(cases.complexity.item(case_id))
+                 + rules.stage_logit.item(cases.stage.item(case_id)))
+        return _sigmoid(logit)
 
     # ------------------------------------------------------------------ events of a case
 

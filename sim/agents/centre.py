@@ -61,8 +61,8 @@ class Centre(mesa.Agent):
         """SimPy process: the case's stay at this centre. Returns a STAY_* outcome."""
         model, env = self.model, self.model.env
         rules = model.rules
-        complexity = int(model.cases.complexity[case_id])
-        deadline = env.now + rules.time_limit[self.level, complexity]
+        complexity = model.cases.complexity.item(case_id)  # item(): Python numbers, not numpy's
+        deadline = env.now + rules.time_limit.item(self.level, complexity)
         give_up_at = env.now + resident.patience_days
         support = model.departments.support(case_id, self)
         ready_at = env.now + support.call_days
@@ -89,7 +89,7 @@ class Centre(mesa.Agent):
                  ready_at: float, logit: float = 0.0, part: int = 0):
         """One attempt: the sessions, then whether they settled it."""
         model = self.model
-        n_sessions = int(model.rules.sessions[model.cases.complexity[case_id]])
+        n_sessions = model.rules.sessions.item(model.cases.complexity.item(case_id))
         for session in range(n_sessions):
             stopped = yield from self._session(case_id, stay, deadline, give_up_at, support,
                                                ready_at, session + 1 == n_sessions, part)
