@@ -29,9 +29,9 @@ class Court(mesa.Agent):
     session length and wait for judgment. A filed case therefore needs no SimPy event of
     its own. The day's filings are booked in time order when the model closes the day
     (nothing reads the court in between); ends are kept by day and handled at that day's
-    close, and a mediator's time counts from the session's start. This is the same queue as a SimPy
-    resource and process per case, without their events (more than half of all events of
-    a run), and gives the same floating-point times.
+    close, and a mediator's time counts from the session's start. This is the same queue
+    as a SimPy resource and a process per case (tests/test_court_queue.py plays a run's
+    filings through one), without their events: more than half of a run's events.
     """
 
     def __init__(self, model, n_mediators: int) -> None:
