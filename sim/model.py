@@ -32,7 +32,7 @@ from sim.departments import Departments
 from sim.latent import LatentPool
 from sim.placement import centre_points, check_ids, has_room, population_served, room_host
 from sim.policies import NONE, Rules
-from sim.processes import COURT_FILING, GRID, intake, settle_many
+from sim.processes import COURT_FILING, GRID, file_lawsuits, intake, settle_many
 from sim.roving import RovingTeam, plan_rounds, visited_today
 from sim.scaling import scale_city
 from sim.staffing import allocate
@@ -379,10 +379,7 @@ class DisputeModel(mesa.Model):
         on_spot = settle_on_spot(self, rows, clocks)
         now_known = lawsuit | on_spot
         self._discover_many(rows[now_known], times[now_known])
-        filed, at = rows[lawsuit], times[lawsuit]
-        cases.levels_visited[filed] |= 1 << LEVEL_COURT
-        cases.court_day[filed] = at
-        self.court.file_later_today(filed, at)
+        file_lawsuits(self, rows[lawsuit], times[lawsuit])
         settle_many(self, rows[on_spot], times[on_spot], GRID)
         now = self.env.now
         for case_id, t in zip(rows[~now_known].tolist(), times[~now_known].tolist(),

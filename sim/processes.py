@@ -111,6 +111,15 @@ def enter_court(model, case_id: int) -> None:
     model.court.file(case_id)
 
 
+def file_lawsuits(model, case_ids, at) -> None:
+    """``enter_court`` for lawsuits just out of the latent pool (never at court before),
+    filed at times ``at`` later today."""
+    cases = model.cases
+    cases.levels_visited[case_ids] |= 1 << LEVEL_COURT
+    cases.court_day[case_ids] = at
+    model.court.file_later_today(case_ids, at)
+
+
 def end(model, case_id: int, state: str, level: int) -> None:
     if state == "resolved":
         settle(model, case_id, level)

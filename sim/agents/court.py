@@ -43,7 +43,6 @@ class Court(mesa.Agent):
         self.starting: list[tuple[float, float, float]] = []  # (start, filed, days), a heap
         self.filed: list[tuple[float, int]] = []  # (time, case) filed since the last close
         self.busy_days = 0.0  # mediator days of the sessions started so far
-        self.n_filed = 0
         self.n_present = 0
 
     def file(self, case_id: int) -> None:
@@ -69,7 +68,6 @@ class Court(mesa.Agent):
         cases, rules = self.model.cases, self.model.scenario.court
         times = [now for now, _ in filed]
         ids = np.array([case_id for _, case_id in filed], dtype=np.int64)
-        self.n_filed += len(ids)
         self.n_present += len(ids)
         u_mediate, u_success = cases.next_attempt_draws(ids)
         e_session, e_wait = cases.next_session_draws(ids)

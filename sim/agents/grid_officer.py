@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.cases import CHANNELS, COMPLEXITIES
+from sim.cases import CHANNELS
 
 # Channels through which the grid officer learns of a dispute (the building head reports
 # to the officer of the grid), as a lookup by channel code.
@@ -46,8 +46,7 @@ def settle_on_spot(model, case_ids: np.ndarray, channels: np.ndarray) -> np.ndar
     cases = model.cases
     officer = cases.officer[case_ids]
     tried = BY_OFFICER[channels] & (officer >= 0)
-    rules = model.scenario.handling.p_settle_on_spot
-    p = np.array([rules[c] for c in COMPLEXITIES])[cases.complexity[case_ids]]
+    p = model.rules.p_settle_on_spot[cases.complexity[case_ids]]
     p = p * 0.5 ** cases.stage[case_ids].astype(np.float64)
     settled = tried & (cases.u_on_spot[case_ids] < p)
     np.add.at(model.officer_found, officer[tried], 1)
