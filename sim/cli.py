@@ -9,13 +9,22 @@ import sys
 import tomllib
 from pathlib import Path
 
+from sim import output_folder
 from sim.calibrate.targets import CalibrationError
 from sim.geography import GeographyError
+from sim.output_folder import OutputError
 from sim.report.style import ReportError
-from sim.scenario_loader import DEFAULT_PRESET, ScenarioError, load_scenario, preset_names
+from sim.scenario_loader import (
+    DEFAULT_PRESET,
+    ScenarioError,
+    load_scenario,
+    preset_names,
+    source_files,
+)
 from sim.sweeps.spec import SpecError
 
 EXIT_BAD_INPUT = 2
+DEFAULT_VALIDATION_OUT = str(Path("outputs") / "validation")
 
 
 def parse_assignment(text: str) -> dict:
@@ -51,13 +60,15 @@ def cmd_run(args) -> int:
 
     scenario = load_scenario(args.scenario, _overrides(args))
     out = Path(args.out) if args.out else Path("outputs") / _run_name(scenario)
+    target = output_folder.check(out, "run", inputs=source_files(args.scenario, scenario),
+                                 force=args.force, default=not args.out)
     progress = None if args.quiet else _progress_bar(scenario.run.days + scenario.run.warmup_days)
     try:
         result = simulate(scenario, progress=progress)
     finally:
         if progress is not None:
             progress.close()
-    result.write(out)
+    result.write(target)
     print(format_summary(result.summary.to_pylist()[0], scenario.name, scenario.run.seed))
     print(f"\nwrote {out}/ (cases, stays, daily, summary, places, centres .parquet; "
           "manifest.json; overview.png)")
@@ -158,7 +169,9 @@ def cmd_compare(args) -> int:
             raise ReportError(f"--axes {args.axes!r}: expected two factor names, X,Y")
     outcomes = args.outcome or None
     out = args.out or str(Path("outputs") / f"compare-{Path(args.results[0]).name}")
-    folder = compare(args.results, out, labels=args.label, baseline=args.baseline,
+    target = output_folder.check(out, "report", inputs=[Path(p) for p in args.results],
+                                 force=args.force, default=not args.out)
+    folder = compare(args.results, target, labels=args.label, baseline=args.baseline,
                      lang=args.lang, outcomes=outcomes, sweep_axes=axes,
                      sweep_outcome=args.sweep_outcome)
     print(f"wrote {folder}/report.html (and report.md, figures)")
@@ -168,18 +181,20 @@ def cmd_compare(args) -> int:
 def cmd_validate(args) -> int:
     import pyarrow.csv as pacsv
 
-    from sim.records import staged_folder
+    from sim.output_folder import staged_folder
     from sim.report.style import save
     from sim.report.validation_plot import validation_figure
     from sim.validation import markdown, validate
 
     if args.reps < 2:
         raise ScenarioError(f"--reps {args.reps}: need at least 2 for an interval")
+    target = output_folder.check(args.out, "validation", force=args.force,
+                                 default=args.out == DEFAULT_VALIDATION_OUT)
     table = validate(reps=args.reps, days=args.days, scale=args.scale, workers=args.workers,
                      executor=args.executor, presets=args.preset)
-    out = Path(args.out)
+    out = target.folder
     text = markdown(table)
-    with staged_folder(out) as staging:
+    with staged_folder(target) as staging:
         pacsv.write_csv(table, staging / "validation.csv")
         (staging / "validation.md").write_text(text, encoding="utf-8")
         save(validation_figure(table), staging / "validation.png")
@@ -252,14 +267,17 @@ def _calibration_step(step: str, settings) -> str:
 def cmd_sweep(args) -> int:
     from sim.sweeps.runner import run_sweep
     from sim.sweeps.spec import load_spec
+    from sim.sweeps.store import KIND
 
     if args.workers < 0:
         raise ScenarioError(f"--workers: must be 0 (one per core) or more (got {args.workers})")
     spec = load_spec(args.spec)
     out = Path(args.out) if args.out else Path("outputs") / spec.name
-    store = run_sweep(spec, out, executor=args.executor, workers=args.workers,
+    # A store of the same sweep is resumed; one of another sweep needs --force.
+    target = output_folder.check(out, KIND, inputs=spec.inputs(), default=True)
+    store = run_sweep(spec, target, executor=args.executor, workers=args.workers,
                       address=args.scheduler, retry_failed=args.retry_failed,
-                      progress=not args.quiet)
+                      progress=not args.quiet, force=args.force)
     runs, errors = store.read_runs().num_rows, store.read_errors().num_rows
     print(f"wrote {out}/: {runs} runs in runs/, {errors} failed in errors/ "
           "(read with pandas.read_parquet('.../runs'))")
@@ -267,22 +285,25 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_sensitivity(args) -> int:
-    import json
+    import pyarrow.csv as pacsv
 
     from sim.sweeps.sensitivity import sensitivity
     from sim.sweeps.spec import parse_spec
-    from sim.sweeps.store import RunStore
+    from sim.sweeps.store import KIND, RunStore, read_manifest
 
-    store = RunStore(args.sweep)
-    manifest_path = Path(args.sweep) / "manifest.json"
-    if not manifest_path.exists():
-        raise ScenarioError(f"{args.sweep}: not a sweep folder (no manifest.json)")
-    spec = parse_spec(json.loads(manifest_path.read_text())["spec"], manifest_path)
-    table = sensitivity(spec, store, args.outcome)
-    path = Path(args.sweep) / "sensitivity.csv"
-    import pyarrow.csv as pacsv
-
-    pacsv.write_csv(table, path)
+    folder = Path(args.sweep)
+    if not folder.is_dir() or output_folder.owned_files(folder, KIND) is None:
+        raise ScenarioError(f"{folder}: not a sweep store of this tool (see sim sweep)")
+    manifest = read_manifest(folder)
+    # The spec's own path, so that a relative base resolves as when the sweep ran.
+    spec_path = manifest.get("spec_path")
+    spec = parse_spec(manifest["spec"], Path(spec_path) if isinstance(spec_path, str)
+                      else folder / "manifest.json")
+    table = sensitivity(spec, RunStore(folder), args.outcome)
+    path = folder / "sensitivity.csv"
+    tmp = folder / ".sensitivity.csv.tmp"
+    pacsv.write_csv(table, tmp)
+    tmp.replace(path)
     rows = table.to_pylist()
     keys = [k for k in table.column_names if k not in ("outcome", "factor")]
     print(f"{'outcome':<32}{'factor':<36}" + "".join(f"{k:>13}" for k in keys))
@@ -313,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override one parameter, e.g. --set handling.attempts_per_level=2")
     run.add_argument("--out", help="output folder (default outputs/<scenario>-seed<N>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    _force_argument(run)
     run.set_defaults(func=cmd_run)
     presets = sub.add_parser("presets", help="list the preset scenarios")
     presets.set_defaults(func=cmd_presets)
@@ -328,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--sweep-outcome", help="outcome of the sweep surface "
                       "(default centre_resolution_rate)")
     comp.add_argument("--out", help="report folder (default outputs/compare-<first result>)")
+    _force_argument(comp)
     comp.set_defaults(func=cmd_compare)
     val = sub.add_parser("validate", help="every preset against the published figures it can "
                          "predict (not fitted)")
@@ -337,7 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--preset", action="append", help="only these presets (repeatable)")
     val.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     val.add_argument("--workers", type=int, default=0)
-    val.add_argument("--out", default=str(Path("outputs") / "validation"))
+    val.add_argument("--out", default=DEFAULT_VALIDATION_OUT)
+    _force_argument(val)
     val.set_defaults(func=cmd_validate)
     levers = sub.add_parser("levers", help="list the scenario keys a planner can change "
                             "(with --role: context or structure keys too)")
@@ -357,6 +381,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _force_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="replace earlier results of this tool in --out (only the files "
+                        "it wrote; other files there are kept)")
+
+
 def _sweep_parsers(sub) -> None:
     from sim.sweeps.executors import EXECUTORS
 
@@ -372,6 +402,8 @@ def _sweep_parsers(sub) -> None:
                        "default: a local Dask cluster)")
     sweep.add_argument("--retry-failed", action="store_true", help="run failed runs again")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.add_argument("--force", action="store_true",
+                       help="replace a store of another sweep in --out (its own files only)")
     sweep.set_defaults(func=cmd_sweep)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices from a finished sweep")
     sens.add_argument("sweep", help="the sweep's run store folder")
@@ -416,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ScenarioError, GeographyError, CalibrationError, SpecError, ReportError) as err:
+    except (ScenarioError, GeographyError, CalibrationError, SpecError, ReportError,
+            OutputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading

@@ -12,9 +12,10 @@ fact about the world) or "structure" (a published count). Sweeps and calibration
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from sim.cases import CENTRE_LEVELS, COMPLEXITIES, DISPUTE_TYPES, STAGES
 
@@ -22,10 +23,30 @@ DisputeType = Literal[DISPUTE_TYPES]  # type: ignore[valid-type]
 Complexity = Literal[COMPLEXITIES]  # type: ignore[valid-type]
 CentreLevel = Literal[CENTRE_LEVELS]  # type: ignore[valid-type]
 
+# Every number is finite and bounded: the bounds keep a run inside one machine's memory and
+# a day's time, and each says in its name what it measures.
+MAX_DAYS = 3660  # ten years: horizons, warm-ups and mean durations
+MAX_STAFF = 200_000  # mediators or grid officers of one kind (Hohhot: 4,112 and 6,158)
+MAX_SEED = 2**32 - 1
+
+
+def _days_or_inf(value: float) -> float:
+    if value != math.inf and value > MAX_DAYS:
+        raise ValueError(f"must be at most {MAX_DAYS} days, or inf for none")
+    return value
+
+
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+HazardPerDay = Annotated[float, Field(ge=0.0, le=1e9)]  # events per day; 1e9 is "at once"
+Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]
+Days = Annotated[float, Field(gt=0.0, le=MAX_DAYS)]
+DaysOrNone = Annotated[float, Field(gt=0.0, allow_inf_nan=True), AfterValidator(_days_or_inf)]
+Km = Annotated[float, Field(ge=0.0, le=1000.0)]
+Coordinate = Annotated[float, Field(ge=-40_000.0, le=40_000.0)]  # km on a local map
+Staff = Annotated[int, Field(ge=0, le=MAX_STAFF)]
 Logit = Annotated[float, Field(ge=-50.0, le=50.0)]
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+Label = Annotated[str, Field(min_length=1, max_length=80)]
 
 
 def lever(default, description: str, **kw):
@@ -52,17 +73,23 @@ def _stage_list(n: int = len(STAGES)) -> dict:
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    # Strict: a boolean is not a number and a string is not a boolean (files and --set
+    # values are validated with strict=True; internal payloads of validated scenarios are
+    # re-read laxly, since JSON turns dates into strings).
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True,
+                              allow_inf_nan=False, strict=True)
 
 
 class RunConfig(Section):
-    days: int = Field(365, ge=1, le=3660, description="Measured horizon, days.")
+    days: int = Field(365, ge=1, le=MAX_DAYS, description="Measured horizon, days.")
     warmup_days: int = Field(
-        120, ge=0, le=3660,
+        120, ge=0, le=MAX_DAYS,
         description="Days simulated before day 0 so the year starts with the backlog and "
         "latent disputes a running system has; they are recorded with negative days and "
         "left out of the summary.")
-    start_date: dt.date = Field(dt.date(2023, 1, 1), description="Calendar date of day 0.")
+    start_date: dt.date = Field(
+        dt.date(2023, 1, 1), ge=dt.date(1950, 1, 1), le=dt.date(2100, 12, 31),
+        description="Calendar date of day 0 (1950 to 2100).")
     scale: float = Field(
         1.0,
         gt=0.0,
@@ -70,30 +97,35 @@ class RunConfig(Section):
         description="Population scale. Below 1 keeps that share of townships (whole, with their "
         "communities and staff); above 1 multiplies population and staff.",
     )
-    seed: int = Field(1, ge=0, description="Root seed of all random streams (the CLI overrides).")
+    seed: Seed = Field(1, description="Root seed of all random streams (the CLI overrides).")
 
 
 class GeographyConfig(Section):
     source: Literal["synthetic", "csv"] = structure(
         "synthetic", "Generate a synthetic city from the totals, or read communities from csv_path."
     )
-    csv_path: str | None = structure(
+    csv_path: Annotated[str, Field(min_length=1, max_length=4096)] | None = structure(
         None,
         "CSV of communities (id, township, county, x_km, y_km, population, urban); relative paths "
         "are taken from the scenario file's folder.",
     )
-    seed: int = structure(2023, "Seed of the synthetic geography (fixed per city, not per run).")
-    population: int = structure(3_400_000, "Residents (Hohhot 2025 population records).", ge=1)
-    n_counties: int = structure(9, "County/district/banner centres (Hohhot 2023).", ge=1)
-    n_urban_counties: int = structure(4, "Counties that are urban districts (Hohhot: 4).", ge=0)
-    n_townships: int = structure(89, "Township/street centres (Hohhot 2023).", ge=1)
-    n_communities: int = structure(1348, "Communities and villages (Hohhot 2023).", ge=1)
+    seed: Seed = structure(2023, "Seed of the synthetic geography (fixed per city, not per run).")
+    population: int = structure(3_400_000, "Residents (Hohhot 2025 population records).", ge=1,
+                                le=100_000_000)
+    n_counties: int = structure(9, "County/district/banner centres (Hohhot 2023).", ge=1,
+                                le=1_000)
+    n_urban_counties: int = structure(4, "Counties that are urban districts (Hohhot: 4).", ge=0,
+                                      le=1_000)
+    n_townships: int = structure(89, "Township/street centres (Hohhot 2023).", ge=1, le=20_000)
+    n_communities: int = structure(1348, "Communities and villages (Hohhot 2023).", ge=1,
+                                   le=200_000)
     urban_population_share: Prob = context(0.72, "Share of residents in urban communities (guess).")
-    rural_radius_km: Positive = structure(
+    rural_radius_km: Annotated[float, Field(gt=0.0, le=5000.0)] = structure(
         75.0, "Radius of the synthetic city's rural ring, km (Hohhot ~17,200 km2)."
     )
-    persons_per_household: Positive = context(2.6, "Residents per household (guess).")
-    intra_community_km: dict[Literal["urban", "rural"], NonNeg] = context(
+    persons_per_household: Annotated[float, Field(ge=1.0, le=20.0)] = context(
+        2.6, "Residents per household (guess).")
+    intra_community_km: dict[Literal["urban", "rural"], Km] = context(
         {"urban": 0.4, "rural": 1.5},
         "Mean distance from a home to its own community's centre point, km (guess).",
     )
@@ -107,20 +139,23 @@ class GeographyConfig(Section):
                 raise ValueError("need n_counties <= n_townships <= n_communities")
             if self.n_urban_counties > self.n_counties:
                 raise ValueError("n_urban_counties exceeds n_counties")
+            if self.population < self.n_communities:
+                raise ValueError(f"population {self.population:,} is fewer than one resident "
+                                 f"per community ({self.n_communities:,} communities)")
         return self
 
 
 class StaffingConfig(Section):
-    mediators_total: int = lever(4112, "People's mediators in the centres (Hohhot 2023).", ge=0)
+    mediators_total: Staff = lever(4112, "People's mediators in the centres (Hohhot 2023).")
     mediator_share_by_level: dict[CentreLevel, Prob] = lever(
         {"community": 0.62, "township": 0.28, "county": 0.08, "city": 0.02},
         "Share of mediators at each level (guess); within a level, apportioned by population.",
     )
-    mediators_by_level: dict[CentreLevel, Annotated[int, Field(ge=0)]] = lever(
+    mediators_by_level: dict[CentreLevel, Staff] = lever(
         {},
         "Mediators at a level, absolute; replaces total x share for the levels named.",
     )
-    mediators_per_10k_by_level: dict[CentreLevel, NonNeg] = lever(
+    mediators_per_10k_by_level: dict[CentreLevel, Annotated[float, Field(ge=0, le=100)]] = lever(
         {},
         "Staffing rule: mediators per 10,000 residents served, per centre (at least one per "
         "open centre); replaces total x share for the levels named.",
@@ -130,17 +165,16 @@ class StaffingConfig(Section):
         "Share of a mediator's working time given to mediation cases (the rest goes to other "
         "duties); a session takes its length / this in the mediator's and the case's time.",
     )
-    grid_officers: int = lever(6158, "Grid officers, one per grid (Hohhot 2025).", ge=0)
-    households_per_grid: Annotated[int, Field(ge=1)] | None = lever(
+    grid_officers: Staff = lever(6158, "Grid officers, one per grid (Hohhot 2025).")
+    households_per_grid: Annotated[int, Field(ge=10, le=100_000)] | None = lever(
         None,
         "Grid size in households; when set, each community gets ceil(households / this) grids "
         "and grid_officers is ignored.",
     )
     officers_per_grid: Annotated[int, Field(ge=1, le=10)] = lever(
         1, "Grid officers per grid when households_per_grid is set.")
-    court_mediators: int = context(
-        383, "Court mediators: 357 of all kinds plus 26 experts (Hohhot 2023).", ge=0
-    )
+    court_mediators: Staff = context(
+        383, "Court mediators: 357 of all kinds plus 26 experts (Hohhot 2023).")
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self):
@@ -166,40 +200,42 @@ class CalendarConfig(Section):
 
 
 class ArrivalConfig(Section):
-    incidence_per_10k_per_year: dict[DisputeType, NonNeg] = context(
+    incidence_per_10k_per_year: dict[DisputeType, Annotated[float, Field(ge=0, le=2000)]] = \
+        context(
         per_type(
             neighbour=40, family=25, property_management=22, heating=12, land=6,
             wage_arrears=12, medical=3, traffic=30, debt=55, housing_demolition=4,
         ),
         "Disputes arising per 10,000 urban residents per year, by type (guess).",
     )
-    rural_multiplier: dict[DisputeType, NonNeg] = context(
+    rural_multiplier: dict[DisputeType, Multiplier] = context(
         per_type(property_management=0.1, heating=0.2, land=6.0, housing_demolition=1.5,
                  other=0.8),
         "Incidence in rural communities relative to urban, by type (guess).",
     )
-    heating_season_multiplier: NonNeg = context(
+    heating_season_multiplier: Multiplier = context(
         2.5, "Heating disputes during the heating season (15 Oct to 15 Apr) x this (guess)."
     )
-    spring_festival_multiplier: NonNeg = context(
+    spring_festival_multiplier: Multiplier = context(
         3.0, "Wage-arrears disputes in the 30 days before Spring Festival x this (guess)."
     )
     complexity_shares: dict[Complexity, Prob] = context(
         {"simple": 0.45, "general": 0.35, "complex": 0.15, "major": 0.05},
         "Share of new disputes by complexity (guess).",
     )
-    extra_parties_mean: dict[DisputeType, NonNeg] = context(
+    extra_parties_mean: dict[DisputeType, Annotated[float, Field(ge=0, le=50)]] = context(
         per_type(wage_arrears=0.8, property_management=0.4, land=0.3, housing_demolition=0.5,
                  other=0.02),
         "Mean parties beyond two, by type (Poisson); Hohhot 2023 averaged 2.09 (guess).",
     )
-    money_median_yuan: dict[DisputeType, NonNeg] = context(
+    money_median_yuan: dict[DisputeType, Annotated[float, Field(ge=0, le=1e10)]] = context(
         per_type(neighbour=500, family=2000, property_management=1500, heating=1500, land=8000,
                  wage_arrears=12000, medical=30000, traffic=9000, debt=6000,
                  housing_demolition=50000),
         "Median money at stake per case, yuan, by type; lognormal (guess).",
     )
-    money_sigma: NonNeg = context(1.0, "Log-scale spread of money at stake (guess).")
+    money_sigma: Annotated[float, Field(ge=0, le=5)] = context(
+        1.0, "Log-scale spread of money at stake (guess).")
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self):
@@ -212,7 +248,7 @@ class ArrivalConfig(Section):
 class LatentConfig(Section):
     """Hazards (per day) acting on a dispute that nobody handles yet."""
 
-    households_visited_per_officer_day: NonNeg = lever(
+    households_visited_per_officer_day: Annotated[float, Field(ge=0, le=500)] = lever(
         1.5,
         "Households a grid officer visits per working day (Hohhot 2025: 2.05 million visits by "
         "6158 officers, ~1.3 per working day if over one year).",
@@ -230,38 +266,38 @@ class LatentConfig(Section):
     building_head_coverage: dict[Literal["urban", "rural"], Prob] = lever(
         {"urban": 0.8, "rural": 0.5}, "Share of households with an active building head (guess)."
     )
-    building_head_reports_per_day: NonNeg = context(
+    building_head_reports_per_day: HazardPerDay = context(
         0.0005, "Report hazard of a covered household's dispute at stage quarrel (guess)."
     )
-    walk_in_per_day: NonNeg = context(
+    walk_in_per_day: HazardPerDay = context(
         0.0004, "Hazard that a party walks into a centre next door, stage quarrel (guess)."
     )
-    walk_in_distance_scale_km: Positive = context(
+    walk_in_distance_scale_km: Annotated[float, Field(gt=0, le=1000)] = context(
         3.0, "Walk-ins fall as exp(-distance / this) with distance to the nearest centre (guess)."
     )
-    hotline_per_day: NonNeg = context(
+    hotline_per_day: HazardPerDay = context(
         0.00025, "12345 hotline call hazard at stage quarrel (guess).")
-    court_filing_per_day: dict[DisputeType, NonNeg] = context(
+    court_filing_per_day: dict[DisputeType, HazardPerDay] = context(
         per_type(debt=0.032, traffic=0.026, wage_arrears=0.01, family=0.006, land=0.004,
                  housing_demolition=0.004, other=0.002),
         "Hazard of filing a lawsuit directly, stage quarrel, by type (guess).",
     )
-    stage_multiplier: list[NonNeg] = context(
+    stage_multiplier: list[Multiplier] = context(
         [1.0, 2.0, 4.0],
         "Multiplier of building-head, walk-in, hotline and court hazards by stage (guess).",
         **_stage_list(),
     )
-    lapse_per_day: list[NonNeg] = context(
+    lapse_per_day: list[HazardPerDay] = context(
         [0.012, 0.006, 0.002],
         "Hazard that the parties settle privately or let it drop, by stage (guess).",
         **_stage_list(),
     )
-    stage_rise_per_day: list[NonNeg] = context(
+    stage_rise_per_day: list[HazardPerDay] = context(
         [0.01, 0.006],
         "Hazard of quarrel->confrontation and confrontation->harm while unhandled (guess).",
         **_stage_list(len(STAGES) - 1),
     )
-    incident_per_day_at_harm: NonNeg = context(
+    incident_per_day_at_harm: HazardPerDay = context(
         0.0005, "Hazard of a violent incident while latent at stage harm (guess)."
     )
 
@@ -283,18 +319,18 @@ class HandlingConfig(Section):
         {"simple": 1, "general": 2, "complex": 3, "major": 4},
         "Mediation sessions per attempt (guess).",
     )
-    mean_session_days_by_level: dict[CentreLevel, Positive] = context(
+    mean_session_days_by_level: dict[CentreLevel, Days] = context(
         {"community": 0.25, "township": 0.5, "county": 0.5, "city": 0.75},
         "Mean mediator time per session, days; exponential (guess).",
     )
-    mean_gap_days: NonNeg = context(
+    mean_gap_days: Annotated[float, Field(ge=0, le=MAX_DAYS)] = context(
         3.0, "Mean calendar days between sessions (parties' availability); exponential (guess)."
     )
-    time_limit_days_by_complexity: dict[Complexity, Positive] = lever(
+    time_limit_days_by_complexity: dict[Complexity, DaysOrNone] = lever(
         {"simple": 7.0, "general": 15.0, "complex": 30.0, "major": 60.0},
         "Days a level has to close a case before it goes up; inf for none (Qincunbei: 7/15/30).",
     )
-    time_limit_days_by_level: dict[CentreLevel, dict[Complexity, Positive]] = lever(
+    time_limit_days_by_level: dict[CentreLevel, dict[Complexity, DaysOrNone]] = lever(
         {},
         "Time limits of a level, by complexity; replaces time_limit_days_by_complexity at the "
         "levels named (complexities not named keep it).",
@@ -338,7 +374,7 @@ class HandlingConfig(Section):
         per_type(family=0.3, neighbour=0.2, housing_demolition=-0.8, land=-0.3, other=0.0),
         "Logit shift of mediation success by type (guess).",
     )
-    mean_patience_days: Positive = context(
+    mean_patience_days: DaysOrNone = context(
         90.0, "Mean days a party waits for a session before withdrawing; inf for never (guess)."
     )
     p_withdraw_after_failure: Prob = context(0.10, "A party gives up after a failed level (guess).")
@@ -373,7 +409,7 @@ class FollowUpConfig(Section):
 
     p_relapse: Prob = context(
         0.0, "Chance a dispute settled by a grid officer or centre flares up again (guess).")
-    mean_relapse_days: Positive = context(
+    mean_relapse_days: Days = context(
         45.0, "Mean days from settlement to a relapse; exponential (guess).")
     p_follow_up: Prob = lever(
         0.0,
@@ -387,13 +423,13 @@ class CourtConfig(Section):
     p_court_mediation: Prob = context(
         0.85, "Share of court filings put to court-annexed mediation before trial (guess)."
     )
-    mean_mediation_days: Positive = context(
+    mean_mediation_days: Days = context(
         2.0, "Mean court-mediator time per mediated case, days; exponential (guess)."
     )
     mediation_success_logit: Logit = context(
         0.52, "Logit of court mediation success (Hohhot 2023: 62.6% -> logit 0.52)."
     )
-    mean_days_to_judgment: Positive = context(
+    mean_days_to_judgment: Days = context(
         60.0, "Mean days from failed mediation or filing to judgment; exponential (guess)."
     )
     diversion_types: list[DisputeType] = lever(
@@ -414,8 +450,8 @@ class DepartmentConfig(Section):
     )
     days_per_week: Annotated[int, Field(ge=1, le=5)] = lever(
         2, "Working days a week a rotating department sits at each county centre.")
-    on_call_days: NonNeg = lever(2.0, "Mean days for an on-call department to arrive; "
-                                 "exponential.")
+    on_call_days: Annotated[float, Field(ge=0, le=365)] = lever(
+        2.0, "Mean days for an on-call department to arrive; exponential.")
 
 
 class CommitteeConfig(Section):
@@ -426,11 +462,11 @@ class CommitteeConfig(Section):
         min_length=1, description="Types the committee takes straight from discovery.")
     per: Literal["city", "county"] = structure(
         "city", "One committee for the city, or one in each county.")
-    mediators: int = lever(5, "Mediators of each committee.", ge=1)
+    mediators: int = lever(5, "Mediators of each committee.", ge=1, le=10_000)
     success_logit: Logit = context(
         2.9, "Logit of success before type, complexity and stage shifts (medical committee, "
         "Hohhot: 95% -> about 2.9).")
-    mean_session_days: Positive = context(0.5, "Mean mediator time per session, days.")
+    mean_session_days: Days = context(0.5, "Mean mediator time per session, days.")
 
 
 class PlacementConfig(Section):
@@ -438,14 +474,15 @@ class PlacementConfig(Section):
 
     rural_room_share: Prob = structure(
         1.0, "Share of rural villages with a mediation room of their own, largest first.")
-    rooms_closed: list[str] = lever([], "Communities whose room closes.")
-    rooms_opened: list[str] = lever([], "Communities that get a room.")
+    rooms_closed: list[Label] = lever([], "Communities whose room closes.", max_length=200_000)
+    rooms_opened: list[Label] = lever([], "Communities that get a room.", max_length=200_000)
     share_rooms_within_township: bool = lever(
         True,
         "A community without a room uses the nearest room in its township; otherwise its "
         "disputes start at the township centre.",
     )
-    moved_centres: dict[str, Annotated[list[float], Field(min_length=2, max_length=2)]] = lever(
+    moved_centres: dict[Label, Annotated[list[Coordinate], Field(min_length=2, max_length=2)]] = \
+        lever(
         {},
         "Township or county centres moved to new [x_km, y_km], keyed by township or county id.",
     )
@@ -466,8 +503,9 @@ class RovingConfig(Section):
 
 class Scenario(Section):
     name: str = Field("hohhot-2023", min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
-    description: str = "Hohhot 2023 structure, uncalibrated behavioural guesses."
-    calibration: str | None = Field(
+    description: str = Field("Hohhot 2023 structure, uncalibrated behavioural guesses.",
+                             max_length=2000)
+    calibration: Annotated[str, Field(min_length=1, max_length=4096)] | None = Field(
         None,
         description="File of fitted parameter values written by `sim calibrate`, applied "
         "beneath this scenario's own keys; relative paths are taken from the scenario file's "
@@ -502,6 +540,12 @@ class Scenario(Section):
                                          f"{owner[t]!r} and {item.name!r}")
                     owner[t] = item.name
         return self
+
+    @classmethod
+    def from_payload(cls, data: dict) -> Scenario:
+        """A scenario from the JSON dump of a validated one (dates as strings), e.g. a job
+        sent to a worker process."""
+        return cls.model_validate(data, strict=False)
 
     def with_overrides(self, overrides: dict) -> Scenario:
         """A new validated scenario with ``overrides`` (nested dict) applied."""

@@ -9,11 +9,14 @@ of the area they serve; the city centre at the centroid of the whole city.
 from __future__ import annotations
 
 import csv
+import difflib
+import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from sim import input_files
 from sim.apportion import apportion
 from sim.config import GeographyConfig
 from sim.streams import Streams
@@ -201,19 +204,28 @@ def _township_points(rng, t_county, t_urban, county_xy, first_of_county) -> np.n
 # ----------------------------------------------------------------------------- CSV
 
 
+# Bounds that keep a city inside one machine's memory and distances finite (km from any
+# origin: the Earth's circumference is 40,075 km).
+MAX_COMMUNITIES = 200_000
+MAX_COMMUNITY_POPULATION = 10_000_000
+MAX_POPULATION = 100_000_000
+MAX_COORDINATE_KM = 40_000.0
+
+
 def load_csv(path: Path) -> Geography:
     """Read communities from a CSV with columns id, township, county, x_km, y_km, population,
     urban. Townships and counties are identified by their labels, in order of appearance."""
-    if not path.is_file():
-        raise GeographyError(f"{path}: geography file not found")
     rows = _read_rows(path)
-    ids, townships, counties, x, y, pop, urban = [], [], [], [], [], [], []
+    ids: list[str] = []
+    seen: set[str] = set()
+    townships, counties, x, y, pop, urban = [], [], [], [], [], []
     t_county: dict[str, str] = {}
     for line, row in rows:
         where = f"{path}:{line}"
         cid = _text(row, "id", where)
-        if cid in ids:
+        if cid in seen:
             raise GeographyError(f"{where}: column 'id': duplicate community id {cid!r}")
+        seen.add(cid)
         township, county = _text(row, "township", where), _text(row, "county", where)
         if t_county.setdefault(township, county) != county:
             raise GeographyError(
@@ -223,10 +235,11 @@ def load_csv(path: Path) -> Geography:
         ids.append(cid)
         townships.append(township)
         counties.append(county)
-        x.append(_number(row, "x_km", where))
-        y.append(_number(row, "y_km", where))
+        x.append(_coordinate(row, "x_km", where))
+        y.append(_coordinate(row, "y_km", where))
         pop.append(_whole(row, "population", where))
         urban.append(_flag(row, "urban", where))
+    _check_total(path, sum(pop))
     t_labels = list(dict.fromkeys(townships))
     c_labels = list(dict.fromkeys(counties))
     t_index = {t: i for i, t in enumerate(t_labels)}
@@ -244,20 +257,30 @@ def load_csv(path: Path) -> Geography:
     )
 
 
+def _check_total(path: Path, total: int) -> None:
+    if total < 1:
+        raise GeographyError(f"{path}: column 'population': the communities have no residents "
+                             "at all (every population is 0)")
+    if total > MAX_POPULATION:
+        raise GeographyError(f"{path}: column 'population': {total:,} residents in all; at "
+                             f"most {MAX_POPULATION:,} (run a part of the city, or --scale)")
+
+
 def _read_rows(path: Path) -> list[tuple[int, dict]]:
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in CSV_COLUMNS if c not in header]
-            if missing:
-                raise GeographyError(
-                    f"{path}: missing column(s) {missing}; the header must name "
-                    f"{list(CSV_COLUMNS)} (found {header})"
-                )
-            rows = [(reader.line_num, row) for row in reader]
-    except UnicodeDecodeError:
-        raise GeographyError(f"{path}: not UTF-8 text") from None
+        text = input_files.read_text(path, "geography file", input_files.MAX_CSV_BYTES)
+    except input_files.InputFileError as err:
+        raise GeographyError(str(err)) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in reader.fieldnames or []]
+        reader.fieldnames = header
+        _check_header(path, header)
+        rows = []
+        for row in reader:
+            if len(rows) == MAX_COMMUNITIES:
+                raise GeographyError(f"{path}: more than {MAX_COMMUNITIES:,} communities")
+            rows.append((reader.line_num, row))
     except csv.Error as err:
         raise GeographyError(f"{path}: not a readable CSV: {err}") from None
     if not rows:
@@ -265,14 +288,34 @@ def _read_rows(path: Path) -> list[tuple[int, dict]]:
     return rows
 
 
+def _check_header(path: Path, header: list[str]) -> None:
+    """Name the missing columns; echo a found column only when it looks like a misspelt
+    one (the file may not be a CSV of communities at all, and its lines are not ours to
+    print)."""
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if not missing:
+        return
+    hints = []
+    for column in missing:
+        close = difflib.get_close_matches(column, header, n=1, cutoff=0.75)
+        if close:
+            hints.append(f"{close[0][:40]!r} for {column!r}?")
+    hint = f" (did you mean {', '.join(hints)})" if hints else ""
+    raise GeographyError(f"{path}: missing column(s) {missing}{hint}; the first line must "
+                         f"name the columns {list(CSV_COLUMNS)}")
+
+
 def _text(row: dict, column: str, where: str) -> str:
-    value = (row.get(column) or "").strip()
+    value = row.get(column)
+    value = value.strip() if isinstance(value, str) else ""
     if not value:
         raise GeographyError(f"{where}: column {column!r} is empty")
+    if len(value) > 200:
+        raise GeographyError(f"{where}: column {column!r}: longer than 200 characters")
     return value
 
 
-def _number(row: dict, column: str, where: str) -> float:
+def _coordinate(row: dict, column: str, where: str) -> float:
     text = _text(row, column, where)
     try:
         value = float(text)
@@ -280,15 +323,22 @@ def _number(row: dict, column: str, where: str) -> float:
         raise GeographyError(f"{where}: column {column!r}: {text!r} is not a number") from None
     if not np.isfinite(value):
         raise GeographyError(f"{where}: column {column!r}: {text!r} is not finite")
+    if abs(value) > MAX_COORDINATE_KM:
+        raise GeographyError(f"{where}: column {column!r}: {value:g} km is farther than "
+                             f"{MAX_COORDINATE_KM:,.0f} km from the origin (coordinates are "
+                             "km on a local map, not metres or degrees)")
     return value
 
 
 def _whole(row: dict, column: str, where: str) -> int:
     text = _text(row, column, where)
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise GeographyError(
             f"{where}: column {column!r}: {text!r} is not a whole number >= 0"
         )
+    if len(text) > 12 or int(text) > MAX_COMMUNITY_POPULATION:
+        raise GeographyError(f"{where}: column {column!r}: {text} residents in one "
+                             f"community; at most {MAX_COMMUNITY_POPULATION:,}")
     return int(text)
 
 

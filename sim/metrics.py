@@ -30,6 +30,25 @@ import pyarrow as pa
 
 from sim.cases import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
 
+# Every column of the summary row, in order (a test checks it against summarise): sweeps
+# refuse factor names that would overwrite one of them.
+OUTCOME_NAMES: tuple[str, ...] = (
+    "population", "effective_scale", "days", "n_arisen", "n_discovered", "n_lapsed",
+    "n_open_at_end", "received_by_centres", "resolved_by_centres", "centre_resolution_rate",
+    "resolved_by_grid_officers", "share_resolved_at_community_or_below",
+    "resolution_days_median", "resolution_days_p90", "time_limit_compliance", "mean_wait_days",
+    "backlog_mean", "backlog_end", "court_cases", "court_cases_per_10k", "court_mediated",
+    "court_mediation_successes", "court_mediation_rate", "judged", "withdrawn", "petitions",
+    "incidents", "mean_distance_km", "parties_received", "peoples_mediation_cases",
+    "peoples_mediation_parties", "peoples_mediation_money_yuan", "money_received_yuan",
+    "relapses", "relapses_caught",
+    *(f"found_by_{name}" for name in CHANNELS),
+    *(f"resolved_at_{place}" for place in RESOLUTION_PLACES),
+    *(f"mean_wait_days_{level}" for level in CENTRE_LEVELS),
+    *(f"utilisation_{level}" for level in (*CENTRE_LEVELS, "committee")),
+    "grid_household_visits", "utilisation_court",
+)
+
 
 def _np(table: pa.Table, name: str) -> np.ndarray:
     """A column as numpy; labels as fixed-width strings, a missing one as "" (comparing

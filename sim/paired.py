@@ -61,7 +61,7 @@ def _run(payload: tuple[str, dict, int, bool]) -> dict:
     from sim.simulation import simulate
 
     policy, scenario, seed, first = payload
-    result = simulate(Scenario.model_validate(scenario), seed=seed)
+    result = simulate(Scenario.from_payload(scenario), seed=seed)
     tag = {"policy": policy, "seed": seed}
     daily = result.daily.select(list(DAILY_COLUMNS)).to_pylist()
     out = {"summary": {**tag, **result.summary.to_pylist()[0]},

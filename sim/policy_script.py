@@ -8,9 +8,7 @@ A script names its policies as scenarios (the first is the baseline) and calls
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -18,9 +16,10 @@ from pathlib import Path
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from sim import output_folder
 from sim.config import Scenario, deep_merge
 from sim.paired import KEY_OUTCOMES, format_table, paired_differences, run_policies
-from sim.scenario_loader import DEFAULT_PRESET, ScenarioError, load_scenario
+from sim.scenario_loader import DEFAULT_PRESET, ScenarioError, load_scenario, source_files
 
 EXIT_BAD_INPUT = 2
 
@@ -40,6 +39,8 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--workers", type=int, default=0, help="workers (default: one per core)")
     p.add_argument("--out", help="output folder (default outputs/policies/<script>)")
+    p.add_argument("--force", action="store_true",
+                   help="replace earlier results in --out (only the files this tool wrote)")
     return p
 
 
@@ -68,6 +69,9 @@ def main(name: str, description: str, policies: Callable[[Scenario, argparse.Nam
     args = p.parse_args(argv)
     try:
         scenarios = policies(base_scenario(args), args)
+        out = Path(args.out or Path("outputs") / "policies" / name)
+        target = output_folder.check(out, "policies", inputs=_inputs(args), force=args.force,
+                                     default=not args.out)
     except (ScenarioError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -78,32 +82,29 @@ def main(name: str, description: str, policies: Callable[[Scenario, argparse.Nam
     outcomes = outcomes or [n for n, _, _ in KEY_OUTCOMES]
     differences = paired_differences(tables.runs, baseline, outcomes)
     print(format_table(differences))
-    out = Path(args.out or Path("outputs") / "policies" / name)
     title = " ".join(description.split("\n\n")[0].split())
-    write_results(out, tables, differences, title=title, baseline=baseline)
+    write_results(target, tables, differences, title=title, baseline=baseline)
     print(f"\nwrote {out}/ (runs, daily, places, centres .parquet; differences.csv and .png)"
           f"\nfigures and a one-page report: python3 -m sim compare {out}")
     return 0
 
 
-def write_results(out: Path, tables, differences, title: str, baseline: str) -> None:
-    """Write the files through temporary names, so a crash leaves no half file."""
+def _inputs(args) -> list[Path]:
+    scenario = load_scenario(args.scenario)
+    return source_files(args.scenario, scenario)
+
+
+def write_results(target: output_folder.Target, tables, differences, title: str,
+                  baseline: str) -> None:
+    """Write the files through a staged folder, so a crash leaves nothing behind."""
     from sim.paired_plot import plot_differences
 
-    out.mkdir(parents=True, exist_ok=True)
-    targets = {
+    writers = {
         **{f"{name}.parquet": partial(pq.write_table, getattr(tables, name))
            for name in ("runs", "daily", "places", "centres")},
         "differences.csv": lambda p: pacsv.write_csv(differences, p),
         "differences.png": lambda p: plot_differences(differences, p, title, baseline),
     }
-    for filename, write in targets.items():
-        fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=Path(filename).suffix,
-                                   dir=out)
-        os.close(fd)
-        try:
-            write(Path(tmp))
-            os.replace(tmp, out / filename)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    with output_folder.staged_folder(target) as staging:
+        for filename, write in writers.items():
+            write(staging / filename)

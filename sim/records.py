@@ -8,11 +8,8 @@ Each Parquet file carries the manifest (scenario, seed, code version) in its met
 
 from __future__ import annotations
 
-import contextlib
 import json
-import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +25,7 @@ from sim.cases import (
     RESOLUTION_PLACES,
     STAGES,
 )
+from sim.output_folder import Target, check, staged_folder
 from sim.stays import STAY_OUTCOMES
 
 MANIFEST_KEY = b"dispute_sim.manifest"
@@ -182,11 +180,13 @@ class RunResult:
     places: pa.Table | None = None
     centres: pa.Table | None = None
 
-    def write(self, folder: Path) -> Path:
-        """Write every file into ``folder`` atomically: all of it appears, or none."""
-        with staged_folder(folder) as staging:
+    def write(self, folder: Path | Target, force: bool = False) -> Path:
+        """Write every file into ``folder`` atomically: all of it appears, or none. A folder
+        is checked first (see :mod:`sim.output_folder`); ``force`` replaces earlier results."""
+        target = folder if isinstance(folder, Target) else check(folder, "run", force=force)
+        with staged_folder(target) as staging:
             self._write_files(staging)
-        return Path(folder)
+        return target.folder
 
     def _write_files(self, folder: Path) -> None:
         meta = {MANIFEST_KEY: json.dumps(self.manifest, default=str).encode()}
@@ -202,33 +202,6 @@ class RunResult:
 
         overview(self.daily, self.cases, folder / "overview.png", title=self.manifest.get(
             "scenario_name", ""))
-
-
-@contextlib.contextmanager
-def staged_folder(folder: str | Path):
-    """Yield a temporary folder beside ``folder``; when the block ends it replaces
-    ``folder`` whole, and if the block fails it is removed: all of the files, or none."""
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    staging.chmod(0o755)
-    try:
-        yield staging
-        _replace_folder(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _replace_folder(staging: Path, folder: Path) -> None:
-    old = None
-    if folder.exists():
-        old = folder.with_name(f".{folder.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        folder.rename(old)
-    staging.rename(folder)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def read_manifest(path: Path) -> dict:

@@ -6,11 +6,11 @@ never writes anything; every problem is reported with its key path and reason.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from sim import input_files
 from sim.config import Scenario, deep_merge
 
 PRESET_DIR = Path(__file__).parent / "scenarios"
@@ -64,6 +64,18 @@ def load_scenario(name_or_path: str | Path | None = None,
     return _anchor_csv_path(scenario, path.parent)
 
 
+def source_files(name_or_path: str | Path | None, scenario: Scenario) -> list[Path]:
+    """The files a loaded scenario was read from: its TOML, calibration and geography CSV
+    (so that no command writes its results over them)."""
+    path = resolve_path(name_or_path)
+    files = [path]
+    if scenario.calibration:
+        files.append(path.parent / scenario.calibration)
+    if scenario.geography.csv_path:
+        files.append(Path(scenario.geography.csv_path))
+    return files
+
+
 def read_calibration(folder: Path, name: str, scenario_path: Path) -> dict:
     """The ``[overrides]`` of a fitted-parameter file named by a scenario."""
     if not isinstance(name, str):
@@ -71,7 +83,7 @@ def read_calibration(folder: Path, name: str, scenario_path: Path) -> dict:
     path = Path(name) if Path(name).is_absolute() else folder / name
     if not path.is_file():
         raise ScenarioError(f"{scenario_path}: calibration: no such file {path}")
-    data = read_toml(path)
+    data = read_toml(path, "calibration file")
     unknown = sorted(set(data) - {"overrides", "provenance"})
     if unknown or not isinstance(data.get("overrides"), dict):
         raise ScenarioError(
@@ -82,14 +94,11 @@ def read_calibration(folder: Path, name: str, scenario_path: Path) -> dict:
     return data["overrides"]
 
 
-def read_toml(path: Path) -> dict:
+def read_toml(path: Path, what: str = "scenario file") -> dict:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+        return input_files.read_toml(path, what)
+    except input_files.InputFileError as err:
+        raise ScenarioError(str(err)) from None
 
 
 def validate(data: dict, source: str = "scenario") -> Scenario:

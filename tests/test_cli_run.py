@@ -16,7 +16,8 @@ def test_scaled_default_run_writes_outputs(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "disputes received by the centres" in printed and "centre resolution rate" in printed
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["cases.parquet", "centres.parquet", "daily.parquet", "manifest.json",
+    assert names == [".dispute-sim.json", "cases.parquet", "centres.parquet", "daily.parquet",
+                     "manifest.json",
                      "overview.png", "places.parquet", "stays.parquet", "summary.parquet"]
     summary = pq.read_table(out / "summary.parquet")
     assert summary.num_rows == 1
@@ -30,13 +31,19 @@ def test_scaled_default_run_writes_outputs(tmp_path, capsys):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
 
 
-def test_rerun_replaces_the_folder(tmp_path):
+def test_rerun_needs_force_and_replaces_only_the_tools_files(tmp_path):
     out = tmp_path / "run"
     args = ["run", "--scale", "0.02", "--days", "30", "--out", str(out), "--quiet"]
     assert main(args) == 0
-    (out / "stale.txt").write_text("from an older run")
-    assert main(args) == 0
-    assert not (out / "stale.txt").exists()
+    (out / "notes.txt").write_text("a planner's notes")
+    (out / "summary.parquet").write_bytes(b"stale")
+    assert main(args) == 2  # an earlier run's folder: replaced only when asked
+    assert (out / "summary.parquet").read_bytes() == b"stale"
+    assert main([*args, "--force", "--seed", "2"]) == 0
+    assert (out / "notes.txt").read_text() == "a planner's notes"
+    assert pq.read_table(out / "summary.parquet").num_rows == 1
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    assert not [p for p in tmp_path.iterdir() if p.name != "run"]  # no staging or backup
 
 
 def test_presets_listed(capsys):

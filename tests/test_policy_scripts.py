@@ -113,7 +113,8 @@ def test_script_runs_at_small_scale(name, policies, tmp_path, capsys):
     differences = pacsv.read_csv(out / "differences.csv")
     assert differences.num_rows == (policies - 1) * len(script.OUTCOMES)
     assert (out / "differences.png").stat().st_size > 10_000
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files
+    hidden = [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert hidden == [".dispute-sim.json"]  # the tool's marker, no temporary files
 
 
 def test_script_refuses_bad_values(tmp_path, capsys):

@@ -219,3 +219,10 @@ def test_dask_executor_by_scheduler_address(tmp_path):
     assert main(["sweep", str(path), "--out", str(tmp_path / "serial"), "--executor",
                  "serial", "--quiet"]) == 0
     assert _table(RunStore(tmp_path / "remote")) == _table(RunStore(tmp_path / "serial"))
+
+
+def test_declared_outcome_names_are_the_summary_columns(small_run):
+    """Sweeps refuse factor names from this list; it must be exactly what a run reports."""
+    from sim.metrics import OUTCOME_NAMES
+
+    assert tuple(small_run.summary.column_names) == OUTCOME_NAMES

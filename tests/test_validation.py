@@ -77,8 +77,8 @@ def test_validate_command_writes_its_files(tmp_path):
     assert main(["validate", "--reps", "2", "--days", "20", "--scale", "0.1",
                  "--preset", "shanxi-qincunbei", "--executor", "serial",
                  "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["validation.csv", "validation.md",
-                                                      "validation.png"]
+    assert sorted(p.name for p in out.iterdir()) == [".dispute-sim.json", "validation.csv",
+                                                     "validation.md", "validation.png"]
 
 
 @pytest.mark.parametrize("argv, expected", [

@@ -48,7 +48,7 @@ def _simulate_summary(scenario_json: dict, seed: int) -> dict:
     """Worker: one run, its summary row (plain floats and ints)."""
     from sim.simulation import simulate
 
-    scenario = Scenario.model_validate(scenario_json)
+    scenario = Scenario.from_payload(scenario_json)
     return simulate(scenario, seed=seed).summary.to_pylist()[0]
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from sim import input_files
 
 CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
 TARGETS_FILE = CALIBRATION_DIR / "targets.toml"
@@ -85,9 +86,6 @@ def _target(entry: dict, where: str) -> Target:
 
 def _read(path: Path) -> dict:
     try:
-        with Path(path).open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise CalibrationError(f"{path}: not valid TOML: {err}") from None
-    except OSError as err:
-        raise CalibrationError(f"{path}: cannot read: {err.strerror}") from None
+        return input_files.read_toml(path, "calibration targets file")
+    except input_files.InputFileError as err:
+        raise CalibrationError(str(err)) from None

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from sim.output_folder import Target, check, staged_folder
 from sim.paired import KEY_OUTCOMES, mean_interval, paired_differences
 from sim.paired_plot import differences_figure
-from sim.records import staged_folder
 from sim.report import backlog_plot, map_plot, outcomes_plot, resolution_plot, sweep_plot
 from sim.report.page import Page
 from sim.report.results import Results, load
@@ -27,16 +27,18 @@ FORMATS = {name: fmt for name, _, fmt in KEY_OUTCOMES}
 TITLES = {"en": "Policy comparison", "zh": "政策方案比较"}
 
 
-def compare(paths: list[str | Path], out: str | Path, labels: list[str] | None = None,
+def compare(paths: list[str | Path], out: str | Path | Target, labels: list[str] | None = None,
             baseline: str | None = None, lang: str = "en", outcomes: list[str] | None = None,
             sweep_axes: tuple[str, str] | None = None, sweep_outcome: str | None = None,
             ) -> Path:
-    """Write figures, report.md and report.html into ``out`` (all or nothing)."""
+    """Write figures, report.md and report.html into ``out`` (all or nothing); a folder
+    that holds other files is refused (see :mod:`sim.output_folder`)."""
+    target = out if isinstance(out, Target) else check(out, "report", inputs=map(Path, paths))
     words = language(lang)
     results = load(paths, labels)
     if results.runs is None and not results.sweeps:
         raise ReportError("nothing to compare: the folders hold no runs")
-    with staged_folder(out) as staging:
+    with staged_folder(target) as staging:
         page = Page(title=TITLES[lang], lines=[f"{p}" for p in paths])
         with words.style():
             if results.runs is not None:
@@ -44,7 +46,7 @@ def compare(paths: list[str | Path], out: str | Path, labels: list[str] | None =
             for k, sweep in enumerate(results.sweeps):
                 _sweep(sweep, page, staging, words, k, sweep_axes, sweep_outcome)
         page.write(staging)
-    return Path(out)
+    return target.folder
 
 
 def _policies(results: Results, page: Page, folder: Path, lang: Language,

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from sim import output_folder
 from sim.sweeps.designs import design_points
 from sim.sweeps.executors import execute
 from sim.sweeps.spec import SpecError, SweepSpec
-from sim.sweeps.store import RunStore
+from sim.sweeps.store import KIND, RunStore
 
 
 def plan(spec: SweepSpec) -> list[dict]:
@@ -30,21 +31,27 @@ def plan(spec: SweepSpec) -> list[dict]:
     return runs
 
 
-def run_sweep(spec: SweepSpec, out: str | Path, executor: str = "process", workers: int = 0,
-              address: str | None = None, retry_failed: bool = False,
-              progress: bool = True) -> RunStore:
-    """Run the runs of ``spec`` not yet in the store at ``out``; return the store."""
+def run_sweep(spec: SweepSpec, out: str | Path | output_folder.Target,
+              executor: str = "process", workers: int = 0, address: str | None = None,
+              retry_failed: bool = False, progress: bool = True,
+              force: bool = False) -> RunStore:
+    """Run the runs of ``spec`` not yet in the store at ``out``; return the store. A folder
+    that holds anything but a sweep store is refused; ``force`` replaces a store of another
+    sweep."""
     from sim.calibrate.evaluate import model_source_hash
     from sim.records import code_version
 
+    target = out if isinstance(out, output_folder.Target) else output_folder.check(
+        out, KIND, default=True)
     runs = plan(spec)
-    store = RunStore(out)
-    manifest = {"sweep": spec.name, "spec": spec.source, "model_source": model_source_hash(),
+    store = RunStore(target.folder)
+    manifest = {"sweep": spec.name, "spec": spec.source, "spec_path": str(spec.path.resolve()),
+                "model_source": model_source_hash(),
                 "code_version": code_version(), "n_runs": len(runs),
                 "n_points": len(runs) // spec.replications, "created": dt.datetime.now()}
     points = pa.Table.from_pylist([{k: v for k, v in r.items() if k not in ("run_id",
                                     "replication", "seed")} for r in runs[::spec.replications]])
-    store.open(manifest, points)
+    store.open(manifest, points, target, force)
     done = store.done(retry_failed)
     todo = [r for r in runs if r["run_id"] not in done]
     payloads = (_payload(r, spec) for r in todo)
@@ -80,7 +87,7 @@ def run_one(payload) -> tuple[dict, dict, pa.Table | None]:
         return run, run | {"error": scenario_json, "traceback": ""}, None
     started = time.perf_counter()
     try:
-        result = simulate(Scenario.model_validate(scenario_json), seed=run["seed"])
+        result = simulate(Scenario.from_payload(scenario_json), seed=run["seed"])
     except Exception as err:  # recorded in errors/ with its traceback
         row = run | {"error": f"{type(err).__name__}: {err}",
                      "traceback": traceback.format_exc(limit=8)}

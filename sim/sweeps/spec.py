@@ -25,15 +25,24 @@ values = [1, 2, 3]              # value lists: factorial designs only
 
 from __future__ import annotations
 
-import tomllib
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from sim import input_files
 from sim.calibrate.parameters import TRANSFORMS, from_unit, get_key, put_key, transformed
-from sim.config import Scenario
-from sim.scenario_loader import ScenarioError, format_errors, load_scenario, validate
+from sim.config import MAX_SEED, Scenario
+from sim.metrics import OUTCOME_NAMES
+from sim.scenario_loader import (
+    ScenarioError,
+    format_errors,
+    load_scenario,
+    source_files,
+    validate,
+)
 
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 
@@ -84,6 +93,12 @@ class SweepSpec:
     seed: int
     save_cases: bool = False
     source: dict = field(default_factory=dict)  # the spec as read, for the manifest
+    path: Path = Path("sweep.toml")  # where it was read from
+    base_ref: str | Path = "hohhot-2023"  # the base as a preset name or file path
+
+    def inputs(self) -> list[Path]:
+        """Files the sweep reads (no results may be written over them)."""
+        return [self.path, *source_files(self.base_ref, self.base)]
 
     def seeds(self) -> list[int]:
         return [self.seed + r for r in range(self.replications)]
@@ -99,15 +114,23 @@ class SweepSpec:
             raise SpecError(format_errors(err, f"design point {point}")) from None
 
 
+# Columns every run row of the store has besides the factors (see runner.plan, run_one).
+STORE_COLUMNS = ("run_id", "point", "replication", "seed", "error", "traceback",
+                 "wall_seconds", "policy")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,79}$")  # a file name, not a path
+MAX_LEVELS = 101
+MAX_REPLICATIONS = 1000
+MAX_SAMPLES = 100_000
+MAX_VALUES = 1000
+MAX_RUNS = 100_000
+
+
 def load_spec(path: str | Path) -> SweepSpec:
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise SpecError(f"{path}: not valid TOML: {err}") from None
-    except OSError as err:
-        raise SpecError(f"{path}: cannot read: {err.strerror}") from None
+        data = input_files.read_toml(path, "sweep spec")
+    except input_files.InputFileError as err:
+        raise SpecError(str(err)) from None
     return parse_spec(data, path)
 
 
@@ -115,16 +138,18 @@ def parse_spec(data: dict, path: Path) -> SweepSpec:
     where = str(path)
     unknown = set(data) - {"name", "base", "replications", "seed", "design", "run", "factor"}
     if unknown:
-        raise SpecError(f"{where}: unknown key(s) {sorted(unknown)}")
-    name = _get(data, "name", str, where, default=path.stem)
+        raise SpecError(f"{where}: unknown key(s) {sorted(map(str, unknown))}")
+    name = _name(data, where, path.stem)
     run = data.get("run", {})
     if not isinstance(run, dict) or set(run) - {"scale", "days", "save_cases"}:
         raise SpecError(f"{where}: [run] takes scale, days and save_cases only")
+    save_cases = _get(run, "save_cases", bool, f"{where}: run", default=False)
     overrides = {"run": {k: run[k] for k in ("scale", "days") if k in run}}
     base_name = _get(data, "base", str, where, default="hohhot-2023")
     base_path = path.parent / base_name
+    base_ref = base_path if base_path.suffix == ".toml" else base_name
     try:
-        base = load_scenario(base_path if base_path.suffix == ".toml" else base_name, overrides)
+        base = load_scenario(base_ref, overrides)
     except ScenarioError as err:
         raise SpecError(f"{where}: base: {err}") from None
     design = data.get("design", {})
@@ -139,21 +164,54 @@ def parse_spec(data: dict, path: Path) -> SweepSpec:
                         "are for factorial designs")
     spec = SweepSpec(
         name=name, base=base, factors=factors, design=kind,
-        samples=_get(design, "samples", int, f"{where}: design", default=8, minimum=1),
-        design_seed=_get(design, "seed", int, f"{where}: design", default=0, minimum=0),
-        replications=_get(data, "replications", int, where, default=1, minimum=1),
-        seed=_get(data, "seed", int, where, default=1, minimum=0),
-        save_cases=bool(run.get("save_cases", False)), source=data)
+        samples=_get(design, "samples", int, f"{where}: design", default=8, minimum=1,
+                     maximum=MAX_SAMPLES),
+        design_seed=_get(design, "seed", int, f"{where}: design", default=0, minimum=0,
+                         maximum=MAX_SEED),
+        replications=_get(data, "replications", int, where, default=1, minimum=1,
+                          maximum=MAX_REPLICATIONS),
+        seed=_get(data, "seed", int, where, default=1, minimum=0,
+                  maximum=MAX_SEED - MAX_REPLICATIONS),
+        save_cases=save_cases, source=data, path=path, base_ref=base_ref)
+    _check_size(spec, where)
     return spec
+
+
+def _name(data: dict, where: str, default: str) -> str:
+    name = _get(data, "name", str, where, default=default)
+    if not NAME_PATTERN.match(name):
+        raise SpecError(f"{where}.name: {name[:80]!r} must be a folder name of 1-80 letters, "
+                        "digits, '_', '-' or '.', not starting with '.' (the store is "
+                        "outputs/<name>); use --out to put it elsewhere")
+    return name
+
+
+def _check_size(spec: SweepSpec, where: str) -> None:
+    """Refuse a design whose runs could not finish: count its points without making them."""
+    if spec.design == "factorial":
+        points = math.prod(len(f.grid()) for f in spec.factors)
+    elif spec.design == "sobol":
+        points = spec.samples * (len(spec.factors) + 2)
+    elif spec.design == "morris":
+        points = spec.samples * (len(spec.factors) + 1)
+    else:
+        points = spec.samples
+    if points * spec.replications > MAX_RUNS:
+        raise SpecError(f"{where}: the design has {points:,} points x {spec.replications} "
+                        f"replications = {points * spec.replications:,} runs; at most "
+                        f"{MAX_RUNS:,} (fewer levels, samples or replications)")
 
 
 def _factors(entries, base: Scenario, where: str) -> list[Factor]:
     if not isinstance(entries, list) or not entries:
         raise SpecError(f"{where}: needs at least one [[factor]]")
     factors = [_factor(e, base, f"{where}: factor[{i}]") for i, e in enumerate(entries)]
-    names = [f.name for f in factors]
-    if len(set(names)) != len(names):
-        raise SpecError(f"{where}: factor names repeat: {names}")
+    for attribute in ("name", "key"):
+        seen = [getattr(f, attribute) for f in factors]
+        repeated = sorted({v for v in seen if seen.count(v) > 1})
+        if repeated:
+            raise SpecError(f"{where}: two factors have the same {attribute}: {repeated}; "
+                            "each factor sets its own key under its own name")
     return factors
 
 
@@ -162,11 +220,12 @@ def _factor(entry: dict, base: Scenario, where: str) -> Factor:
     if not isinstance(entry, dict) or "key" not in entry or set(entry) - allowed:
         raise SpecError(f"{where}: needs key, and values or low/high (allowed: "
                         f"{sorted(allowed)})")
-    key = entry["key"]
+    key = _get(entry, "key", str, where)
     try:
         get_key(base.model_dump(mode="python"), key)
-    except KeyError:
+    except (KeyError, TypeError):
         raise SpecError(f"{where}.key: {key!r} is not a scenario key") from None
+    name = _factor_name(entry, key, where)
     transform = entry.get("transform", "set")
     if transform not in TRANSFORMS:
         raise SpecError(f"{where}.transform: expected one of {TRANSFORMS} (got {transform!r})")
@@ -175,23 +234,19 @@ def _factor(entry: dict, base: Scenario, where: str) -> Factor:
         raise SpecError(f"{where}: give either values = [...] or low and high")
     if has_values:
         values = entry["values"]
-        if not isinstance(values, list) or not values:
-            raise SpecError(f"{where}.values: expected a non-empty list")
-        factor = Factor(entry.get("name", key), key, transform, values=tuple(values))
+        if not isinstance(values, list) or not values or len(values) > MAX_VALUES:
+            raise SpecError(f"{where}.values: expected a list of 1 to {MAX_VALUES} values")
+        factor = Factor(name, key, transform, values=tuple(values))
         checks = values
     else:
-        try:
-            low, high = float(entry["low"]), float(entry["high"])
-        except (KeyError, TypeError, ValueError):
-            raise SpecError(f"{where}: low and high must both be numbers") from None
-        log = bool(entry.get("log", False))
+        low, high = (_number(entry, k, where) for k in ("low", "high"))
+        log = _get(entry, "log", bool, where, default=False)
         if not low < high or (log and low <= 0):
             raise SpecError(f"{where}: need low < high (and low > 0 when log = true)")
-        levels = entry.get("levels", 3)
-        if not isinstance(levels, int) or levels < 2:
-            raise SpecError(f"{where}.levels: expected an integer >= 2")
-        factor = Factor(entry.get("name", key), key, transform, low=low, high=high, log=log,
-                        integer=bool(entry.get("integer", False)), levels=levels)
+        levels = _get(entry, "levels", int, where, default=3, minimum=2, maximum=MAX_LEVELS)
+        factor = Factor(name, key, transform, low=low, high=high, log=log,
+                        integer=_get(entry, "integer", bool, where, default=False),
+                        levels=levels)
         checks = [factor.from_unit(0.0), factor.from_unit(1.0)]
     for value in checks:  # every listed value and both ends of a range make valid scenarios
         nested: dict = {}
@@ -203,10 +258,34 @@ def _factor(entry: dict, base: Scenario, where: str) -> Factor:
     return factor
 
 
-def _get(table: dict, key: str, kind, where: str, default=None, minimum=None):
+def _factor_name(entry: dict, key: str, where: str) -> str:
+    name = _get(entry, "name", str, where, default=key)
+    if not 1 <= len(name) <= 80 or not name.isprintable():
+        raise SpecError(f"{where}.name: expected 1 to 80 printable characters")
+    if name in STORE_COLUMNS or name in OUTCOME_NAMES:
+        raise SpecError(f"{where}.name: {name!r} is a column of the run store (a run's id or "
+                        "an outcome); give the factor another name")
+    return name
+
+
+def _number(entry: dict, key: str, where: str) -> float:
+    value = entry.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+            value):
+        raise SpecError(f"{where}.{key}: expected a finite number (got {value!r})")
+    return float(value)
+
+
+def _get(table: dict, key: str, kind, where: str, default=None, minimum=None, maximum=None):
     value = table.get(key, default)
     if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-        raise SpecError(f"{where}.{key}: expected {kind.__name__} (got {value!r})")
+        raise SpecError(f"{where}.{key}: expected {_KIND_NAMES.get(kind, kind.__name__)} "
+                        f"(got {value!r})")
     if minimum is not None and value < minimum:
         raise SpecError(f"{where}.{key}: must be at least {minimum} (got {value})")
+    if maximum is not None and value > maximum:
+        raise SpecError(f"{where}.{key}: must be at most {maximum:,} (got {value:,})")
     return value
+
+
+_KIND_NAMES = {int: "a whole number", str: "text", bool: "true or false"}

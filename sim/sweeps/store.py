@@ -17,9 +17,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim import output_folder
 from sim.sweeps.spec import SpecError
 
 PART = "part-{:06d}.parquet"
+KIND = "sweep"
+# What a store holds; `sim sensitivity` adds its table.
+FILES = ("manifest.json", "points.parquet", "runs", "errors", "cases", "sensitivity.csv")
 
 
 class RunStore:
@@ -28,16 +32,23 @@ class RunStore:
         self.runs, self.errors, self.cases = (self.folder / d for d in ("runs", "errors",
                                                                          "cases"))
 
-    def open(self, manifest: dict, points: pa.Table) -> None:
-        """Create the store, or check that an existing one belongs to the same sweep."""
+    def open(self, manifest: dict, points: pa.Table, target: output_folder.Target,
+             force: bool = False) -> None:
+        """Create the store, or check that an existing one belongs to the same sweep (with
+        ``force``, a store of another sweep is cleared first: only the store's own files)."""
         path = self.folder / "manifest.json"
         if path.exists():
-            old = json.loads(path.read_text())
-            for key in ("spec", "model_source", "n_runs"):
-                if old.get(key) != manifest.get(key):
-                    raise SpecError(f"{self.folder}: holds a sweep with another {key}; use "
-                                    "another --out (or delete the folder) to start over")
-            return
+            old = read_manifest(self.folder)
+            other = [k for k in ("spec", "model_source", "n_runs")
+                     if old.get(k) != json.loads(json.dumps(manifest.get(k), default=str))]
+            if not other:
+                return
+            if not force:
+                raise SpecError(f"{self.folder}: holds a sweep with another {other[0]}; use "
+                                "another --out, or add --force to replace that sweep's runs")
+            output_folder.clear_own(target)
+        output_folder.make_folder(target)
+        output_folder.write_marker(self.folder, KIND, FILES)
         for folder in (self.runs, self.errors, self.cases):
             folder.mkdir(parents=True, exist_ok=True)
         _atomic_parquet(points, self.folder / "points.parquet")
@@ -63,6 +74,21 @@ class RunStore:
 
     def read_errors(self) -> pa.Table:
         return _read_folder(self.errors)
+
+
+def read_manifest(folder: Path) -> dict:
+    """A store's manifest.json, or a SpecError saying what is wrong with it."""
+    path = Path(folder) / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SpecError(f"{folder}: not a sweep store (no manifest.json)") from None
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise SpecError(f"{path}: cannot read the sweep's manifest ({err})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("spec"), dict):
+        raise SpecError(f"{path}: not a sweep manifest (it must hold the sweep's spec); "
+                        "run the sweep again into a new --out")
+    return data
 
 
 def _read_folder(folder: Path) -> pa.Table:
