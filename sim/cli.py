@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import argparse
-import os
+import math
 import sys
 import tomllib
 from pathlib import Path
 
-from sim import output_folder
-from sim.calibrate.targets import CalibrationError
-from sim.geography import GeographyError
-from sim.output_folder import OutputError
+from sim import input_files, output_folder
+from sim.failures import EXIT_BAD_INPUT as EXIT_BAD_INPUT  # re-exported for callers
+from sim.failures import guarded
 from sim.report.style import ReportError
 from sim.scenario_loader import (
     DEFAULT_PRESET,
@@ -21,9 +20,7 @@ from sim.scenario_loader import (
     preset_names,
     source_files,
 )
-from sim.sweeps.spec import SpecError
 
-EXIT_BAD_INPUT = 2
 DEFAULT_VALIDATION_OUT = str(Path("outputs") / "validation")
 
 
@@ -36,6 +33,10 @@ def parse_assignment(text: str) -> dict:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw.strip()
+    except RecursionError:
+        raise ScenarioError(f"--set {key.strip()[:80]}: the value nests too deeply") from None
+    if input_files.depth(value) > input_files.MAX_TOML_DEPTH:
+        raise ScenarioError(f"--set {key.strip()[:80]}: the value nests too deeply")
     nested: dict = value
     for part in reversed(key.strip().split(".")):
         nested = {part: nested}
@@ -186,8 +187,7 @@ def cmd_validate(args) -> int:
     from sim.report.validation_plot import validation_figure
     from sim.validation import markdown, validate
 
-    if args.reps < 2:
-        raise ScenarioError(f"--reps {args.reps}: need at least 2 for an interval")
+    check_counts(args, {"reps": (2, MAX_REPS), "workers": (0, MAX_WORKERS)})
     target = output_folder.check(args.out, "validation", force=args.force,
                                  default=args.out == DEFAULT_VALIDATION_OUT)
     table = validate(reps=args.reps, days=args.days, scale=args.scale, workers=args.workers,
@@ -206,13 +206,14 @@ def cmd_validate(args) -> int:
 def cmd_bench(args) -> int:
     from sim.benchmark import benchmark
 
-    if args.repeats < 1 or args.sweep_runs < 0:
-        raise ScenarioError("--repeats must be at least 1 and --sweep-runs at least 0")
+    check_counts(args, {"repeats": (1, 100), "sweep_runs": (0, 1000)})
     try:
         scales = tuple(float(x) for x in args.scales.split(",")) if args.scales else ()
     except ValueError:
-        raise ScenarioError(f"--scales {args.scales!r}: expected numbers like 0.25,0.5,1,2") \
-            from None
+        scales = (math.nan,)
+    if not all(0 < s <= 8 for s in (*scales, args.scale)):  # NaN fails too
+        raise ScenarioError(f"--scales {args.scales!r} / --scale {args.scale}: expected "
+                            "numbers above 0 and at most 8, like 0.25,0.5,1,2")
     return benchmark(args.scenario, repeats=args.repeats, scale=args.scale, scales=scales,
                      sweep_runs=args.sweep_runs)
 
@@ -223,10 +224,10 @@ CALIBRATION_STEPS = ("screen", "fit", "report")
 def cmd_calibrate(args) -> int:
     from sim.calibrate.settings import Settings
 
-    _check_positive(args, ("trials", "reps", "batch", "check_reps", "morris_trajectories"))
-    for name in ("refine", "uncertainty"):
-        if getattr(args, name) < 0:
-            raise ScenarioError(f"--{name}: must be 0 or more (got {getattr(args, name)})")
+    check_counts(args, {"trials": (1, 10_000), "reps": (1, 100), "batch": (1, 64),
+                        "check_reps": (1, MAX_REPS), "morris_trajectories": (1, 1000),
+                        "refine": (0, 1000), "uncertainty": (0, 10_000),
+                        "workers": (0, MAX_WORKERS)})
     settings = Settings(scenario=args.scenario, scale=args.scale, days=args.days,
                         workers=args.workers, reps=args.reps, trials=args.trials,
                         refine_evaluations=args.refine, acceptance_samples=args.uncertainty,
@@ -235,10 +236,10 @@ def cmd_calibrate(args) -> int:
     for name in ("report_dir", "work_dir", "fitted_file"):
         if getattr(args, name):
             setattr(settings, name, Path(getattr(args, name)))
+    settings.prepare()
     journal = Path(settings.work_dir) / "study.journal"
     if args.fresh and journal.exists():
         journal.unlink()  # finished runs stay cached: their keys include the model's code
-    settings.prepare()
     steps = CALIBRATION_STEPS if args.step == "all" else (args.step,)
     for step in steps:
         print(f"== {step}", file=sys.stderr)
@@ -269,8 +270,7 @@ def cmd_sweep(args) -> int:
     from sim.sweeps.spec import load_spec
     from sim.sweeps.store import KIND
 
-    if args.workers < 0:
-        raise ScenarioError(f"--workers: must be 0 (one per core) or more (got {args.workers})")
+    check_counts(args, {"workers": (0, MAX_WORKERS)})
     spec = load_spec(args.spec)
     out = Path(args.out) if args.out else Path("outputs") / spec.name
     # A store of the same sweep is resumed; one of another sweep needs --force.
@@ -314,11 +314,17 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
-def _check_positive(args, names) -> None:
-    for name in names:
-        if getattr(args, name) < 1:
-            raise ScenarioError(f"--{name.replace('_', '-')}: must be at least 1 "
-                                f"(got {getattr(args, name)})")
+MAX_REPS = 1000
+MAX_WORKERS = 256
+
+
+def check_counts(args, bounds: dict[str, tuple[int, int]]) -> None:
+    """Refuse a count option outside [low, high] (``--workers 0`` means one per core)."""
+    for name, (low, high) in bounds.items():
+        value = getattr(args, name)
+        if not low <= value <= high:
+            raise ScenarioError(f"--{name.replace('_', '-')} {value}: expected {low} to "
+                                f"{high:,}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -446,15 +452,7 @@ def _calibrate_parser(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except (ScenarioError, GeographyError, CalibrationError, SpecError, ReportError,
-            OutputError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (silence the flush at exit)
-        return 0
+    return guarded(f"sim {args.command}", lambda: args.func(args))
 
 
 if __name__ == "__main__":

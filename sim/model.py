@@ -12,6 +12,7 @@ import numpy as np
 import simpy
 
 from sim import geography as geography_module
+from sim import run_size
 from sim.agents import Centre, Court, GridOfficer, Resident
 from sim.agents.grid_officer import settle_on_spot
 from sim.arrivals import Arrivals
@@ -86,6 +87,7 @@ class DisputeModel(mesa.Model):
         start = scenario.run.start_date - dt.timedelta(days=self.warmup)
         self.calendar = Calendar(start, self.days, scenario.calendar.kind)
         self._build_city()
+        run_size.check_staff(self._staff_counts())
         self.rules = Rules(scenario)
         self.availability = np.ones(len(RESOLUTION_PLACES))
         for level, share in scenario.staffing.availability_by_level.items():
@@ -96,6 +98,7 @@ class DisputeModel(mesa.Model):
         self.busy_by_level = [0] * n_places  # mediators in session
         self._build_agents()
         self.arrivals = Arrivals(self)
+        run_size.check_disputes(self.arrivals.expected_per_year(), self.days)
         self.cases = CaseTable(capacity=int(self.arrivals.expected_per_year() * self.days / 365
                                             * 1.1) + 64)
         self.latent = LatentPool(self)
@@ -110,6 +113,17 @@ class DisputeModel(mesa.Model):
         self.env.process(self._daily())
 
     # ------------------------------------------------------------------ construction
+
+    def _staff_counts(self) -> dict[str, int]:
+        scenario = self.scenario
+        committees = sum(c.mediators * (self.geography.n_counties if c.per == "county" else 1)
+                         for c in scenario.committees)
+        roving = scenario.roving.teams_per_county * scenario.roving.members
+        return {"mediators": sum(self.staff.mediators_by_level.values()),
+                "grid officers": int(self.staff.grid_officers.sum()),
+                "court mediators": int(self.staff.court_mediators),
+                "committee and roving mediators": committees
+                + roving * self.geography.n_counties}
 
     def _build_city(self) -> None:
         scenario = self.scenario

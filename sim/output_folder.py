@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,10 @@ _LEGACY = {
     "policies": ("differences.csv", {"runs.parquet", "daily.parquet", "places.parquet",
                                      "centres.parquet", "differences.csv", "differences.png"}),
     "validation": ("validation.csv", {"validation.csv", "validation.md", "validation.png"}),
+    "calibration-work": ("runs.jsonl", {"runs.jsonl", "study.journal", "study.journal.lock"}),
+    "calibration-report": ("screening.csv", {
+        "screening.csv", "trials.csv", "report.md", "report_targets.png",
+        "report_marginals.png", "report_convergence.png", "report_screening.png"}),
     "sweep": ("manifest.json", {"manifest.json", "points.parquet", "runs", "errors", "cases",
                                 "sensitivity.csv"}),
 }
@@ -84,6 +88,21 @@ def check(folder: str | Path, kind: str, *, flag: str = "--out", inputs: Iterabl
         raise OutputError(f"{where}: holds earlier {kind} results; add --force to replace "
                           "them (only the files this tool wrote are replaced)")
     return Target(folder, kind, flag, replace=True)
+
+
+def check_file(path: str | Path, flag: str, is_own: Callable[[Path], bool]) -> Path:
+    """Refuse to write the file ``path`` unless it is new or ``is_own`` says the tool wrote
+    it (raise OutputError)."""
+    path = Path(path)
+    where = f"{flag} {path}"
+    _check_name(path, where)
+    _check_parents(path, where)
+    if path.is_dir():
+        raise OutputError(f"{where}: is a folder; name a file")
+    if path.exists() and not (path.is_file() and not path.is_symlink() and is_own(path)):
+        raise OutputError(f"{where}: exists and was not written by this tool; name a new "
+                          "file (nothing was changed)")
+    return path
 
 
 def owned_files(folder: Path, kind: str) -> set[str] | None:

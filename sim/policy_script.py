@@ -15,13 +15,19 @@ from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from pydantic import ValidationError
 
 from sim import output_folder
-from sim.config import Scenario, deep_merge
+from sim.config import MAX_SEED, Scenario, deep_merge
+from sim.failures import guarded
 from sim.paired import KEY_OUTCOMES, format_table, paired_differences, run_policies
-from sim.scenario_loader import DEFAULT_PRESET, ScenarioError, load_scenario, source_files
-
-EXIT_BAD_INPUT = 2
+from sim.scenario_loader import (
+    DEFAULT_PRESET,
+    ScenarioError,
+    format_errors,
+    load_scenario,
+    source_files,
+)
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -53,8 +59,10 @@ def base_scenario(args) -> Scenario:
     run = {k: v for k, v in (("days", args.days), ("scale", args.scale)) if v is not None}
     if run:
         overrides = deep_merge(overrides, {"run": run})
-    if args.reps < 1:
-        raise ScenarioError(f"--reps {args.reps}: need at least 1")
+    from sim.cli import MAX_REPS, MAX_WORKERS, check_counts
+
+    check_counts(args, {"reps": (1, MAX_REPS), "workers": (0, MAX_WORKERS),
+                        "seed": (0, MAX_SEED - MAX_REPS)})
     return load_scenario(args.scenario, overrides)
 
 
@@ -67,14 +75,18 @@ def main(name: str, description: str, policies: Callable[[Scenario, argparse.Nam
     if extra_arguments is not None:
         extra_arguments(p)
     args = p.parse_args(argv)
+    return guarded(name, lambda: _compare(name, description, policies, args, outcomes))
+
+
+def _compare(name: str, description: str, policies: Callable, args: argparse.Namespace,
+             outcomes: list[str] | None) -> int:
     try:
         scenarios = policies(base_scenario(args), args)
-        out = Path(args.out or Path("outputs") / "policies" / name)
-        target = output_folder.check(out, "policies", inputs=_inputs(args), force=args.force,
-                                     default=not args.out)
-    except (ScenarioError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except ValidationError as err:  # a script's option made an invalid scenario
+        raise ScenarioError(format_errors(err, f"{name} options")) from None
+    out = Path(args.out or Path("outputs") / "policies" / name)
+    target = output_folder.check(out, "policies", inputs=_inputs(args), force=args.force,
+                                 default=not args.out)
     seeds = list(range(args.seed, args.seed + args.reps))
     baseline = next(iter(scenarios))
     print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)

@@ -6,10 +6,11 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim import input_files, output_folder
 from sim.calibrate.parameters import FreeParameter, load_parameters, overrides
 from sim.calibrate.targets import CALIBRATION_DIR, Target, load_targets
 from sim.config import Scenario, deep_merge
-from sim.scenario_loader import PRESET_DIR, load_scenario, read_calibration
+from sim.scenario_loader import PRESET_DIR, load_scenario, read_calibration, source_files
 
 
 @dataclass
@@ -69,5 +70,35 @@ class Settings:
         return list(range(self.check_seed0, self.check_seed0 + self.check_reps))
 
     def prepare(self) -> None:
-        for folder in (self.report_dir, self.work_dir):
-            Path(folder).mkdir(parents=True, exist_ok=True)
+        """Check the folders and the file the calibration writes (it resumes in them, so
+        its own earlier files are kept and updated), then create the folders."""
+        inputs = source_files(self.scenario, self.base())
+        folders = [("--work-dir", self.work_dir, "calibration-work")]
+        if Path(self.report_dir).resolve() != CALIBRATION_DIR.resolve():
+            folders.append(("--report-dir", self.report_dir, "calibration-report"))
+        for flag, folder, kind in folders:
+            target = output_folder.check(folder, kind, flag=flag, inputs=inputs, default=True)
+            output_folder.make_folder(target)
+            output_folder.write_marker(target.folder, kind, _FILES[kind])
+        Path(self.report_dir).mkdir(parents=True, exist_ok=True)
+        output_folder.check_file(self.fitted_file, "--fitted-file", is_calibration_file)
+
+
+# What each folder of a calibration holds.
+_FILES = {
+    "calibration-work": ("runs.jsonl", "study.journal", "study.journal.lock"),
+    "calibration-report": ("screening.csv", "trials.csv", "report.md", "report_targets.png",
+                           "report_marginals.png", "report_convergence.png",
+                           "report_screening.png"),
+}
+
+
+def is_calibration_file(path: Path) -> bool:
+    """Whether ``path`` is a fitted-parameter file written by `sim calibrate`."""
+    try:
+        data = input_files.read_toml(path, "calibration file")
+    except input_files.InputFileError:
+        return False
+    provenance = data.get("provenance")
+    return isinstance(provenance, dict) and str(provenance.get("written_by", "")).startswith(
+        "sim calibrate")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 
 from sim.policy_script import main
+from sim.scenario_loader import ScenarioError
 
 OUTCOMES = ["found_by_patrol", "received_by_centres", "share_resolved_at_community_or_below",
             "resolution_days_median", "court_cases", "petitions", "incidents"]
@@ -22,7 +23,7 @@ OUTCOMES = ["found_by_patrol", "received_by_centres", "share_resolved_at_communi
 
 def policies(base, args):
     if args.households < 1:
-        raise ValueError(f"--households {args.households}: expected at least 1")
+        raise ScenarioError(f"--households {args.households}: expected at least 1")
     return {
         "today's grids": base,
         f"grids of {args.households} households": base.with_overrides(

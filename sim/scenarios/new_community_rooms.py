@@ -20,6 +20,7 @@ import numpy as np
 from sim.geography import build
 from sim.placement import has_room
 from sim.policy_script import main
+from sim.scenario_loader import ScenarioError
 from sim.siting import propose_rooms
 from sim.staffing import level_shares
 
@@ -30,7 +31,7 @@ OUTCOMES = ["found_by_walk_in", "mean_distance_km", "received_by_centres",
 
 def policies(base, args):
     if not 0 <= args.rural_room_share <= 1:
-        raise ValueError(f"--rural-room-share {args.rural_room_share}: expected 0 to 1")
+        raise ScenarioError(f"--rural-room-share {args.rural_room_share}: expected 0 to 1")
     base = base.with_overrides({"placement": {"rural_room_share": args.rural_room_share}})
     geo = build(base.geography)
     rooms = has_room(geo, base.placement)
