@@ -60,9 +60,10 @@ def cmd_run(args) -> int:
     from sim.simulation import simulate
 
     scenario = load_scenario(args.scenario, _overrides(args))
-    out = Path(args.out) if args.out else Path("outputs") / _run_name(scenario)
+    default = args.out is None
+    out = str(Path("outputs") / _run_name(scenario)) if default else args.out
     target = output_folder.check(out, "run", inputs=source_files(args.scenario, scenario),
-                                 force=args.force, default=not args.out)
+                                 force=args.force, default=default)
     progress = None if args.quiet else _progress_bar(scenario.run.days + scenario.run.warmup_days)
     try:
         result = simulate(scenario, progress=progress)
@@ -71,7 +72,7 @@ def cmd_run(args) -> int:
             progress.close()
     result.write(target)
     print(format_summary(result.summary.to_pylist()[0], scenario.name, scenario.run.seed))
-    print(f"\nwrote {out}/ (cases, stays, daily, summary, places, centres .parquet; "
+    print(f"\nwrote {target.folder}/ (cases, stays, daily, summary, places, centres .parquet; "
           "manifest.json; overview.png)")
     return 0
 
@@ -169,9 +170,10 @@ def cmd_compare(args) -> int:
         if len(axes) != 2:
             raise ReportError(f"--axes {args.axes!r}: expected two factor names, X,Y")
     outcomes = args.outcome or None
-    out = args.out or str(Path("outputs") / f"compare-{Path(args.results[0]).name}")
+    default = args.out is None
+    out = str(Path("outputs") / f"compare-{Path(args.results[0]).name}") if default else args.out
     target = output_folder.check(out, "report", inputs=[Path(p) for p in args.results],
-                                 force=args.force, default=not args.out)
+                                 force=args.force, default=default)
     folder = compare(args.results, target, labels=args.label, baseline=args.baseline,
                      lang=args.lang, outcomes=outcomes, sweep_axes=axes,
                      sweep_outcome=args.sweep_outcome)
@@ -272,7 +274,7 @@ def cmd_sweep(args) -> int:
 
     check_counts(args, {"workers": (0, MAX_WORKERS)})
     spec = load_spec(args.spec)
-    out = Path(args.out) if args.out else Path("outputs") / spec.name
+    out = str(Path("outputs") / spec.name) if args.out is None else args.out
     # A store of the same sweep is resumed; one of another sweep needs --force.
     target = output_folder.check(out, KIND, inputs=spec.inputs(), default=True)
     store = run_sweep(spec, target, executor=args.executor, workers=args.workers,

@@ -67,8 +67,10 @@ def check(folder: str | Path, kind: str, *, flag: str = "--out", inputs: Iterabl
     """Refuse ``folder`` (raise OutputError) unless writing ``kind`` results there destroys
     nothing. ``inputs`` are files the command reads; ``default`` says the folder is the
     command's own default place, where earlier results are replaced without ``force``."""
-    folder = Path(folder)
     where = f"{flag} {folder}"
+    if not str(folder).strip() or "\0" in str(folder):
+        raise OutputError(f"{where!r}: not a usable folder name")
+    folder = Path(folder)
     _check_name(folder, where)
     resolved = _resolve(folder, where)
     _check_not_above_cwd(resolved, where)
@@ -239,8 +241,6 @@ def _entries(folder: Path, where: str) -> set[str]:
 
 def _check_name(folder: Path, where: str) -> None:
     text = str(folder)
-    if not text.strip() or "\0" in text:
-        raise OutputError(f"{where}: not a usable folder name")
     if len(os.fsencode(text)) > _PATH_BYTES:
         raise OutputError(f"{where}: path too long (over {_PATH_BYTES} bytes)")
     for part in folder.parts:

@@ -84,9 +84,10 @@ def _compare(name: str, description: str, policies: Callable, args: argparse.Nam
         scenarios = policies(base_scenario(args), args)
     except ValidationError as err:  # a script's option made an invalid scenario
         raise ScenarioError(format_errors(err, f"{name} options")) from None
-    out = Path(args.out or Path("outputs") / "policies" / name)
+    default = args.out is None
+    out = str(Path("outputs") / "policies" / name) if default else args.out
     target = output_folder.check(out, "policies", inputs=_inputs(args), force=args.force,
-                                 default=not args.out)
+                                 default=default)
     seeds = list(range(args.seed, args.seed + args.reps))
     baseline = next(iter(scenarios))
     print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)
@@ -96,6 +97,7 @@ def _compare(name: str, description: str, policies: Callable, args: argparse.Nam
     print(format_table(differences))
     title = " ".join(description.split("\n\n")[0].split())
     write_results(target, tables, differences, title=title, baseline=baseline)
+    out = target.folder
     print(f"\nwrote {out}/ (runs, daily, places, centres .parquet; differences.csv and .png)"
           f"\nfigures and a one-page report: python3 -m sim compare {out}")
     return 0

@@ -76,12 +76,13 @@ class Settings:
         folders = [("--work-dir", self.work_dir, "calibration-work")]
         if Path(self.report_dir).resolve() != CALIBRATION_DIR.resolve():
             folders.append(("--report-dir", self.report_dir, "calibration-report"))
-        for flag, folder, kind in folders:
-            target = output_folder.check(folder, kind, flag=flag, inputs=inputs, default=True)
-            output_folder.make_folder(target)
-            output_folder.write_marker(target.folder, kind, _FILES[kind])
-        Path(self.report_dir).mkdir(parents=True, exist_ok=True)
+        targets = [output_folder.check(folder, kind, flag=flag, inputs=inputs, default=True)
+                   for flag, folder, kind in folders]
         output_folder.check_file(self.fitted_file, "--fitted-file", is_calibration_file)
+        for target in targets:  # all checked: now create them
+            output_folder.make_folder(target)
+            output_folder.write_marker(target.folder, target.kind, _FILES[target.kind])
+        Path(self.report_dir).mkdir(parents=True, exist_ok=True)
 
 
 # What each folder of a calibration holds.
