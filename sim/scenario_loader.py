@@ -31,7 +31,9 @@ def resolve_path(name_or_path: str | Path | None) -> Path:
         name_or_path = DEFAULT_PRESET
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or candidate.exists():
-        if not candidate.is_file():
+        if candidate.is_dir():
+            raise ScenarioError(f"{candidate}: is a folder, not a scenario file")
+        if not candidate.exists():
             raise ScenarioError(f"{candidate}: no such scenario file")
         return candidate
     preset = PRESET_DIR / f"{name_or_path}.toml"
