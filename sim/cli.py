@@ -12,7 +12,7 @@ from pathlib import Path
 from sim import input_files, output_folder
 from sim.failures import EXIT_BAD_INPUT as EXIT_BAD_INPUT  # re-exported for callers
 from sim.failures import guarded
-from sim.report.style import ReportError
+from sim.report.errors import ReportError
 from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
@@ -57,13 +57,13 @@ def _overrides(args) -> dict:
 
 
 def cmd_run(args) -> int:
-    from sim.simulation import simulate
-
     scenario = load_scenario(args.scenario, _overrides(args))
     default = args.out is None
     out = str(Path("outputs") / _run_name(scenario)) if default else args.out
     target = output_folder.check(out, "run", inputs=source_files(args.scenario, scenario),
                                  force=args.force, default=default)
+    from sim.simulation import simulate  # after the checks: bad input is answered at once
+
     progress = None if args.quiet else _progress_bar(scenario.run.days + scenario.run.warmup_days)
     try:
         result = simulate(scenario, progress=progress)

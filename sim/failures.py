@@ -28,7 +28,7 @@ def bad_input_errors() -> tuple[type[Exception], ...]:
     from sim.geography import GeographyError
     from sim.input_files import InputFileError
     from sim.output_folder import OutputError
-    from sim.report.style import ReportError
+    from sim.report.errors import ReportError
     from sim.scenario_loader import ScenarioError
     from sim.sweeps.spec import SpecError
 

@@ -18,13 +18,10 @@ import matplotlib.font_manager as font_manager
 import matplotlib.pyplot as plt
 
 from sim.paired import KEY_OUTCOMES
+from sim.report.errors import ReportError as ReportError  # re-exported
 
 LANGUAGES = ("en", "zh")
 CJK_FAMILY = "Noto Sans CJK SC"
-
-
-class ReportError(ValueError):
-    """Results that cannot be read or plotted; the message names the path or option."""
 
 
 # Outcomes beyond the paired-comparison table, in English.
