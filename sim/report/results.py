@@ -126,12 +126,26 @@ def _tag(table: pa.Table | None, policy: str, seed: int | None = None) -> pa.Tab
     return table.add_column(0, "policy", pa.array([policy] * table.num_rows, pa.string()))
 
 
-def _run_folder(path: Path, label: str | None, variants: dict[str, list[str]]) -> dict:
+def _manifest(path: Path) -> dict:
+    """A result folder's manifest.json, which must be a JSON object."""
+    file = path / "manifest.json"
     try:
-        manifest = json.loads((path / "manifest.json").read_text())
-    except (OSError, ValueError) as err:
-        raise ReportError(f"{path / 'manifest.json'}: cannot read ({err})") from None
-    seed = int(manifest.get("seed", 0))
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:  # UnicodeDecodeError and JSON errors are ValueErrors
+        raise ReportError(f"{file}: cannot read ({err})") from None
+    if not isinstance(manifest, dict):
+        raise ReportError(f"{file}: not a manifest written by this tool (not a JSON object)")
+    return manifest
+
+
+def _run_folder(path: Path, label: str | None, variants: dict[str, list[str]]) -> dict:
+    manifest = _manifest(path)
+    seed = manifest.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ReportError(f"{path / 'manifest.json'}: seed: expected a whole number "
+                          f"(got {seed!r})")
+    if not isinstance(manifest.get("scenario", {}), dict):
+        raise ReportError(f"{path / 'manifest.json'}: scenario: expected a table")
     policy = label or _policy_name(manifest, path, variants)
     daily = _read(path / "daily.parquet")
     if daily is not None:
@@ -176,15 +190,21 @@ def _prefix(table: pa.Table | None, label: str) -> pa.Table | None:
 def _sweep(path: Path) -> Sweep:
     from sim.sweeps.store import RunStore
 
-    runs = RunStore(path).read_runs()
+    try:
+        runs = RunStore(path).read_runs()
+    except (OSError, pa.ArrowInvalid) as err:
+        raise ReportError(f"{path / 'runs'}: cannot read the sweep's runs ({err})") from None
     points = _read(path / "points.parquet")
     if runs.num_rows == 0 or points is None:
         raise ReportError(f"{path}: the sweep has no finished runs yet")
     factors = [c for c in points.column_names if c != "point"]
     sensitivity = None
     if (path / "sensitivity.csv").exists():
-        sensitivity = pacsv.read_csv(path / "sensitivity.csv")
-    name = json.loads((path / "manifest.json").read_text()).get("sweep", path.name)
+        try:
+            sensitivity = pacsv.read_csv(path / "sensitivity.csv")
+        except (OSError, pa.ArrowInvalid) as err:
+            raise ReportError(f"{path / 'sensitivity.csv'}: cannot read ({err})") from None
+    name = str(_manifest(path).get("sweep", path.name))
     return Sweep(name=name, runs=runs, factors=factors, sensitivity=sensitivity)
 
 
