@@ -17,6 +17,7 @@ from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
     load_scenario,
+    merge_checked,
     preset_names,
     source_files,
 )
@@ -44,15 +45,14 @@ def parse_assignment(text: str) -> dict:
 
 
 def _overrides(args) -> dict:
-    from sim.config import deep_merge
 
     overrides: dict = {}
     for text in args.set or []:
-        overrides = deep_merge(overrides, parse_assignment(text))
+        overrides = merge_checked(overrides, parse_assignment(text), "--set")
     run = {k: v for k, v in (("seed", args.seed), ("days", args.days), ("scale", args.scale))
            if v is not None}
     if run:
-        overrides = deep_merge(overrides, {"run": run})
+        overrides = merge_checked(overrides, {"run": run}, "--set")
     return overrides
 
 
@@ -329,8 +329,15 @@ def check_counts(args, bounds: dict[str, tuple[int, int]]) -> None:
                                 f"{high:,}")
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors read like the tool's others: one line, exit 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sim", description=__doc__)
+    parser = Parser(prog="sim", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and write its results")
     run.add_argument("scenario", nargs="?", default=DEFAULT_PRESET,

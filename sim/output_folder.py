@@ -125,7 +125,7 @@ def _read_marker(path: Path) -> dict | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not JSON
         return None
     ok = (isinstance(data, dict) and data.get("written_by") == _WRITER
           and isinstance(data.get("kind"), str) and isinstance(data.get("files"), list)

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 from sim import output_folder
-from sim.config import MAX_SEED, Scenario, deep_merge
+from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
 from sim.paired import KEY_OUTCOMES, format_table, paired_differences, run_policies
 from sim.scenario_loader import (
@@ -26,12 +26,15 @@ from sim.scenario_loader import (
     ScenarioError,
     format_errors,
     load_scenario,
+    merge_checked,
     source_files,
 )
 
 
 def parser(description: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=description,
+    from sim.cli import Parser
+
+    p = Parser(description=description,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scenario", default=DEFAULT_PRESET,
                    help=f"baseline preset or TOML file (default {DEFAULT_PRESET})")
@@ -55,10 +58,10 @@ def base_scenario(args) -> Scenario:
 
     overrides: dict = {}
     for text in args.set or []:
-        overrides = deep_merge(overrides, parse_assignment(text))
+        overrides = merge_checked(overrides, parse_assignment(text), "--set")
     run = {k: v for k, v in (("days", args.days), ("scale", args.scale)) if v is not None}
     if run:
-        overrides = deep_merge(overrides, {"run": run})
+        overrides = merge_checked(overrides, {"run": run}, "--set")
     from sim.cli import MAX_REPS, MAX_WORKERS, check_counts
 
     check_counts(args, {"reps": (1, MAX_REPS), "workers": (0, MAX_WORKERS),

@@ -6,6 +6,7 @@ never writes anything; every problem is reported with its key path and reason.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -57,7 +58,7 @@ def load_scenario(name_or_path: str | Path | None = None,
     data = read_toml(path)
     data.setdefault("name", path.stem)
     if overrides:
-        data = deep_merge(data, overrides)
+        data = merge_checked(data, overrides, str(path))
     if not use_calibration:
         data["calibration"] = None
     elif data.get("calibration"):
@@ -76,6 +77,23 @@ def source_files(name_or_path: str | Path | None, scenario: Scenario) -> list[Pa
     if scenario.geography.csv_path:
         files.append(Path(scenario.geography.csv_path))
     return files
+
+
+def merge_checked(data: dict, overrides: dict, source: str, prefix: str = "") -> dict:
+    """``data`` updated by ``overrides`` like :func:`deep_merge`, refusing a table of
+    overrides for a key that ``data`` holds as a plain value (``run = 5`` in a file with
+    ``--days 30`` would otherwise lose the file's mistake without a word)."""
+    merged = dict(data)
+    for key, value in overrides.items():
+        here = merged.get(key)
+        if isinstance(value, dict) and key in merged and not isinstance(here, dict):
+            raise ScenarioError(f"{source}: {prefix}{key}: expected a table of keys "
+                                f"(got {here!r:.60})")
+        if isinstance(value, dict) and isinstance(here, dict):
+            merged[key] = merge_checked(here, value, source, f"{prefix}{key}.")
+        else:
+            merged[key] = value
+    return merged
 
 
 def read_calibration(folder: Path, name: str, scenario_path: Path) -> dict:
@@ -128,6 +146,6 @@ def _anchor_csv_path(scenario: Scenario, folder: Path) -> Scenario:
     """Make a relative geography csv_path relative to the scenario file's folder."""
     csv_path = scenario.geography.csv_path
     if csv_path and not Path(csv_path).is_absolute():
-        absolute = str((folder / csv_path).resolve())
+        absolute = os.path.abspath(folder / csv_path)  # no resolve(): a link loop is named later
         return scenario.with_overrides({"geography": {"csv_path": absolute}})
     return scenario

@@ -133,6 +133,8 @@ def _manifest(path: Path) -> dict:
         manifest = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:  # UnicodeDecodeError and JSON errors are ValueErrors
         raise ReportError(f"{file}: cannot read ({err})") from None
+    except RecursionError:
+        raise ReportError(f"{file}: nests too deeply to be a manifest of this tool") from None
     if not isinstance(manifest, dict):
         raise ReportError(f"{file}: not a manifest written by this tool (not a JSON object)")
     return manifest

@@ -17,9 +17,14 @@ from sim.sweeps.store import RunStore
 def sensitivity(spec: SweepSpec, store: RunStore, outcomes: list[str]) -> pa.Table:
     """One row per (outcome, factor) with the design's indices and their 95% half-widths."""
     if spec.design not in ("sobol", "morris"):
-        raise SpecError(f"sensitivity indices need a sobol or morris design (this sweep's is "
-                        f"{spec.design!r})")
-    runs = store.read_runs()
+        raise SpecError(f"{store.folder}: sensitivity indices need a sobol or morris design "
+                        f"(this sweep's is {spec.design!r})")
+    if not (store.folder / "points.parquet").is_file():
+        raise SpecError(f"{store.folder}: not a complete sweep store (no points.parquet)")
+    try:
+        runs = store.read_runs()
+    except (OSError, pa.ArrowInvalid) as err:
+        raise SpecError(f"{store.folder / 'runs'}: cannot read the runs ({err})") from None
     n_points = _n_points(store)
     if runs.num_rows != n_points * spec.replications:
         raise SpecError(f"{store.folder}: {runs.num_rows} of {n_points * spec.replications} "
@@ -27,7 +32,7 @@ def sensitivity(spec: SweepSpec, store: RunStore, outcomes: list[str]) -> pa.Tab
     rows = []
     for outcome in outcomes:
         if outcome not in runs.column_names:
-            raise SpecError(f"outcome {outcome!r} is not a column of the runs; columns: "
+            raise SpecError(f"--outcome {outcome!r} is not a column of the runs; columns: "
                             + ", ".join(runs.column_names))
         y = _point_means(runs, outcome, n_points)
         with warnings.catch_warnings():  # an outcome no factor moves has no variance

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 
 from sim import input_files
 from sim.calibrate.parameters import TRANSFORMS, from_unit, get_key, put_key, transformed
+from sim.calibrate.targets import CalibrationError
 from sim.config import MAX_SEED, Scenario
 from sim.metrics import OUTCOME_NAMES
 from sim.scenario_loader import (
@@ -217,9 +218,12 @@ def _factors(entries, base: Scenario, where: str) -> list[Factor]:
 
 def _factor(entry: dict, base: Scenario, where: str) -> Factor:
     allowed = {"name", "key", "transform", "values", "low", "high", "log", "integer", "levels"}
-    if not isinstance(entry, dict) or "key" not in entry or set(entry) - allowed:
+    if not isinstance(entry, dict) or "key" not in entry:
         raise SpecError(f"{where}: needs key, and values or low/high (allowed: "
                         f"{sorted(allowed)})")
+    unknown = sorted(map(str, set(entry) - allowed))
+    if unknown:
+        raise SpecError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(allowed)}")
     key = _get(entry, "key", str, where)
     try:
         get_key(base.model_dump(mode="python"), key)
@@ -250,7 +254,10 @@ def _factor(entry: dict, base: Scenario, where: str) -> Factor:
         checks = [factor.from_unit(0.0), factor.from_unit(1.0)]
     for value in checks:  # every listed value and both ends of a range make valid scenarios
         nested: dict = {}
-        put_key(nested, key, factor.apply(base, value))
+        try:
+            put_key(nested, key, factor.apply(base, value))
+        except (CalibrationError, TypeError) as err:
+            raise SpecError(f"{where}: transform {transform!r} of {key!r}: {err}") from None
         try:
             validate(nested, source=f"{where} at {value!r}")
         except ScenarioError as err:

@@ -83,8 +83,10 @@ def read_manifest(folder: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SpecError(f"{folder}: not a sweep store (no manifest.json)") from None
-    except (OSError, UnicodeDecodeError, ValueError) as err:
+    except (OSError, ValueError) as err:  # UnicodeDecodeError and JSON errors too
         raise SpecError(f"{path}: cannot read the sweep's manifest ({err})") from None
+    except RecursionError:
+        raise SpecError(f"{path}: the sweep's manifest nests too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("spec"), dict):
         raise SpecError(f"{path}: not a sweep manifest (it must hold the sweep's spec); "
                         "run the sweep again into a new --out")
