@@ -155,7 +155,8 @@ def cmd_levers(args) -> int:
     for row in parameters(role):
         default = row["default"]
         shown = "[...]" if isinstance(default, list) and len(str(default)) > 60 else default
-        print(f"{row['key']} = {shown}   ({row['role'] or 'label'})")
+        bounds = f"; {row['range']}" if row["range"] else ""
+        print(f"{row['key']} = {shown}   ({row['role'] or 'label'}{bounds})")
         for line in textwrap.wrap(row["description"], 92):
             print(f"    {line}")
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -580,5 +580,37 @@ def parameters(role: str | None = None, model: type[BaseModel] = Scenario,
         found = extra.get("role", "")
         if role is None or found == role:
             rows.append({"key": key, "role": found, "default": getattr(defaults, name),
-                         "description": field.description or ""})
+                         "description": field.description or "", "range": value_range(field)})
     return rows
+
+
+_BOUND_SIGNS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
+
+
+def value_range(field) -> str:
+    """The bounds of a field's values (of each entry, for tables and lists) as text, e.g.
+    ">= 0, <= 200000"; "" when it has none."""
+    metadata = list(field.metadata) or _entry_metadata(field.annotation)
+    parts = [f"{sign} {_number_text(getattr(m, name))}"
+             for name, sign in _BOUND_SIGNS for m in metadata if hasattr(m, name)]
+    if any(getattr(m, "func", None) is _days_or_inf for m in metadata):
+        parts.append(f"<= {MAX_DAYS} or inf")
+    return ", ".join(parts)
+
+
+def _number_text(value) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _entry_metadata(annotation) -> list:
+    """Constraints of the entries of dict[..., Annotated[...]] or list[Annotated[...]]."""
+    for arg in get_args(annotation)[::-1]:
+        for extra in getattr(arg, "__metadata__", ()):
+            if hasattr(extra, "metadata"):
+                return list(extra.metadata)
+        inner = _entry_metadata(arg)
+        if inner:
+            return inner
+    return []

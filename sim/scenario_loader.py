@@ -6,13 +6,14 @@ never writes anything; every problem is reported with its key path and reason.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from sim import input_files
-from sim.config import Scenario, deep_merge
+from sim.config import Scenario, deep_merge, parameters
 
 PRESET_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_PRESET = "hohhot-2023"
@@ -129,17 +130,49 @@ def validate(data: dict, source: str = "scenario") -> Scenario:
         raise ScenarioError(format_errors(err, source)) from None
 
 
+# Why the upper bounds exist, said once under a message that hits one.
+_UPPER_BOUND_WHY = ("Upper bounds keep one run inside this machine's memory and a day's time; "
+                    "`sim levers --role all` lists every key's range.")
+
+
 def format_errors(err: ValidationError, source: str) -> str:
     lines = [f"{source}: {err.error_count()} problem(s) in the scenario:"]
+    hit_upper = False
     for problem in err.errors():
         path = ".".join(str(part) for part in problem["loc"]) or "(top level)"
         reason = problem["msg"]
         if problem["type"] == "extra_forbidden":
             reason = "unknown key (not a parameter of the model)"
         elif "input" in problem and not isinstance(problem["input"], dict):
-            reason += f" (got {problem['input']!r})"
+            reason += f" (got {_shown(problem['input'])})"
+        meaning = _meaning(problem["loc"])
+        if meaning and problem["type"] != "extra_forbidden":
+            reason += f". {meaning}"
+        hit_upper |= problem["type"] in ("less_than_equal", "less_than")
         lines.append(f"  - {path}: {reason}")
+    if hit_upper:
+        lines.append(f"  {_UPPER_BOUND_WHY}")
     return "\n".join(lines)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@functools.cache
+def _descriptions() -> dict[str, str]:
+    return {row["key"]: row["description"] for row in parameters()}
+
+
+def _meaning(loc: tuple) -> str:
+    """The description of the deepest documented key on the error's path."""
+    parts = [str(p) for p in loc]
+    for n in range(len(parts), 0, -1):
+        text = _descriptions().get(".".join(parts[:n]))
+        if text:
+            return text
+    return ""
 
 
 def _anchor_csv_path(scenario: Scenario, folder: Path) -> Scenario:
