@@ -45,7 +45,6 @@ def parse_assignment(text: str) -> dict:
 
 
 def _overrides(args) -> dict:
-
     overrides: dict = {}
     for text in args.set or []:
         overrides = merge_checked(overrides, parse_assignment(text), "--set")
@@ -239,7 +238,7 @@ def cmd_calibrate(args) -> int:
     for name in ("report_dir", "work_dir", "fitted_file"):
         if getattr(args, name):
             setattr(settings, name, Path(getattr(args, name)))
-    settings.prepare()
+    settings.prepare(force=args.force)
     journal = Path(settings.work_dir) / "study.journal"
     if args.fresh and journal.exists():
         journal.unlink()  # finished runs stay cached: their keys include the model's code
@@ -455,6 +454,9 @@ def _calibrate_parser(sub) -> None:
     cal.add_argument("--report-dir", help="screening, trials and report (default calibration/)")
     cal.add_argument("--fitted-file", help="calibration file to write "
                      "(default sim/scenarios/fitted/hohhot-2023.toml)")
+    cal.add_argument("--force", action="store_true",
+                     help="allow replacing the calibration shipped with the tool (the default "
+                     "--report-dir and --fitted-file)")
     cal.add_argument("--fresh", action="store_true",
                      help="start a new study (finished runs stay cached and are reused)")
     cal.set_defaults(func=cmd_calibrate)

@@ -44,7 +44,9 @@ def guarded(command: str, action: Callable[[], int]) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("\ninterrupted; no partial results were left", file=sys.stderr)
+        print("\ninterrupted: results not yet complete were not written (a sweep or a "
+              "calibration keeps its finished runs; the same command continues)",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (silence the flush at exit)
@@ -66,12 +68,16 @@ def unexpected(command: str, err: BaseException) -> str:
 
 
 def save_traceback(err: BaseException) -> Path | None:
-    folder = Path(tempfile.gettempdir()) / "dispute-sim"
+    """Write the traceback to a new file of its own (never through a link), in a folder
+    of this user's under the system's temporary folder."""
+    user = os.getuid() if hasattr(os, "getuid") else "user"
+    folder = Path(tempfile.gettempdir()) / f"dispute-sim-{user}"
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"traceback-{stamp}-{os.getpid()}.txt"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(traceback.format_exception(err)), encoding="utf-8")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"traceback-{stamp}-", suffix=".txt", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(err)))
     except OSError:
         return None
-    return path
+    return Path(name)

@@ -29,21 +29,37 @@ _WRITER = "dispute-sim"
 _NAME_BYTES = 255  # longest file name on common file systems
 _PATH_BYTES = 4000  # a little under Linux's PATH_MAX
 
-# Folders written before the marker existed: a folder counts as the tool's own when it holds
-# the kind's signature file and nothing but names the tool writes for that kind.
+# Folders written before the marker existed count as the tool's own only when they hold
+# every core file of their kind, nothing but names the tool writes for it, and (where there
+# is one) a manifest in the tool's format: a planner's folder never looks like that.
+@dataclass(frozen=True)
+class _Legacy:
+    core: frozenset[str]  # all of these must be there
+    names: frozenset[str]  # and nothing else
+    first_line: tuple[str, str] = ("", "")  # (file, how its first line starts)
+
+
+def _legacy(core: set[str], extra: set[str] = frozenset(), first_line=("", "")) -> _Legacy:
+    return _Legacy(frozenset(core), frozenset(core | set(extra)), first_line)
+
+
 _LEGACY = {
-    "run": ("manifest.json", {"cases.parquet", "stays.parquet", "daily.parquet",
-                              "summary.parquet", "places.parquet", "centres.parquet",
-                              "manifest.json", "overview.png"}),
-    "policies": ("differences.csv", {"runs.parquet", "daily.parquet", "places.parquet",
-                                     "centres.parquet", "differences.csv", "differences.png"}),
-    "validation": ("validation.csv", {"validation.csv", "validation.md", "validation.png"}),
-    "calibration-work": ("runs.jsonl", {"runs.jsonl", "study.journal", "study.journal.lock"}),
-    "calibration-report": ("screening.csv", {
-        "screening.csv", "trials.csv", "report.md", "report_targets.png",
-        "report_marginals.png", "report_convergence.png", "report_screening.png"}),
-    "sweep": ("manifest.json", {"manifest.json", "points.parquet", "runs", "errors", "cases",
-                                "sensitivity.csv"}),
+    "run": _legacy({"manifest.json", "cases.parquet", "stays.parquet", "daily.parquet",
+                    "summary.parquet"}, {"places.parquet", "centres.parquet", "overview.png"},
+                   ("manifest.json", '{\n  "scenario_name":')),
+    "policies": _legacy({"runs.parquet", "differences.csv"},
+                        {"daily.parquet", "places.parquet", "centres.parquet",
+                         "differences.png"}),
+    "validation": _legacy({"validation.csv", "validation.md", "validation.png"}),
+    "report": _legacy({"report.html", "report.md"}),  # plus its figures, *.png
+    "calibration-work": _legacy({"runs.jsonl"}, {"study.journal", "study.journal.lock"},
+                                ("runs.jsonl", '{"key": "')),
+    "calibration-report": _legacy({"screening.csv"}, {
+        "trials.csv", "report.md", "report_targets.png", "report_marginals.png",
+        "report_convergence.png", "report_screening.png"},
+        ("screening.csv", "parameter,target,mu_star")),
+    "sweep": _legacy({"manifest.json", "points.parquet", "runs", "errors"},
+                     {"cases", "sensitivity.csv"}, ("manifest.json", '{\n  "sweep":')),
 }
 
 
@@ -59,7 +75,7 @@ class Target:
     folder: Path
     kind: str
     flag: str = "--out"
-    replace: bool = False
+    replaces_own: bool = False  # the folder holds the tool's earlier results of this kind
 
 
 def check(folder: str | Path, kind: str, *, flag: str = "--out", inputs: Iterable[Path] = (),
@@ -70,7 +86,7 @@ def check(folder: str | Path, kind: str, *, flag: str = "--out", inputs: Iterabl
     where = f"{flag} {folder}"
     if not str(folder).strip() or "\0" in str(folder):
         raise OutputError(f"{where!r}: not a usable folder name")
-    folder = Path(folder)
+    folder = Path(os.path.normpath(folder))  # newdir/.. is the folder it names
     _check_name(folder, where)
     resolved = _resolve(folder, where)
     _check_not_above_cwd(resolved, where)
@@ -78,18 +94,25 @@ def check(folder: str | Path, kind: str, *, flag: str = "--out", inputs: Iterabl
     _check_inputs(resolved, inputs, where)
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise OutputError(f"{where}: exists and is not a folder; name a new or empty folder")
+    _check_writable(_first_existing(folder), where)
     entries = _entries(folder, where)
     if not entries:
         return Target(folder, kind, flag)
     own = owned_files(folder, kind)
     if own is None:
-        shown = ", ".join(sorted(entries)[:3]) + (" ..." if len(entries) > 3 else "")
+        marker = _read_marker(folder / MARKER)
+        if marker is not None:
+            raise OutputError(f"{where}: holds {marker['kind']} results of this tool, not "
+                              f"{kind} results; name another folder (nothing was changed)")
+        known = _LEGACY[kind].names if kind in _LEGACY else frozenset()
+        odd = sorted(entries - known) or sorted(entries)
+        shown = ", ".join(odd[:3]) + (" ..." if len(odd) > 3 else "")
         raise OutputError(f"{where}: holds files this tool did not write ({shown}); name a new "
                           "or empty folder (nothing was changed)")
     if not (force or default):
         raise OutputError(f"{where}: holds earlier {kind} results; add --force to replace "
                           "them (only the files this tool wrote are replaced)")
-    return Target(folder, kind, flag, replace=True)
+    return Target(folder, kind, flag, replaces_own=True)
 
 
 def check_file(path: str | Path, flag: str, is_own: Callable[[Path], bool]) -> Path:
@@ -113,11 +136,27 @@ def owned_files(folder: Path, kind: str) -> set[str] | None:
     marker = _read_marker(folder / MARKER)
     if marker is not None:
         return set(marker["files"]) if marker["kind"] == kind else None
-    signature, names = _LEGACY.get(kind, ("", set()))
+    legacy = _LEGACY.get(kind)
     entries = {p.name for p in folder.iterdir()}
-    if signature in entries and entries <= names:
-        return entries
-    return None
+    if legacy is None or not legacy.core <= entries:
+        return None
+    extra = {e for e in entries - legacy.names
+             if not (kind == "report" and e.endswith(".png"))
+             and not (e.startswith(".") and e.endswith(".tmp"))}  # the tool's own temp files
+    if extra or not _starts_with(folder, *legacy.first_line):
+        return None
+    return entries
+
+
+def _starts_with(folder: Path, name: str, start: str) -> bool:
+    """Whether ``name`` in ``folder`` begins as the tool writes it (no name: no check)."""
+    if not name:
+        return True
+    try:
+        with (folder / name).open("rb") as fh:
+            return fh.read(len(start.encode())) == start.encode()
+    except OSError:
+        return False
 
 
 def _read_marker(path: Path) -> dict | None:
@@ -159,7 +198,7 @@ def staged_folder(target: Target) -> Iterator[Path]:
         _remove_empty(made)
         raise OutputError(f"{target.flag} {folder}: cannot write there: {err.strerror}") \
             from None
-    staging.chmod(0o755)
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0o700; results are for sharing
     try:
         yield staging
         write_marker(staging, target.kind, (p.name for p in staging.iterdir()))
@@ -170,42 +209,76 @@ def staged_folder(target: Target) -> Iterator[Path]:
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _publish(staging: Path, target: Target) -> None:
+    """Move the staged files into the target. The target then holds the new files, the
+    marker listing them and whatever the tool did not write; the tool's earlier files are
+    gone. A failure part-way puts the earlier state back."""
     folder = target.folder
-    if not folder.exists():
+    try:
+        if not folder.exists():
+            staging.rename(folder)
+            return
+        own = owned_files(folder, target.kind) if target.replaces_own else set()
+        if own is None or (not target.replaces_own and any(folder.iterdir())):
+            raise OutputError(f"{target.flag} {folder}: was changed while the results were "
+                              "computed; nothing was written there")
+        if {p.name for p in folder.iterdir()} <= own | {MARKER}:
+            _swap_whole(staging, folder)
+        else:
+            _swap_files(staging, folder, own, target.flag)
+    except OSError as err:  # permissions, a read-only or full disk: not the tool's fault
+        raise OutputError(f"{target.flag} {folder}: cannot write there ({err.strerror}); "
+                          "nothing was changed") from None
+
+
+def _swap_whole(staging: Path, folder: Path) -> None:
+    """Only the tool's files are there: the folder is replaced in two renames."""
+    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name[:40]}.", suffix=".replaced",
+                                  dir=folder.parent))
+    folder.rename(aside)  # onto the empty folder just made
+    try:
         staging.rename(folder)
-        return
-    own = owned_files(folder, target.kind) if target.replace else set()
-    if own is None or (not target.replace and any(folder.iterdir())):
-        raise OutputError(f"{target.flag} {folder}: was changed by someone else while the "
-                          "results were computed; nothing was written there")
-    new = [p for p in staging.iterdir() if p.name != MARKER]
-    clash = [p.name for p in new if p.name not in own and (folder / p.name).exists()]
+    except BaseException:
+        aside.rename(folder)
+        raise
+    shutil.rmtree(aside)
+
+
+def _swap_files(staging: Path, folder: Path, own: set[str], flag: str) -> None:
+    """The folder holds a planner's files too: move the tool's earlier files aside, then
+    the new ones in, file by file; on a failure, undo what was moved."""
+    new = [p.name for p in staging.iterdir() if p.name != MARKER]
+    clash = [n for n in new if n not in own and (folder / n).exists()]
     if clash:
-        raise OutputError(f"{target.flag} {folder}: holds files of the same name that this "
-                          f"tool did not write ({', '.join(sorted(clash))}); nothing was changed")
-    for name in own - {p.name for p in new}:
-        _remove_own(folder / name)
-    for path in new:
-        _remove_own(folder / path.name)
-        path.rename(folder / path.name)
-    os.replace(staging / MARKER, folder / MARKER)
+        raise OutputError(f"{flag} {folder}: holds files of the same name that this tool did "
+                          f"not write ({', '.join(sorted(clash))}); nothing was changed")
+    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name[:40]}.", suffix=".replaced",
+                                  dir=folder.parent))
+    old = [n for n in (*sorted(own), MARKER) if (folder / n).exists() or (folder / n).is_symlink()]
+    moved_out: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for name in old:
+            (folder / name).rename(aside / name)
+            moved_out.append(name)
+        for name in (*new, MARKER):
+            (staging / name).rename(folder / name)
+            moved_in.append(name)
+    except BaseException:
+        for name in moved_in:
+            (folder / name).rename(staging / name)
+        for name in moved_out:
+            (aside / name).rename(folder / name)
+        aside.rmdir()
+        raise
     staging.rmdir()
-
-
-def clear_own(target: Target) -> None:
-    """Remove the tool's own earlier files from the target (for stores built in place)."""
-    own = owned_files(target.folder, target.kind) or set()
-    for name in own:
-        _remove_own(target.folder / name)
-    (target.folder / MARKER).unlink(missing_ok=True)
-
-
-def _remove_own(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
+    shutil.rmtree(aside)
 
 
 def make_folder(target: Target) -> list[Path]:
@@ -257,7 +330,10 @@ def _resolve(folder: Path, where: str) -> Path:
 
 
 def _check_not_above_cwd(resolved: Path, where: str) -> None:
-    cwd = Path.cwd().resolve()
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:  # the working folder was deleted: nothing can be above it
+        return
     if resolved == cwd or resolved in cwd.parents:
         raise OutputError(f"{where}: is the working folder or a folder above it; name a new "
                           "folder for the results, e.g. outputs/my-run")
@@ -270,9 +346,22 @@ def _check_parents(folder: Path, where: str) -> None:
 
 
 def _check_inputs(resolved: Path, inputs: Iterable[Path], where: str) -> None:
+    """Refuse a folder that holds an input, or lies inside an input folder."""
     for path in inputs:
         with contextlib.suppress(OSError, RuntimeError):
             source = Path(path).resolve()
             if source == resolved or resolved in source.parents:
                 raise OutputError(f"{where}: holds an input of this command ({path}); write "
                                   "the results to another folder")
+            if source.is_dir() and source in resolved.parents:
+                raise OutputError(f"{where}: lies inside an input of this command ({path}); "
+                                  "write the results to another folder")
+
+
+def _first_existing(path: Path) -> Path:
+    return next((p for p in (path, *path.parents) if p.exists()), Path("."))
+
+
+def _check_writable(folder: Path, where: str) -> None:
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{where}: cannot write there (permission denied)")

@@ -83,14 +83,15 @@ def main(name: str, description: str, policies: Callable[[Scenario, argparse.Nam
 
 def _compare(name: str, description: str, policies: Callable, args: argparse.Namespace,
              outcomes: list[str] | None) -> int:
-    try:
-        scenarios = policies(base_scenario(args), args)
-    except ValidationError as err:  # a script's option made an invalid scenario
-        raise ScenarioError(format_errors(err, f"{name} options")) from None
+    base = base_scenario(args)
     default = args.out is None
     out = str(Path("outputs") / "policies" / name) if default else args.out
-    target = output_folder.check(out, "policies", inputs=_inputs(args), force=args.force,
-                                 default=default)
+    target = output_folder.check(out, "policies", inputs=source_files(args.scenario, base),
+                                 force=args.force, default=default)
+    try:
+        scenarios = policies(base, args)
+    except ValidationError as err:  # a script's option made an invalid scenario
+        raise ScenarioError(format_errors(err, f"{name} options")) from None
     seeds = list(range(args.seed, args.seed + args.reps))
     baseline = next(iter(scenarios))
     print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)
@@ -104,11 +105,6 @@ def _compare(name: str, description: str, policies: Callable, args: argparse.Nam
     print(f"\nwrote {out}/ (runs, daily, places, centres .parquet; differences.csv and .png)"
           f"\nfigures and a one-page report: python3 -m sim compare {out}")
     return 0
-
-
-def _inputs(args) -> list[Path]:
-    scenario = load_scenario(args.scenario)
-    return source_files(args.scenario, scenario)
 
 
 def write_results(target: output_folder.Target, tables, differences, title: str,

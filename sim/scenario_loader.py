@@ -64,7 +64,8 @@ def load_scenario(name_or_path: str | Path | None = None,
         data["calibration"] = None
     elif data.get("calibration"):
         data = deep_merge(read_calibration(path.parent, data["calibration"], path), data)
-    scenario = validate(data, source=str(path))
+    source = f"{path} with the values given on top of it" if overrides else str(path)
+    scenario = validate(data, source=source)
     return _anchor_csv_path(scenario, path.parent)
 
 

@@ -292,6 +292,6 @@ def test_unexpected_failures_become_one_line_with_a_saved_traceback(tmp_path, ca
     assert main(["presets"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unexpected failure in 'sim presets'" in err
-    saved = list((tmp_path / "dispute-sim").glob("traceback-*.txt"))
+    saved = list(tmp_path.glob("dispute-sim-*/traceback-*.txt"))
     assert len(saved) == 1 and "KeyError" in saved[0].read_text()
     assert str(saved[0]) in err

@@ -220,13 +220,89 @@ def test_sensitivity_refuses_broken_manifests(project, capsys):
 
 
 def test_calibrate_refuses_foreign_folders_and_files(project, capsys):
-    refused(["calibrate", "screen", "--scenario", "city.toml", "--work-dir", "data"],
+    own = ["--scenario", "city.toml", "--fitted-file", "f.toml"]
+    refused(["calibrate", "screen", *own, "--work-dir", "data", "--report-dir", "r"],
             project, capsys, "--work-dir data: holds files this tool did not write")
-    refused(["calibrate", "screen", "--scenario", "city.toml", "--report-dir", "data",
-             "--work-dir", "w"], project, capsys, "--report-dir data")
+    refused(["calibrate", "screen", *own, "--report-dir", "data", "--work-dir", "w"],
+            project, capsys, "--report-dir data")
     refused(["calibrate", "screen", "--scenario", "city.toml", "--fitted-file", "notes.txt",
              "--work-dir", "w", "--report-dir", "r"], project, capsys,
             "--fitted-file notes.txt: exists and was not written by this tool")
+    refused(["calibrate", "screen", *own, "--work-dir", "w", "--report-dir", "w"], project,
+            capsys, "give two folders")
+
+
+def test_calibrate_needs_force_to_replace_the_shipped_calibration(project, capsys):
+    refused(["calibrate", "screen", "--scenario", "city.toml", "--work-dir", "w"], project,
+            capsys, "add --force")
+
+
+@pytest.mark.parametrize("kind_files, command", [
+    ({"manifest.json": '{"name": "my web app"}'}, ["run", "city.toml", "--force"]),
+    ({"validation.csv": "my,own,table\n"}, ["validate", "--reps", "2", "--force"]),
+    ({"runs.jsonl": "my log\n"}, None),
+])
+def test_a_planner_file_with_a_name_the_tool_uses_is_not_taken_for_the_tools(
+        project, capsys, kind_files, command):
+    (project / "mine").mkdir()
+    for name, text in kind_files.items():
+        (project / "mine" / name).write_text(text)
+    if command is None:
+        command = ["calibrate", "screen", "--scenario", "city.toml", "--fitted-file", "f.toml",
+                   "--report-dir", "r", "--work-dir"]
+        refused([*command, "mine"], project, capsys, "holds files this tool did not write")
+        return
+    refused([*command, "--out", "mine", *QUICK[:-1]], project, capsys,
+            "holds files this tool did not write")
+
+
+def test_out_through_a_new_folder_and_back_is_the_folder_it_names(project, capsys):
+    refused(["run", "city.toml", "--out", "data/newdir/..", *QUICK], project, capsys,
+            "holds files this tool did not write")
+
+
+def test_compare_refuses_to_write_inside_an_input_folder(project, capsys):
+    assert main(["run", "city.toml", "--out", "res", *QUICK]) == 0
+    refused(["compare", "res", "--out", "res/report"], project, capsys,
+            "lies inside an input of this command")
+
+
+def test_an_interrupted_replacement_puts_the_earlier_results_back(project, capsys,
+                                                                  monkeypatch):
+    assert main(["run", "city.toml", "--out", "res", *QUICK]) == 0
+    (project / "res" / "mine.txt").write_text("kept")  # so files move one by one
+    before = snapshot(project)
+    real_rename = Path.rename
+    calls = {"n": 0}
+
+    def flaky(self, target):
+        calls["n"] += 1
+        if calls["n"] == 6:  # part-way through moving the new files in
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", flaky)
+    assert main(["run", "city.toml", "--out", "res", "--force", "--seed", "7", *QUICK]) == 130
+    monkeypatch.setattr(Path, "rename", real_rename)
+    assert snapshot(project) == before
+
+
+def test_sweep_force_keeps_a_planners_files_inside_the_store(project, capsys):
+    (project / "spec.toml").write_text(SPEC.format(name="s"))
+    assert main(["sweep", "spec.toml", "--out", "store", "--executor", "serial",
+                 "--quiet"]) == 0
+    (project / "store" / "runs" / "notes.ipynb").write_text("analysis")
+    (project / "spec.toml").write_text(SPEC.format(name="s").replace("[1, 2]", "[1, 3]"))
+    assert main(["sweep", "spec.toml", "--out", "store", "--executor", "serial", "--quiet",
+                 "--force"]) == 0
+    assert (project / "store" / "runs" / "notes.ipynb").read_text() == "analysis"
+
+
+def test_an_older_report_folder_is_recognised(project, capsys):
+    assert main(["run", "city.toml", "--out", "res", *QUICK]) == 0
+    assert main(["compare", "res", "--out", "rep"]) == 0
+    (project / "rep" / MARKER).unlink()  # as written before the marker existed
+    assert main(["compare", "res", "--out", "rep", "--force"]) == 0
 
 
 def test_csv_error_does_not_echo_a_system_file(project, capsys):

@@ -241,7 +241,7 @@ def test_compare_of_a_sweep(tmp_path):
 
 @pytest.mark.parametrize("argv, expected", [
     (["compare", "/nowhere"], "no such folder"),
-    (["compare", "{tmp}"], "not a run folder"),
+    (["compare", "{tmp}/plain"], "not a run folder"),
     (["compare", "{script}", "--baseline", "nobody"], "--baseline 'nobody'"),
     (["compare", "{script}", "--lang", "fr"], "--lang"),
     (["compare", "{script}", "--label", "a", "--label", "b"], "--label given 2 times"),
@@ -249,6 +249,7 @@ def test_compare_of_a_sweep(tmp_path):
 ])
 def test_compare_bad_input(argv, expected, script_output, tmp_path, capsys):
     argv = [a.format(tmp=tmp_path, script=script_output) for a in argv]
+    (tmp_path / "plain").mkdir()
     out = tmp_path / "out"
     assert main([*argv, "--out", str(out)]) == 2
     assert expected in capsys.readouterr().err

@@ -101,13 +101,15 @@ class Evaluator:
         cache: dict = {}
         if self.cache_path is None or not self.cache_path.exists():
             return cache
-        with self.cache_path.open() as fh:
+        with self.cache_path.open(encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 try:
                     entry = json.loads(line)
-                except json.JSONDecodeError:  # a line cut short by a kill: run it again
+                except (ValueError, RecursionError):  # a line cut short by a kill: rerun it
                     continue
-                cache[entry["key"]] = entry["summary"]
+                if isinstance(entry, dict) and isinstance(entry.get("key"), str) \
+                        and isinstance(entry.get("summary"), dict):
+                    cache[entry["key"]] = entry["summary"]
         return cache
 
 

@@ -152,7 +152,7 @@ def _open_study(settings: Settings, params: list[FreeParameter]):
         study.enqueue_trial({p.name: p.current(base) for p in params})
     elif recorded != signature:
         raise CalibrationError(
-            f"{journal}: holds a study with other settings ({recorded}); use another --work "
+            f"{journal}: holds a study with other settings ({recorded}); use another --work-dir "
             "folder or --fresh to start over")
     for stale in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         study.enqueue_trial(stale.params)  # propose the same values again (runs are cached)

@@ -97,14 +97,20 @@ def _validation_row(figure: dict, rows: list[dict]) -> dict:
 def _read_trials(path: Path) -> list[dict]:
     if not path.exists():
         raise CalibrationError(f"{path}: no trials yet; run `sim calibrate fit`")
-    with path.open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    out = []
-    for r in rows:
-        row = {k: (v == "True" if k in ("accepted", "within_tolerance") else
-                   v if k == "phase" else float(v)) for k, v in r.items()}
-        row["trial"] = int(row["trial"])
-        out.append(row)
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        out = []
+        for r in rows:
+            row = {k: (v == "True" if k in ("accepted", "within_tolerance") else
+                       v if k == "phase" else float(v)) for k, v in r.items()}
+            row["trial"] = int(row["trial"])
+            out.append(row)
+    except (ValueError, TypeError, KeyError, csv.Error) as err:
+        raise CalibrationError(f"{path}: not a trials table written by `sim calibrate fit` "
+                               f"({err}); run that step again") from None
+    if not out:
+        raise CalibrationError(f"{path}: no trials yet; run `sim calibrate fit`")
     return out
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.calibrate.evaluate import Evaluator
 from sim.calibrate.settings import Settings
-from sim.calibrate.targets import exposure
+from sim.calibrate.targets import CalibrationError, exposure
 
 SCREEN_SEED = 1
 NUM_LEVELS = 4
@@ -81,7 +81,11 @@ def read_selection(path: Path) -> list[str]:
 
 
 def read_screening(path: Path) -> list[dict]:
-    with Path(path).open(newline="") as fh:
-        return [r | {k: float(r[k]) for k in ("mu_star", "mu_star_conf", "sigma",
-                                             "max_mu_star")}
-                for r in csv.DictReader(fh)]
+    try:
+        with Path(path).open(newline="", encoding="utf-8") as fh:
+            return [r | {k: float(r[k]) for k in ("mu_star", "mu_star_conf", "sigma",
+                                                 "max_mu_star")}
+                    for r in csv.DictReader(fh)]
+    except (ValueError, TypeError, KeyError, csv.Error) as err:
+        raise CalibrationError(f"{path}: not a screening table written by `sim calibrate "
+                               f"screen` ({err}); run that step again") from None

@@ -12,6 +12,8 @@ from sim.calibrate.targets import CALIBRATION_DIR, Target, load_targets
 from sim.config import Scenario, deep_merge
 from sim.scenario_loader import PRESET_DIR, load_scenario, read_calibration, source_files
 
+SHIPPED_FITTED = PRESET_DIR / "fitted" / "hohhot-2023.toml"
+
 
 @dataclass
 class Settings:
@@ -31,7 +33,7 @@ class Settings:
     seed: int = 7  # of the screening design and the optimiser
     report_dir: Path = CALIBRATION_DIR
     work_dir: Path = Path("outputs/calibration")
-    fitted_file: Path = PRESET_DIR / "fitted" / "hohhot-2023.toml"
+    fitted_file: Path = SHIPPED_FITTED
     targets: list[Target] = field(default_factory=load_targets)
 
     def base(self) -> Scenario:
@@ -69,9 +71,20 @@ class Settings:
     def check_seeds(self) -> list[int]:
         return list(range(self.check_seed0, self.check_seed0 + self.check_reps))
 
-    def prepare(self) -> None:
+    def prepare(self, force: bool = False) -> None:
         """Check the folders and the file the calibration writes (it resumes in them, so
-        its own earlier files are kept and updated), then create the folders."""
+        its own earlier files are kept and updated), then create the folders. Writing over
+        the calibration that ships with the package needs ``force``."""
+        if Path(self.work_dir).resolve() == Path(self.report_dir).resolve():
+            raise output_folder.OutputError(
+                f"--work-dir and --report-dir are both {self.work_dir}; give two folders")
+        shipped = [str(p) for p in (self.report_dir, self.fitted_file)
+                   if Path(p).resolve() in (CALIBRATION_DIR.resolve(), SHIPPED_FITTED.resolve())]
+        if shipped and not force:
+            raise output_folder.OutputError(
+                f"this would replace the calibration shipped with the tool ({', '.join(shipped)}"
+                "), which every run of the presets reads; add --force to do so, or give "
+                "--report-dir and --fitted-file of your own")
         inputs = source_files(self.scenario, self.base())
         folders = [("--work-dir", self.work_dir, "calibration-work")]
         if Path(self.report_dir).resolve() != CALIBRATION_DIR.resolve():

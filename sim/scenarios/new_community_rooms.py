@@ -32,6 +32,11 @@ OUTCOMES = ["found_by_walk_in", "mean_distance_km", "received_by_centres",
 def policies(base, args):
     if not 0 <= args.rural_room_share <= 1:
         raise ScenarioError(f"--rural-room-share {args.rural_room_share}: expected 0 to 1")
+    if not 1 <= args.rooms <= 10_000:
+        raise ScenarioError(f"--rooms {args.rooms}: expected 1 to 10,000")
+    if not 1 <= args.mediators_per_room <= 100:
+        raise ScenarioError(f"--mediators-per-room {args.mediators_per_room}: expected 1 to "
+                            "100")
     base = base.with_overrides({"placement": {"rural_room_share": args.rural_room_share}})
     geo = build(base.geography)
     rooms = has_room(geo, base.placement)

@@ -226,7 +226,7 @@ def _factor(entry: dict, base: Scenario, where: str) -> Factor:
         raise SpecError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(allowed)}")
     key = _get(entry, "key", str, where)
     try:
-        get_key(base.model_dump(mode="python"), key)
+        current = get_key(base.model_dump(mode="python"), key)
     except (KeyError, TypeError):
         raise SpecError(f"{where}.key: {key!r} is not a scenario key") from None
     name = _factor_name(entry, key, where)
@@ -248,8 +248,10 @@ def _factor(entry: dict, base: Scenario, where: str) -> Factor:
         if not low < high or (log and low <= 0):
             raise SpecError(f"{where}: need low < high (and low > 0 when log = true)")
         levels = _get(entry, "levels", int, where, default=3, minimum=2, maximum=MAX_LEVELS)
+        # A whole-number key takes whole numbers (integer = true is implied).
+        whole = transform == "set" and isinstance(current, int) and not isinstance(current, bool)
         factor = Factor(name, key, transform, low=low, high=high, log=log,
-                        integer=_get(entry, "integer", bool, where, default=False),
+                        integer=_get(entry, "integer", bool, where, default=whole),
                         levels=levels)
         checks = [factor.from_unit(0.0), factor.from_unit(1.0)]
     for value in checks:  # every listed value and both ends of a range make valid scenarios

@@ -10,6 +10,7 @@ done when its file exists, so a killed sweep restarts with exactly the missing r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -46,13 +47,24 @@ class RunStore:
             if not force:
                 raise SpecError(f"{self.folder}: holds a sweep with another {other[0]}; use "
                                 "another --out, or add --force to replace that sweep's runs")
-            output_folder.clear_own(target)
+            self.clear()
         output_folder.make_folder(target)
         output_folder.write_marker(self.folder, KIND, FILES)
         for folder in (self.runs, self.errors, self.cases):
             folder.mkdir(parents=True, exist_ok=True)
         _atomic_parquet(points, self.folder / "points.parquet")
         _atomic_text(json.dumps(manifest, indent=2, default=str), path)
+
+    def clear(self) -> None:
+        """Remove the store's own files (run parts, points, manifest, sensitivity table);
+        anything else a planner put in its folders stays."""
+        for folder in (self.runs, self.errors, self.cases):
+            for path in (*folder.glob("part-*.parquet"), *folder.glob(".part-*.tmp")):
+                path.unlink()
+            with contextlib.suppress(OSError):  # not empty: a planner's files are there
+                folder.rmdir()
+        for name in ("points.parquet", "manifest.json", "sensitivity.csv"):
+            (self.folder / name).unlink(missing_ok=True)
 
     def done(self, retry_failed: bool = False) -> set[int]:
         ids = _ids(self.runs)
@@ -97,7 +109,14 @@ def _read_folder(folder: Path) -> pa.Table:
     files = sorted(folder.glob("part-*.parquet"))
     if not files:
         return pa.table({})
-    return pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
+    tables = []
+    for path in files:
+        try:
+            tables.append(pq.read_table(path))
+        except (OSError, pa.ArrowInvalid) as err:
+            raise SpecError(f"{path}: cannot read this run's file ({err}); delete it to run "
+                            "that run again") from None
+    return pa.concat_tables(tables, promote_options="default")
 
 
 def _ids(folder: Path) -> set[int]:
