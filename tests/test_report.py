@@ -299,3 +299,21 @@ def test_surface_averages_over_the_other_factors():
     xs, _, z = sweep_plot.point_means(pa.Table.from_pylist(rows), "a", "b", "court_cases")
     assert len(xs) == 4
     assert sorted(z.tolist()) == pytest.approx([1 + 5, 2 + 5, 3 + 5, 6 + 5])
+
+
+def test_sweep_surface_leaves_out_points_where_the_outcome_is_undefined():
+    """A valid sweep whose outcome is NaN at some points (nothing received there) still
+    draws (it failed inside matplotlib); too few defined points is a clear error."""
+    from sim.report.style import language
+    from sim.report.sweep_plot import outcome_surface
+
+    rng = np.random.default_rng(1)
+    z = rng.random(24)
+    z[[2, 5, 9]] = np.nan
+    runs = pa.table({"a": rng.random(24), "b": rng.random(24), "c": z})
+    words = language("en")
+    with words.style():
+        outcome_surface(runs, "a", "b", "c", words)
+        with pytest.raises(ReportError, match="too few design points with a defined"):
+            outcome_surface(runs.set_column(2, "c", pa.array([np.nan] * 24)), "a", "b", "c",
+                            words)

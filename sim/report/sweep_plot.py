@@ -3,6 +3,8 @@ contours for scattered designs), and sensitivity indices as bars."""
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow as pa
@@ -24,7 +26,9 @@ def point_means(runs: pa.Table, x: str, y: str, outcome: str):
     values = np.array(runs.column(outcome).to_pylist(), dtype=float)
     pairs, which = np.unique(np.column_stack([xs, ys]), axis=0, return_inverse=True)
     which = which.ravel()
-    means = np.array([np.nanmean(values[which == k]) for k in range(len(pairs))])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a point with no defined value: NaN
+        means = np.array([np.nanmean(values[which == k]) for k in range(len(pairs))])
     return pairs[:, 0], pairs[:, 1], means
 
 
@@ -39,11 +43,14 @@ def outcome_surface(runs: pa.Table, x: str, y: str, outcome: str, lang: Language
         for (j, i), value in np.ndenumerate(grid):
             ax.text(ux[i], uy[j], f"{value:.3g}", ha="center", va="center", fontsize=7,
                     color="white" if value < np.nanmean(grid) else "black")
-    elif len(xs) >= 4:
-        image = ax.tricontourf(xs, ys, z, levels=12, cmap="magma")
-        ax.scatter(xs, ys, s=8, c="white", edgecolors="black", lw=0.3)
+    elif np.isfinite(z).sum() >= 4:  # points where the outcome is undefined are left out
+        defined = np.isfinite(z)
+        image = ax.tricontourf(xs[defined], ys[defined], z[defined], levels=12, cmap="magma")
+        ax.scatter(xs[defined], ys[defined], s=8, c="white", edgecolors="black", lw=0.3)
+        ax.scatter(xs[~defined], ys[~defined], s=14, marker="x", c="0.4", lw=0.8)
     else:
-        raise ReportError(f"too few design points ({len(xs)}) for a surface of {outcome!r}")
+        raise ReportError(f"too few design points with a defined {outcome!r} "
+                          f"({int(np.isfinite(z).sum())} of {len(xs)}) for a surface")
     fig.colorbar(image, ax=ax, label=lang.outcome(outcome))
     ax.set(xlabel=x, ylabel=y)
     ax.set_title(lang.text("surface_title", outcome=lang.outcome(outcome), x=x, y=y),
