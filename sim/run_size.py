@@ -4,8 +4,8 @@ finish in a day is refused with the keys that make it so (instead of a MemoryErr
 of work).
 
 A default Hohhot year (485 simulated days) holds about 75,000 disputes and 10,700 staff
-agents and peaks at about 250 MiB; the limits below are some 60 and 45 times that, which
-measured runs put at about 6 GiB and a few minutes.
+agents and peaks at about 250 MiB. A run of 1 million disputes took 38 s and 1.3 GB here, so
+the dispute limit below is about 6.5 GB and 3 minutes: inside this 24 GB machine.
 """
 
 from __future__ import annotations
