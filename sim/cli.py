@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import tomllib
 from pathlib import Path
 
-from sim import input_files, output_folder
+from sim import output_folder
+from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, command_overrides
 from sim.failures import EXIT_BAD_INPUT as EXIT_BAD_INPUT  # re-exported for callers
 from sim.failures import guarded
 from sim.report.errors import ReportError
@@ -17,7 +17,6 @@ from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
     load_scenario,
-    merge_checked,
     preset_names,
     source_files,
 )
@@ -25,34 +24,9 @@ from sim.scenario_loader import (
 DEFAULT_VALIDATION_OUT = str(Path("outputs") / "validation")
 
 
-def parse_assignment(text: str) -> dict:
-    """``a.b.c=VALUE`` (VALUE in TOML syntax, bare words as strings) -> nested dict."""
-    key, sep, raw = text.partition("=")
-    if not sep or not key.strip():
-        raise ScenarioError(f"--set {text!r}: expected KEY.PATH=VALUE")
-    try:
-        value = tomllib.loads(f"v = {raw.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw.strip()
-    except RecursionError:
-        raise ScenarioError(f"--set {key.strip()[:80]}: the value nests too deeply") from None
-    if input_files.depth(value) > input_files.MAX_TOML_DEPTH:
-        raise ScenarioError(f"--set {key.strip()[:80]}: the value nests too deeply")
-    nested: dict = value
-    for part in reversed(key.strip().split(".")):
-        nested = {part: nested}
-    return nested
-
-
 def _overrides(args) -> dict:
-    overrides: dict = {}
-    for text in args.set or []:
-        overrides = merge_checked(overrides, parse_assignment(text), "--set")
-    run = {k: v for k, v in (("seed", args.seed), ("days", args.days), ("scale", args.scale))
-           if v is not None}
-    if run:
-        overrides = merge_checked(overrides, {"run": run}, "--set")
-    return overrides
+    return command_overrides(args.set, {"seed": args.seed, "days": args.days,
+                                        "scale": args.scale})
 
 
 def cmd_run(args) -> int:
@@ -314,26 +288,6 @@ def cmd_sensitivity(args) -> int:
               + "".join(f"{row[k]:>13.3f}" for k in keys))
     print(f"\nwrote {path}")
     return 0
-
-
-MAX_REPS = 1000
-MAX_WORKERS = 256
-
-
-def check_counts(args, bounds: dict[str, tuple[int, int]]) -> None:
-    """Refuse a count option outside [low, high] (``--workers 0`` means one per core)."""
-    for name, (low, high) in bounds.items():
-        value = getattr(args, name)
-        if not low <= value <= high:
-            raise ScenarioError(f"--{name.replace('_', '-')} {value}: expected {low} to "
-                                f"{high:,}")
-
-
-class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors read like the tool's others: one line, exit 2."""
-
-    def error(self, message: str):  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,36 +29,38 @@ _WRITER = "dispute-sim"
 _NAME_BYTES = 255  # longest file name on common file systems
 _PATH_BYTES = 4000  # a little under Linux's PATH_MAX
 
-# Folders written before the marker existed count as the tool's own only when they hold
-# every core file of their kind, nothing but names the tool writes for it, and (where there
-# is one) a manifest in the tool's format: a planner's folder never looks like that.
+# What each kind of folder holds. A folder written before the marker existed counts as the
+# tool's own only when it holds every core file of its kind, nothing but names the tool
+# writes for it, and (where there is one) a file that starts as the tool writes it: a
+# planner's folder never looks like that.
 @dataclass(frozen=True)
-class _Legacy:
+class _Kind:
     core: frozenset[str]  # all of these must be there
     names: frozenset[str]  # and nothing else
     first_line: tuple[str, str] = ("", "")  # (file, how its first line starts)
 
 
-def _legacy(core: set[str], extra: set[str] = frozenset(), first_line=("", "")) -> _Legacy:
-    return _Legacy(frozenset(core), frozenset(core | set(extra)), first_line)
+def _kind(core: set[str], extra: Iterable[str] = (),
+            first_line: tuple[str, str] = ("", "")) -> _Kind:
+    return _Kind(frozenset(core), frozenset(core | set(extra)), first_line)
 
 
-_LEGACY = {
-    "run": _legacy({"manifest.json", "cases.parquet", "stays.parquet", "daily.parquet",
+_KINDS = {
+    "run": _kind({"manifest.json", "cases.parquet", "stays.parquet", "daily.parquet",
                     "summary.parquet"}, {"places.parquet", "centres.parquet", "overview.png"},
                    ("manifest.json", '{\n  "scenario_name":')),
-    "policies": _legacy({"runs.parquet", "differences.csv"},
+    "policies": _kind({"runs.parquet", "differences.csv"},
                         {"daily.parquet", "places.parquet", "centres.parquet",
                          "differences.png"}),
-    "validation": _legacy({"validation.csv", "validation.md", "validation.png"}),
-    "report": _legacy({"report.html", "report.md"}),  # plus its figures, *.png
-    "calibration-work": _legacy({"runs.jsonl"}, {"study.journal", "study.journal.lock"},
+    "validation": _kind({"validation.csv", "validation.md", "validation.png"}),
+    "report": _kind({"report.html", "report.md"}),  # plus its figures, *.png
+    "calibration-work": _kind({"runs.jsonl"}, {"study.journal", "study.journal.lock"},
                                 ("runs.jsonl", '{"key": "')),
-    "calibration-report": _legacy({"screening.csv"}, {
+    "calibration-report": _kind({"screening.csv"}, {
         "trials.csv", "report.md", "report_targets.png", "report_marginals.png",
         "report_convergence.png", "report_screening.png"},
         ("screening.csv", "parameter,target,mu_star")),
-    "sweep": _legacy({"manifest.json", "points.parquet", "runs", "errors"},
+    "sweep": _kind({"manifest.json", "points.parquet", "runs", "errors"},
                      {"cases", "sensitivity.csv"}, ("manifest.json", '{\n  "sweep":')),
 }
 
@@ -104,7 +106,7 @@ def check(folder: str | Path, kind: str, *, flag: str = "--out", inputs: Iterabl
         if marker is not None:
             raise OutputError(f"{where}: holds {marker['kind']} results of this tool, not "
                               f"{kind} results; name another folder (nothing was changed)")
-        known = _LEGACY[kind].names if kind in _LEGACY else frozenset()
+        known = _KINDS[kind].names if kind in _KINDS else frozenset()
         odd = sorted(entries - known) or sorted(entries)
         shown = ", ".join(odd[:3]) + (" ..." if len(odd) > 3 else "")
         raise OutputError(f"{where}: holds files this tool did not write ({shown}); name a new "
@@ -130,13 +132,19 @@ def check_file(path: str | Path, flag: str, is_own: Callable[[Path], bool]) -> P
     return path
 
 
+def files_of(kind: str) -> frozenset[str]:
+    """Every name the tool writes in a folder of ``kind`` (for the marker of a folder that
+    is built in place, such as a sweep store or a calibration's work folder)."""
+    return _KINDS[kind].names
+
+
 def owned_files(folder: Path, kind: str) -> set[str] | None:
     """Names of the entries of ``folder`` that the tool wrote as ``kind`` results, or None
     if the folder is not such a folder of the tool's."""
     marker = _read_marker(folder / MARKER)
     if marker is not None:
         return set(marker["files"]) if marker["kind"] == kind else None
-    legacy = _LEGACY.get(kind)
+    legacy = _KINDS.get(kind)
     entries = {p.name for p in folder.iterdir()}
     if legacy is None or not legacy.core <= entries:
         return None

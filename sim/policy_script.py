@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 from sim import output_folder
+from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, command_overrides
 from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
 from sim.paired import KEY_OUTCOMES, format_table, paired_differences, run_policies
@@ -26,16 +27,12 @@ from sim.scenario_loader import (
     ScenarioError,
     format_errors,
     load_scenario,
-    merge_checked,
     source_files,
 )
 
 
 def parser(description: str) -> argparse.ArgumentParser:
-    from sim.cli import Parser
-
-    p = Parser(description=description,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = Parser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scenario", default=DEFAULT_PRESET,
                    help=f"baseline preset or TOML file (default {DEFAULT_PRESET})")
     p.add_argument("--reps", type=int, default=10, help="replications (seeds) per policy")
@@ -54,16 +51,7 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 
 def base_scenario(args) -> Scenario:
-    from sim.cli import parse_assignment
-
-    overrides: dict = {}
-    for text in args.set or []:
-        overrides = merge_checked(overrides, parse_assignment(text), "--set")
-    run = {k: v for k, v in (("days", args.days), ("scale", args.scale)) if v is not None}
-    if run:
-        overrides = merge_checked(overrides, {"run": run}, "--set")
-    from sim.cli import MAX_REPS, MAX_WORKERS, check_counts
-
+    overrides = command_overrides(args.set, {"days": args.days, "scale": args.scale})
     check_counts(args, {"reps": (1, MAX_REPS), "workers": (0, MAX_WORKERS),
                         "seed": (0, MAX_SEED - MAX_REPS)})
     return load_scenario(args.scenario, overrides)

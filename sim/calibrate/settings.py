@@ -94,17 +94,9 @@ class Settings:
         output_folder.check_file(self.fitted_file, "--fitted-file", is_calibration_file)
         for target in targets:  # all checked: now create them
             output_folder.make_folder(target)
-            output_folder.write_marker(target.folder, target.kind, _FILES[target.kind])
+            output_folder.write_marker(target.folder, target.kind,
+                                       output_folder.files_of(target.kind))
         Path(self.report_dir).mkdir(parents=True, exist_ok=True)
-
-
-# What each folder of a calibration holds.
-_FILES = {
-    "calibration-work": ("runs.jsonl", "study.journal", "study.journal.lock"),
-    "calibration-report": ("screening.csv", "trials.csv", "report.md", "report_targets.png",
-                           "report_marginals.png", "report_convergence.png",
-                           "report_screening.png"),
-}
 
 
 def is_calibration_file(path: Path) -> bool:

@@ -23,8 +23,6 @@ from sim.sweeps.spec import SpecError
 
 PART = "part-{:06d}.parquet"
 KIND = "sweep"
-# What a store holds; `sim sensitivity` adds its table.
-FILES = ("manifest.json", "points.parquet", "runs", "errors", "cases", "sensitivity.csv")
 
 
 class RunStore:
@@ -49,7 +47,7 @@ class RunStore:
                                 "another --out, or add --force to replace that sweep's runs")
             self.clear()
         output_folder.make_folder(target)
-        output_folder.write_marker(self.folder, KIND, FILES)
+        output_folder.write_marker(self.folder, KIND, output_folder.files_of(KIND))
         for folder in (self.runs, self.errors, self.cases):
             folder.mkdir(parents=True, exist_ok=True)
         _atomic_parquet(points, self.folder / "points.parquet")
