@@ -35,7 +35,7 @@ def cmd_run(args) -> int:
     out = str(Path("outputs") / _run_name(scenario)) if default else args.out
     target = output_folder.check(out, "run", inputs=source_files(args.scenario, scenario),
                                  force=args.force, default=default)
-    from sim.simulation import simulate  # after the checks: bad input is answered at once
+    from sim.results.simulation import simulate  # after the checks: bad input is answered at once
 
     progress = None if args.quiet else _progress_bar(scenario.run.days + scenario.run.warmup_days)
     try:
@@ -158,10 +158,10 @@ def cmd_compare(args) -> int:
 def cmd_validate(args) -> int:
     import pyarrow.csv as pacsv
 
+    from sim.analysis.validation import markdown, validate
     from sim.output_folder import staged_folder
     from sim.report.style import save
     from sim.report.validation_plot import validation_figure
-    from sim.validation import markdown, validate
 
     check_counts(args, {"reps": (2, MAX_REPS), "workers": (0, MAX_WORKERS)})
     target = output_folder.check(args.out, "validation", force=args.force,
@@ -180,7 +180,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from sim.benchmark import benchmark
+    from sim.bench.benchmark import benchmark
 
     check_counts(args, {"repeats": (1, 100), "sweep_runs": (0, 1000)})
     try:

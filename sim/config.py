@@ -17,7 +17,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from sim.cases import CENTRE_LEVELS, COMPLEXITIES, DISPUTE_TYPES, STAGES
+from sim.domain import CENTRE_LEVELS, COMPLEXITIES, DISPUTE_TYPES, STAGES
 
 DisputeType = Literal[DISPUTE_TYPES]  # type: ignore[valid-type]
 Complexity = Literal[COMPLEXITIES]  # type: ignore[valid-type]

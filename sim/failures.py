@@ -25,7 +25,7 @@ EXIT_INTERRUPTED = 130
 def bad_input_errors() -> tuple[type[Exception], ...]:
     """The exception types that mean "the input is wrong" (their messages are for users)."""
     from sim.calibrate.targets import CalibrationError
-    from sim.geography import GeographyError
+    from sim.city.geography import GeographyError
     from sim.input_files import InputFileError
     from sim.output_folder import OutputError
     from sim.report.errors import ReportError

@@ -18,10 +18,10 @@ import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 from sim import output_folder
+from sim.analysis.paired import KEY_OUTCOMES, format_table, paired_differences, run_policies
 from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, command_overrides
 from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
-from sim.paired import KEY_OUTCOMES, format_table, paired_differences, run_policies
 from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
@@ -98,7 +98,7 @@ def _compare(name: str, description: str, policies: Callable, args: argparse.Nam
 def write_results(target: output_folder.Target, tables, differences, title: str,
                   baseline: str) -> None:
     """Write the files through a staged folder, so a crash leaves nothing behind."""
-    from sim.paired_plot import plot_differences
+    from sim.report.paired_plot import plot_differences
 
     writers = {
         **{f"{name}.parquet": partial(pq.write_table, getattr(tables, name))

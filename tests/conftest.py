@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.results.simulation import simulate
 from sim.scenario_loader import load_scenario
-from sim.simulation import simulate
 
 DATA = Path(__file__).parent / "data"
 SMALL_SCALE = 0.05

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from sim.city.geography import GeographyError, load_csv
 from sim.cli import EXIT_BAD_INPUT, main
-from sim.geography import GeographyError, load_csv
 
 BROKEN_SCENARIOS = {
     "unknown_key": ("[staffing]\nmediator_total = 10\n", "staffing.mediator_total"),

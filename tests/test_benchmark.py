@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.bench.replay import _plan, replay_seconds
 from sim.cli import main
-from sim.model import DisputeModel
-from sim.replay import _plan, replay_seconds
+from sim.engine.model import DisputeModel
 
 
 def test_bare_replay_carries_the_same_flow(small_scenario, small_run):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sim.calendar import Calendar
+from sim.engine.calendar import Calendar
 
 
 def test_2023_spring_festival_and_make_up_days():

@@ -7,7 +7,7 @@ import json
 import pyarrow.parquet as pq
 
 from sim.cli import main
-from sim.records import read_manifest
+from sim.results.records import read_manifest
 
 
 def test_scaled_default_run_writes_outputs(tmp_path, capsys):

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow.compute as pc
 import pytest
 
-from sim.cases import END_STATES
+from sim.domain import END_STATES
 
 
 @pytest.fixture(params=["default", "all_levers"])

@@ -14,8 +14,8 @@ import pytest
 import simpy
 
 from sim.agents.court import MEDIATION_FAILED, MEDIATION_SUCCEEDED, NOT_MEDIATED, Court
-from sim.cases import END, LEVEL_COURT
-from sim.model import DisputeModel
+from sim.domain import END, LEVEL_COURT
+from sim.engine.model import DisputeModel
 
 
 def _court_draws(model, case_id: int) -> tuple[float, float, float, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.simulation import simulate
+from sim.results.simulation import simulate
 from sim.streams import Streams
 
 

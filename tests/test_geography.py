@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.apportion import apportion
+from sim.city.apportion import apportion
+from sim.city.geography import load_csv, synthetic, write_csv
+from sim.city.scaling import scale_city
+from sim.city.staffing import allocate
 from sim.config import GeographyConfig, StaffingConfig
-from sim.geography import load_csv, synthetic, write_csv
-from sim.scaling import scale_city
-from sim.staffing import allocate
 
 
 def test_synthetic_city_has_published_structure():

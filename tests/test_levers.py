@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.city.geography import build
+from sim.city.placement import PlacementError
+from sim.city.staffing import allocate
 from sim.cli import main as cli_main
 from sim.config import Scenario, StaffingConfig
-from sim.geography import build
-from sim.model import DisputeModel
-from sim.placement import PlacementError
+from sim.engine.model import DisputeModel
+from sim.results.simulation import simulate
 from sim.scenario_loader import load_scenario
-from sim.simulation import simulate
-from sim.staffing import allocate
 from tests.conftest import SMALL_SCALE
 
 SEEDS = (1, 2)
@@ -290,7 +290,7 @@ def test_room_optimiser_beats_every_other_choice_on_a_small_city():
     pytest.importorskip("scipy")
     from itertools import combinations
 
-    from sim.siting import current_distance, propose_rooms
+    from sim.city.siting import current_distance, propose_rooms
 
     geo = build(Scenario().geography)
     keep = np.zeros(geo.n_townships, dtype=bool)

@@ -135,12 +135,12 @@ def test_default_folder_is_replaced_without_force(project, capsys):
 
 
 def test_a_failed_run_leaves_nothing_behind(project, capsys, monkeypatch):
-    import sim.simulation
+    import sim.results.simulation
 
     def broken(*args, **kwargs):
         raise RuntimeError("a fault in the model")
 
-    monkeypatch.setattr(sim.simulation, "simulate", broken)
+    monkeypatch.setattr(sim.results.simulation, "simulate", broken)
     before = snapshot(project.parent)
     assert main(["run", "city.toml", "--out", "deep/new/res", *QUICK]) == 1
     err = capsys.readouterr().err

@@ -16,8 +16,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from sim.paired import format_table, paired_differences, t_quantile_975
-from sim.paired_plot import differences_figure
+from sim.analysis.paired import format_table, paired_differences, t_quantile_975
+from sim.report.paired_plot import differences_figure
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "sim" / "scenarios"
 SMALL = ["--scale", "0.05", "--days", "30", "--reps", "2", "--executor", "serial"]

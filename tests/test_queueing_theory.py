@@ -12,9 +12,9 @@ import numpy as np
 import pyarrow.compute as pc
 import pytest
 
-from sim.cases import CENTRE_LEVELS
+from sim.domain import CENTRE_LEVELS
+from sim.results.simulation import simulate
 from sim.scenario_loader import load_scenario
-from sim.simulation import simulate
 from tests.conftest import DATA
 
 

@@ -183,8 +183,9 @@ def test_bad_language_is_refused():
 
 
 def test_report_modules_never_import_the_model():
-    code = ("import sys; import sim.report.compare, sim.paired_plot; "
-            "print(sorted(m for m in sys.modules if m in ('sim.model', 'sim.simulation', "
+    code = ("import sys; import sim.report.compare, sim.report.paired_plot; "
+            "print(sorted(m for m in sys.modules if m in ('sim.engine.model', "
+            "'sim.results.simulation', "
             "'sim.agents', 'simpy', 'mesa')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()

@@ -113,20 +113,20 @@ def test_killed_sweep_resumes_with_exactly_the_missing_runs(tmp_path):
 
 def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     spec = load_spec(_spec(tmp_path, "lhs", samples=3))
-    import sim.simulation
+    import sim.results.simulation
 
-    real = sim.simulation.simulate
+    real = sim.results.simulation.simulate
 
     def flaky(scenario, seed=None, progress=None):
         if seed == 2:
             raise RuntimeError("boom")
         return real(scenario, seed=seed, progress=progress)
 
-    monkeypatch.setattr(sim.simulation, "simulate", flaky)
+    monkeypatch.setattr(sim.results.simulation, "simulate", flaky)
     store = run_sweep(spec, tmp_path / "out", "serial", progress=False)
     assert store.read_runs().num_rows == 3 and store.read_errors().num_rows == 3
     assert set(store.read_errors().column("error").to_pylist()) == {"RuntimeError: boom"}
-    monkeypatch.setattr(sim.simulation, "simulate", real)
+    monkeypatch.setattr(sim.results.simulation, "simulate", real)
     run_sweep(spec, tmp_path / "out", "serial", progress=False)  # failures are not retried
     assert store.read_errors().num_rows == 3
     run_sweep(spec, tmp_path / "out", "serial", retry_failed=True, progress=False)
@@ -223,6 +223,6 @@ def test_dask_executor_by_scheduler_address(tmp_path):
 
 def test_declared_outcome_names_are_the_summary_columns(small_run):
     """Sweeps refuse factor names from this list; it must be exactly what a run reports."""
-    from sim.metrics import OUTCOME_NAMES
+    from sim.results.metrics import OUTCOME_NAMES
 
     assert tuple(small_run.summary.column_names) == OUTCOME_NAMES

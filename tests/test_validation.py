@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from sim.analysis.validation import _judge, load_figures, markdown, validate
 from sim.cli import main
+from sim.results.simulation import simulate
 from sim.scenario_loader import load_scenario, preset_names
-from sim.simulation import simulate
-from sim.validation import _judge, load_figures, markdown, validate
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "published_figures.toml"
 PRESETS = ("hohhot-2023", "hohhot-2025", "karamay", "otog-banner", "shanxi-nancheng",

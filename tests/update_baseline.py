@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sim.results.simulation import simulate
 from sim.scenario_loader import load_scenario
-from sim.simulation import simulate
 
 BASELINE = Path(__file__).parent / "baselines" / "small_default.json"
 SCALE, SEED = 0.05, 2023

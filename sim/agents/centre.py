@@ -8,8 +8,8 @@ import mesa
 import simpy
 
 from sim.agents.mediator import Mediator
-from sim.cases import level_code
-from sim.stays import STAY_FAILED, STAY_RESOLVED, STAY_TIMED_OUT, STAY_WITHDRAWN
+from sim.domain import level_code
+from sim.engine.stays import STAY_FAILED, STAY_RESOLVED, STAY_TIMED_OUT, STAY_WITHDRAWN
 
 COUNTY = level_code("county")
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim.cases import END, LEVEL_COURT
+from sim.domain import END, LEVEL_COURT
 
 # Values of CaseTable.court_mediation
 NOT_MEDIATED, MEDIATION_SUCCEEDED, MEDIATION_FAILED = 0, 1, 2

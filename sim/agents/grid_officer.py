@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.cases import CHANNELS
+from sim.domain import CHANNELS
 
 # Channels through which the grid officer learns of a dispute (the building head reports
 # to the officer of the grid), as a lookup by channel code.
@@ -17,7 +17,7 @@ class GridOfficer(mesa.Agent):
     """One officer, one grid inside a community.
 
     Daily patrols, and the officers' tries at settling what they find, are computed for
-    all grids at once (see :mod:`sim.latent` and :func:`settle_on_spot`), so the counters
+    all grids at once (see :mod:`sim.engine.latent` and :func:`settle_on_spot`), so the counters
     live in the model's arrays; the officer reads its own entries.
     """
 

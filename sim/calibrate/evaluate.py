@@ -46,7 +46,7 @@ def model_source_hash() -> str:
 
 def _simulate_summary(scenario_json: dict, seed: int) -> dict:
     """Worker: one run, its summary row (plain floats and ints)."""
-    from sim.simulation import simulate
+    from sim.results.simulation import simulate
 
     scenario = Scenario.from_payload(scenario_json)
     return simulate(scenario, seed=seed).summary.to_pylist()[0]

@@ -212,7 +212,7 @@ def write_fitted(study, params: list[FreeParameter], settings: Settings) -> dict
     import tomli_w
 
     from sim.calibrate.evaluate import model_source_hash
-    from sim.records import code_version
+    from sim.results.records import code_version
 
     best = study.best_trial
     base = settings.base()

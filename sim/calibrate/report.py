@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.paired import mean_interval
 from sim.calibrate import plots
 from sim.calibrate.evaluate import Evaluator
 from sim.calibrate.fit import selected_parameters
 from sim.calibrate.screening import read_screening
 from sim.calibrate.settings import Settings
 from sim.calibrate.targets import CALIBRATION_DIR, CalibrationError, exposure
-from sim.paired import mean_interval
 
 VALIDATION_FILE = CALIBRATION_DIR / "validation.toml"
 
@@ -124,7 +124,7 @@ def _fmt(value, kind: str = "count") -> str:
 
 def _markdown(settings, scenario, targets, validation, trials, params, screening,
               figures) -> str:
-    from sim.records import code_version
+    from sim.results.records import code_version
 
     accepted = [t for t in trials if t["accepted"]]
     best = min(trials, key=lambda t: t["objective"])

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from sim.analysis.paired import KEY_OUTCOMES, mean_interval, paired_differences
 from sim.output_folder import Target, check, staged_folder
-from sim.paired import KEY_OUTCOMES, mean_interval, paired_differences
-from sim.paired_plot import differences_figure
 from sim.report import backlog_plot, map_plot, outcomes_plot, resolution_plot, sweep_plot
 from sim.report.page import Page
+from sim.report.paired_plot import differences_figure
 from sim.report.results import Results, load
 from sim.report.style import Language, ReportError, language, save
 

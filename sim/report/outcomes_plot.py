@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.paired import KEY_OUTCOMES, mean_interval
+from sim.analysis.paired import KEY_OUTCOMES, mean_interval
 from sim.report.style import Language
 
 COLUMNS = 3

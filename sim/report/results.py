@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from sim.paired import DAILY_COLUMNS
+from sim.analysis.paired import DAILY_COLUMNS
 from sim.report.style import ReportError
 
 

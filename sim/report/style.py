@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.font_manager as font_manager
 import matplotlib.pyplot as plt
 
-from sim.paired import KEY_OUTCOMES
+from sim.analysis.paired import KEY_OUTCOMES
 from sim.report.errors import ReportError as ReportError  # re-exported
 
 LANGUAGES = ("en", "zh")

@@ -17,12 +17,12 @@ import sys
 
 import numpy as np
 
-from sim.geography import build
-from sim.placement import has_room
+from sim.city.geography import build
+from sim.city.placement import has_room
+from sim.city.siting import propose_rooms
+from sim.city.staffing import level_shares
 from sim.policy_script import main
 from sim.scenario_loader import ScenarioError
-from sim.siting import propose_rooms
-from sim.staffing import level_shares
 
 OUTCOMES = ["found_by_walk_in", "mean_distance_km", "received_by_centres",
             "share_resolved_at_community_or_below", "resolution_days_median",

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sys
 
+from sim.city.staffing import level_shares
 from sim.policy_script import main
-from sim.staffing import level_shares
 
 OUTCOMES = ["mean_wait_days_township", "mean_wait_days", "utilisation_township",
             "centre_resolution_rate", "resolution_days_median", "resolution_days_p90",

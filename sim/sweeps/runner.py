@@ -39,7 +39,7 @@ def run_sweep(spec: SweepSpec, out: str | Path | output_folder.Target,
     that holds anything but a sweep store is refused; ``force`` replaces a store of another
     sweep."""
     from sim.calibrate.evaluate import model_source_hash
-    from sim.records import code_version
+    from sim.results.records import code_version
 
     target = out if isinstance(out, output_folder.Target) else output_folder.check(
         out, KIND, default=True)
@@ -80,7 +80,7 @@ def _payload(run: dict, spec: SweepSpec) -> tuple:
 def run_one(payload) -> tuple[dict, dict, pa.Table | None]:
     """Worker: one run. Errors are returned, not raised, so the sweep goes on."""
     from sim.config import Scenario
-    from sim.simulation import simulate
+    from sim.results.simulation import simulate
 
     run, scenario_json, save_cases = payload
     if isinstance(scenario_json, str):

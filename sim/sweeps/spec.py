@@ -36,7 +36,7 @@ from sim import input_files
 from sim.calibrate.parameters import TRANSFORMS, from_unit, get_key, put_key, transformed
 from sim.calibrate.targets import CalibrationError
 from sim.config import MAX_SEED, Scenario
-from sim.metrics import OUTCOME_NAMES
+from sim.results.metrics import OUTCOME_NAMES
 from sim.scenario_loader import (
     ScenarioError,
     format_errors,

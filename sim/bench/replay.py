@@ -18,7 +18,7 @@ import pyarrow as pa
 import simpy
 
 from sim.config import Scenario
-from sim.simulation import simpy_events
+from sim.results.simulation import simpy_events
 
 
 def replay_seconds(cases: pa.Table, stays: pa.Table, scenario: Scenario,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from sim.cases import CENTRE_LEVELS, LEVEL_COURT, level_code
 from sim.config import Scenario
-from sim.metrics import summarise, summary_table
-from sim.model import DisputeModel
-from sim.records import (
+from sim.domain import CENTRE_LEVELS, LEVEL_COURT, level_code
+from sim.engine.model import DisputeModel
+from sim.results.metrics import summarise, summary_table
+from sim.results.records import (
     RunResult,
     cases_table,
     centres_table,

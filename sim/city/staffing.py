@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.apportion import apportion
-from sim.cases import CENTRE_LEVELS
+from sim.city.apportion import apportion
+from sim.city.geography import Geography
 from sim.config import StaffingConfig
-from sim.geography import Geography
+from sim.domain import CENTRE_LEVELS
 
 
 @dataclass(frozen=True)

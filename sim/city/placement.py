@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.city.geography import Geography, GeographyError
 from sim.config import PlacementConfig
-from sim.geography import Geography, GeographyError
 
 NO_ROOM = -1
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.cases import CENTRE_LEVELS, COMPLEXITIES, DISPUTE_TYPES, RESOLUTION_PLACES, level_code
 from sim.config import Scenario
+from sim.domain import CENTRE_LEVELS, COMPLEXITIES, DISPUTE_TYPES, RESOLUTION_PLACES, level_code
 
 NONE = -1
 

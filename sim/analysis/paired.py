@@ -58,7 +58,7 @@ class PolicyRuns:
 
 
 def _run(payload: tuple[str, dict, int, bool]) -> dict:
-    from sim.simulation import simulate
+    from sim.results.simulation import simulate
 
     policy, scenario, seed, first = payload
     result = simulate(Scenario.from_payload(scenario), seed=seed)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 
 def one_run(scenario_name: str, scale: float, replay: bool = True) -> dict:
-    from sim.model import DisputeModel
-    from sim.replay import replay_seconds
+    from sim.bench.replay import replay_seconds
+    from sim.engine.model import DisputeModel
+    from sim.results.simulation import simulate
     from sim.scenario_loader import load_scenario
-    from sim.simulation import simulate
 
     scenario = load_scenario(scenario_name, {"run": {"scale": scale}})
     started = time.perf_counter()
@@ -48,7 +48,7 @@ def one_run(scenario_name: str, scale: float, replay: bool = True) -> dict:
 
 def _fresh(scenario_name: str, scale: float, replay: bool) -> dict:
     out = subprocess.run(
-        [sys.executable, "-m", "sim.benchmark", scenario_name, str(scale), str(int(replay))],
+        [sys.executable, "-m", "sim.bench.benchmark", scenario_name, str(scale), str(int(replay))],
         capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import input_files
-from sim.apportion import apportion
+from sim.city.apportion import apportion
 from sim.config import GeographyConfig
 from sim.streams import Streams
 

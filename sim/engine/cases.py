@@ -1,62 +1,15 @@
-"""The dispute record: kinds, complexity, stages, levels, end states, and the case table.
+"""The case table: one row per dispute, a structure of numpy arrays that grows by doubling.
 
-A dispute lives in one row of :class:`CaseTable`, a structure of numpy arrays that grows
-by doubling. Rows are created when disputes arise; SimPy processes and the daily latent
-update address a dispute by its row index, which is also its ``case_id``.
+Rows are created when disputes arise; SimPy processes and the daily latent update address a
+dispute by its row index, which is also its ``case_id``. The names and codes stored in it
+are in :mod:`sim.domain`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-DISPUTE_TYPES = (
-    "neighbour",
-    "family",
-    "property_management",
-    "heating",
-    "land",
-    "wage_arrears",
-    "medical",
-    "traffic",
-    "debt",
-    "housing_demolition",
-)
-COMPLEXITIES = ("simple", "general", "complex", "major")
-# Glasl-like escalation scale of a dispute left alone: quarrel -> confrontation -> harm.
-STAGES = ("quarrel", "confrontation", "harm")
-# The ladder of centres, lowest first. "grid" is the grid officer, not a centre.
-CENTRE_LEVELS = ("community", "township", "county", "city")
-# Specialised committees sit beside the ladder; the court is its exit.
-RESOLUTION_PLACES = ("grid", *CENTRE_LEVELS, "committee", "court")
-
-# Discovery channels of a latent dispute; with "lapse" and "incident" they are the clocks
-# that can end the latent phase (kept in this order in CaseTable.e_clock and LatentPool.h).
-CHANNELS = ("patrol", "building_head", "walk_in", "hotline", "court_filing")
-CLOCKS = (*CHANNELS, "lapse", "incident")
-CLOCK = {name: k for k, name in enumerate(CLOCKS)}
-
-# End states. OPEN means still in progress when the run stopped.
-OPEN = 0
-END_STATES = (
-    "open",
-    "resolved",  # settled by a grid officer, a centre or court mediation
-    "withdrawn",  # a party gave up inside the system
-    "lapsed",  # settled privately or faded before anybody learned of it
-    "judged",  # decided by a court judgment
-    "petition",  # left the ladder as a (skip-level) petition
-    "incident",  # turned into a violent incident (civil-to-criminal risk)
-)
-END = {name: code for code, name in enumerate(END_STATES)}
-
-NO_LEVEL = -1
-LEVEL_COURT = RESOLUTION_PLACES.index("court")
-LEVEL_COMMITTEE = RESOLUTION_PLACES.index("committee")
-
-
-def level_code(level: str) -> int:
-    """Code of a resolution place (grid=0, community=1, ..., city=4, committee=5, court=6)."""
-    return RESOLUTION_PLACES.index(level)
-
+from sim.domain import CLOCKS, NO_LEVEL, OPEN, STAGES
 
 # How many pre-drawn uniforms / exponentials each case carries, so that the same
 # dispute meets the same luck under every policy (common random numbers).

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from sim.cases import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
+from sim.domain import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
 
 # Every column of the summary row, in order (a test checks it against summarise): sweeps
 # refuse factor names that would overwrite one of them.

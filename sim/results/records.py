@@ -1,7 +1,7 @@
 """Arrow tables of a finished run, and writing them as Parquet with the run's manifest.
 
 Tables: ``cases`` (one row per dispute), ``stays`` (one row per dispute per level visited),
-``daily`` (one row per day), ``summary`` (one row of outcomes, see :mod:`sim.metrics`),
+``daily`` (one row per day), ``summary`` (one row of outcomes, see :mod:`sim.results.metrics`),
 ``places`` (one row per community) and ``centres`` (one row per centre).
 Each Parquet file carries the manifest (scenario, seed, code version) in its metadata.
 """
@@ -17,16 +17,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.cases import (
-    CHANNELS,
-    COMPLEXITIES,
-    DISPUTE_TYPES,
-    END_STATES,
-    RESOLUTION_PLACES,
-    STAGES,
-)
+from sim.domain import CHANNELS, COMPLEXITIES, DISPUTE_TYPES, END_STATES, RESOLUTION_PLACES, STAGES
+from sim.engine.stays import STAY_OUTCOMES
 from sim.output_folder import Target, check, staged_folder
-from sim.stays import STAY_OUTCOMES
 
 MANIFEST_KEY = b"dispute_sim.manifest"
 
@@ -198,7 +191,7 @@ class RunResult:
             pq.write_table(table, folder / f"{name}.parquet")
         (folder / "manifest.json").write_text(
             json.dumps(self.manifest, indent=2, default=str, ensure_ascii=False))
-        from sim.plots import overview
+        from sim.report.overview_plot import overview
 
         overview(self.daily, self.cases, folder / "overview.png", title=self.manifest.get(
             "scenario_name", ""))

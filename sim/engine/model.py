@@ -11,13 +11,15 @@ import mesa
 import numpy as np
 import simpy
 
-from sim import geography as geography_module
-from sim import run_size
 from sim.agents import Centre, Court, GridOfficer, Resident
 from sim.agents.grid_officer import settle_on_spot
-from sim.arrivals import Arrivals
-from sim.calendar import Calendar
-from sim.cases import (
+from sim.city import geography as geography_module
+from sim.city import run_size
+from sim.city.placement import centre_points, check_ids, has_room, population_served, room_host
+from sim.city.scaling import scale_city
+from sim.city.staffing import allocate
+from sim.config import Scenario
+from sim.domain import (
     CENTRE_LEVELS,
     CLOCK,
     END,
@@ -25,19 +27,17 @@ from sim.cases import (
     LEVEL_COURT,
     NO_LEVEL,
     RESOLUTION_PLACES,
-    CaseTable,
     level_code,
 )
-from sim.config import Scenario
-from sim.departments import Departments
-from sim.latent import LatentPool
-from sim.placement import centre_points, check_ids, has_room, population_served, room_host
-from sim.policies import NONE, Rules
-from sim.processes import COURT_FILING, GRID, file_lawsuits, intake, settle_many
-from sim.roving import RovingTeam, plan_rounds, visited_today
-from sim.scaling import scale_city
-from sim.staffing import allocate
-from sim.stays import StayLog
+from sim.engine.arrivals import Arrivals
+from sim.engine.calendar import Calendar
+from sim.engine.cases import CaseTable
+from sim.engine.departments import Departments
+from sim.engine.latent import LatentPool
+from sim.engine.policies import NONE, Rules
+from sim.engine.processes import COURT_FILING, GRID, file_lawsuits, intake, settle_many
+from sim.engine.roving import RovingTeam, plan_rounds, visited_today
+from sim.engine.stays import StayLog
 from sim.streams import Streams
 
 
@@ -70,7 +70,7 @@ class DisputeModel(mesa.Model):
     The SimPy clock starts ``run.warmup_days`` before day 0 of the measured period, so
     internal times are shifted by ``self.warmup`` (records shift them back). ``run()`` is the
     only place that advances the clock. After it, the case table, stay log and daily series
-    hold everything :mod:`sim.records` writes.
+    hold everything :mod:`sim.results.records` writes.
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None, progress=None) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.cases import COMPLEXITIES, DISPUTE_TYPES, CaseTable
 from sim.config import ArrivalConfig
+from sim.domain import COMPLEXITIES, DISPUTE_TYPES
+from sim.engine.cases import CaseTable
 
 HEATING = DISPUTE_TYPES.index("heating")
 WAGE_ARREARS = DISPUTE_TYPES.index("wage_arrears")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.cases import level_code
-from sim.policies import NONE
-from sim.presence import Presence, rotating_weekdays, weekly
+from sim.domain import level_code
+from sim.engine.policies import NONE
+from sim.engine.presence import Presence, rotating_weekdays, weekly
 
 COMMUNITY, COUNTY = level_code("community"), level_code("county")
 

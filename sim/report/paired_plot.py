@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pyarrow as pa
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.paired import KEY_OUTCOMES
+from sim.analysis.paired import KEY_OUTCOMES
 from sim.report.style import Language
 
 COLUMNS = 3

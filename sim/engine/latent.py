@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.cases import CLOCK, CLOCKS, DISPUTE_TYPES, STAGES
-from sim.patrol import patrol_rule, sweep_days
+from sim.domain import CLOCK, CLOCKS, DISPUTE_TYPES, STAGES
+from sim.engine.patrol import patrol_rule, sweep_days
 
 N_STAGES = len(STAGES)
 

@@ -7,8 +7,8 @@ from functools import partial
 import numpy as np
 
 from sim.agents.resident import COURT, ESCALATE, INCIDENT, PETITION, WITHDRAW
-from sim.cases import CHANNELS, END, LEVEL_COMMITTEE, LEVEL_COURT, STAGES, level_code
-from sim.stays import STAY_RESOLVED, STAY_WITHDRAWN
+from sim.domain import CHANNELS, END, LEVEL_COMMITTEE, LEVEL_COURT, STAGES, level_code
+from sim.engine.stays import STAY_RESOLVED, STAY_WITHDRAWN
 
 PATROL, BUILDING_HEAD, WALK_IN, HOTLINE, COURT_FILING = range(len(CHANNELS))
 GRID, TOWNSHIP, CITY = level_code("grid"), level_code("township"), level_code("city")

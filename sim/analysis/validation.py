@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from sim.analysis.paired import mean_interval
 from sim.calibrate.targets import CALIBRATION_DIR
-from sim.paired import mean_interval
 from sim.scenario_loader import ScenarioError, load_scenario
 
 VALIDATION_FILE = CALIBRATION_DIR / "validation.toml"
@@ -56,7 +56,7 @@ def _derived(summary: dict, cases: pa.Table, stays: pa.Table, days: int) -> dict
 
 def run_one(payload: tuple[str, int, dict]) -> dict:
     """One replication of a preset: its summary row and the derived outputs."""
-    from sim.simulation import simulate
+    from sim.results.simulation import simulate
 
     preset, seed, overrides = payload
     result = simulate(load_scenario(preset, overrides), seed=seed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.presence import Presence, round_visits
+from sim.engine.presence import Presence, round_visits
 
 
 class RovingTeam:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.geography import Geography
+from sim.city.geography import Geography
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.geography import Geography
-from sim.staffing import StaffPlan
+from sim.city.geography import Geography
+from sim.city.staffing import StaffPlan
 
 
 def scale_city(geo: Geography, plan: StaffPlan, scale: float,

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow as pa
 
-from sim.cases import CENTRE_LEVELS
+from sim.domain import CENTRE_LEVELS
 
 OUTCOME_BARS = (
     ("grid", "resolved", "grid officer"),

@@ -1,0 +1,1 @@
+"""Comparisons of runs: paired policy differences and validation against published figures."""

@@ -1,0 +1,1 @@
+"""The benchmark and the bare-SimPy replay it is measured against."""
