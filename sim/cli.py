@@ -13,6 +13,7 @@ from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, comman
 from sim.failures import EXIT_BAD_INPUT as EXIT_BAD_INPUT  # re-exported for callers
 from sim.failures import guarded
 from sim.report.errors import ReportError
+from sim.results.outcomes import OUTCOME, RUN_TABLE
 from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
@@ -73,42 +74,15 @@ class _progress_bar:
         self.bar.close()
 
 
-KPI_ROWS = (
-    ("received_by_centres", "disputes received by the centres", "{:,.0f}"),
-    ("resolved_by_centres", "resolved by the centres", "{:,.0f}"),
-    ("centre_resolution_rate", "centre resolution rate", "{:.2%}"),
-    ("resolved_by_grid_officers", "settled on the spot by grid officers", "{:,.0f}"),
-    ("share_resolved_at_community_or_below", "share resolved at community level or below",
-     "{:.1%}"),
-    ("resolution_days_median", "days to resolution, median", "{:.1f}"),
-    ("resolution_days_p90", "days to resolution, 90th percentile", "{:.1f}"),
-    ("time_limit_compliance", "stays closed within the time limit", "{:.1%}"),
-    ("backlog_mean", "backlog in centres, daily mean", "{:,.1f}"),
-    ("utilisation_community", "mediator utilisation, community", "{:.1%}"),
-    ("utilisation_township", "mediator utilisation, township", "{:.1%}"),
-    ("utilisation_county", "mediator utilisation, county", "{:.1%}"),
-    ("utilisation_city", "mediator utilisation, city", "{:.1%}"),
-    ("court_cases", "disputes reaching court", "{:,.0f}"),
-    ("court_cases_per_10k", "  per 10,000 residents", "{:.1f}"),
-    ("court_mediation_rate", "court mediation success rate", "{:.1%}"),
-    ("petitions", "petitions", "{:,.0f}"),
-    ("incidents", "violent incidents", "{:,.0f}"),
-    ("mean_distance_km", "mean distance to the centre used, km", "{:.2f}"),
-    ("n_arisen", "disputes that arose", "{:,.0f}"),
-    ("n_open_at_end", "still open at the end", "{:,.0f}"),
-)
-
-
 def format_summary(row: dict, name: str, seed: int) -> str:
     scale = row.get("effective_scale", 1.0)
     head = f"{name}, seed {seed}, {row['days']} days, population {row['population']:,}"
     if scale != 1.0:
         head += f" (scale {scale:.3f}: counts are for this population)"
     lines = [head, "-" * len(head)]
-    for key, label, fmt in KPI_ROWS:
-        value = row.get(key)
-        text = "n/a" if value is None or value != value else fmt.format(value)
-        lines.append(f"{label:<46}{text:>14}")
+    for name in RUN_TABLE:
+        outcome = OUTCOME[name]
+        lines.append(f"{outcome.en:<46}{outcome.format(row.get(name)):>14}")
     return "\n".join(lines)
 
 

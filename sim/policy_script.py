@@ -18,10 +18,12 @@ import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 from sim import output_folder
-from sim.analysis.paired import KEY_OUTCOMES, format_table, paired_differences, run_policies
+from sim.analysis.paired import format_table, paired_differences
+from sim.analysis.policy_runs import run_policies
 from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, command_overrides
 from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
+from sim.results.outcomes import KEY_OUTCOMES
 from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
@@ -84,7 +86,7 @@ def _compare(name: str, description: str, policies: Callable, args: argparse.Nam
     baseline = next(iter(scenarios))
     print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)
     tables = run_policies(scenarios, seeds, args.executor, args.workers)
-    outcomes = outcomes or [n for n, _, _ in KEY_OUTCOMES]
+    outcomes = outcomes or list(KEY_OUTCOMES)
     differences = paired_differences(tables.runs, baseline, outcomes)
     print(format_table(differences))
     title = " ".join(description.split("\n\n")[0].split())

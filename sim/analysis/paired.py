@@ -9,91 +9,15 @@ noise that unpaired intervals would carry, so small effects show with few replic
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
-from sim.config import Scenario
+from sim.results.outcomes import KEY_OUTCOMES, OUTCOME, label
 
-# What the comparison scripts print by default, with a short label and a format.
-KEY_OUTCOMES = (
-    ("received_by_centres", "disputes received by centres", "{:,.0f}"),
-    ("centre_resolution_rate", "centre resolution rate", "{:.2%}"),
-    ("share_resolved_at_community_or_below", "resolved at community or below", "{:.1%}"),
-    ("resolution_days_median", "days to resolution, median", "{:.2f}"),
-    ("resolution_days_p90", "days to resolution, p90", "{:.1f}"),
-    ("mean_wait_days", "wait for a session, mean days", "{:.2f}"),
-    ("time_limit_compliance", "stays closed within the time limit", "{:.1%}"),
-    ("court_cases", "disputes reaching court", "{:,.0f}"),
-    ("petitions", "petitions", "{:,.0f}"),
-    ("incidents", "violent incidents", "{:,.0f}"),
-    ("mean_distance_km", "travel to first centre, km", "{:.3f}"),
-    ("utilisation_township", "township mediator utilisation", "{:.1%}"),
-    ("mean_wait_days_community", "wait at community rooms, days", "{:.2f}"),
-    ("mean_wait_days_township", "wait at township centres, days", "{:.2f}"),
-    ("mean_wait_days_county", "wait at county centres, days", "{:.2f}"),
-    ("found_by_walk_in", "disputes found by walk-in", "{:,.0f}"),
-    ("found_by_patrol", "disputes found by patrol", "{:,.0f}"),
-    ("resolved_at_committee", "settled by specialised committees", "{:,.0f}"),
-    ("relapses", "relapses", "{:,.0f}"),
-)
-
-
+# The daily series a comparison keeps of each run (the backlog by level).
 DAILY_COLUMNS = ("day", "in_community", "in_township", "in_county", "in_city", "in_court")
-
-
-@dataclass
-class PolicyRuns:
-    """Tables of a paired comparison: one summary row per policy and seed (``runs``), the
-    daily backlog of every run (``daily``), and each policy's places and centres (from its
-    first seed; placement does not depend on the seed)."""
-
-    runs: pa.Table
-    daily: pa.Table
-    places: pa.Table
-    centres: pa.Table
-
-
-def _run(payload: tuple[str, dict, int, bool]) -> dict:
-    from sim.results.simulation import simulate
-
-    policy, scenario, seed, first = payload
-    result = simulate(Scenario.from_payload(scenario), seed=seed)
-    tag = {"policy": policy, "seed": seed}
-    daily = result.daily.select(list(DAILY_COLUMNS)).to_pylist()
-    out = {"summary": {**tag, **result.summary.to_pylist()[0]},
-           "daily": [{**tag, **row} for row in daily]}
-    if first:
-        out["places"] = [{"policy": policy, **r} for r in result.places.to_pylist()]
-        out["centres"] = [{"policy": policy, **r} for r in result.centres.to_pylist()]
-    return out
-
-
-def run_policies(policies: dict[str, Scenario], seeds: Sequence[int], executor: str = "process",
-                 workers: int = 0, progress: bool = True) -> PolicyRuns:
-    """Every policy on every seed; tables in (policy, seed) order whatever the executor."""
-    from sim.sweeps.executors import execute
-
-    payloads = [(name, scenario.model_dump(mode="json"), int(seed), k == 0)
-                for name, scenario in policies.items() for k, seed in enumerate(seeds)]
-    order = {(name, int(seed)): k for k, (name, _, seed, _) in enumerate(payloads)}
-    results = []
-    for k, out in enumerate(execute(_run, payloads, executor, workers), start=1):
-        results.append(out)
-        if progress:
-            print(f"\r  runs {k}/{len(payloads)}", end="", file=sys.stderr, flush=True)
-    if progress:
-        print(file=sys.stderr)
-    results.sort(key=lambda o: order[(o["summary"]["policy"], o["summary"]["seed"])])
-    return PolicyRuns(
-        runs=pa.Table.from_pylist([o["summary"] for o in results]),
-        daily=pa.Table.from_pylist([row for o in results for row in o["daily"]]),
-        places=pa.Table.from_pylist([row for o in results for row in o.get("places", [])]),
-        centres=pa.Table.from_pylist([row for o in results for row in o.get("centres", [])]),
-    )
 
 
 # Two-sided 95% quantiles of Student's t for 1 to 30 degrees of freedom (standard tables).
@@ -134,7 +58,7 @@ def paired_differences(runs: pa.Table, baseline: str,
                        outcomes: Sequence[str] | None = None) -> pa.Table:
     """Per policy and outcome: baseline mean, policy mean, mean paired difference and its
     95% interval (NaN when fewer than two replications pair up)."""
-    outcomes = list(outcomes or [name for name, _, _ in KEY_OUTCOMES])
+    outcomes = list(outcomes or KEY_OUTCOMES)
     policy = np.array(runs.column("policy").to_pylist())
     seed = np.array(runs.column("seed").to_pylist())
     base_seeds = seed[policy == baseline]
@@ -170,20 +94,21 @@ def _interval(base: np.ndarray, policy: np.ndarray) -> dict:
             "difference": mean, "ci_low": mean - half, "ci_high": mean + half}
 
 
-def format_table(differences: pa.Table, labels: Sequence[tuple[str, str, str]] = KEY_OUTCOMES
-                 ) -> str:
-    """The differences as an aligned text table, one block per policy."""
-    label = {name: (text, fmt) for name, text, fmt in labels}
+def format_table(differences: pa.Table) -> str:
+    """The differences as an aligned text table, one block per policy (labels and formats
+    from the outcome registry)."""
     lines = []
     rows = differences.to_pylist()
+    width = max([36, *(len(label(r["outcome"])) for r in rows)])
     for policy in dict.fromkeys(r["policy"] for r in rows):
         n = max(r["n"] for r in rows if r["policy"] == policy)
         lines.append(f"\n{policy} vs baseline (paired over {n} replications)")
-        lines.append(f"  {'outcome':36s} {'baseline':>12s} {'policy':>12s}   "
+        lines.append(f"  {'outcome':{width}s} {'baseline':>12s} {'policy':>12s}   "
                      f"{'difference [95% interval]':>36s}")
         for r in (r for r in rows if r["policy"] == policy):
-            text, fmt = label.get(r["outcome"], (r["outcome"], "{:.4g}"))
-            lines.append(f"  {text:36s} {_fmt(fmt, r['baseline_mean']):>12s} "
+            outcome = OUTCOME.get(r["outcome"])
+            fmt = outcome.fmt if outcome else "{:.4g}"
+            lines.append(f"  {label(r['outcome']):{width}s} {_fmt(fmt, r['baseline_mean']):>12s} "
                          f"{_fmt(fmt, r['policy_mean']):>12s}   "
                          f"{_signed(fmt, r['difference']):>12s} "
                          f"[{_signed(fmt, r['ci_low'])}, {_signed(fmt, r['ci_high'])}]"

@@ -2,7 +2,7 @@
 published figures it can predict (role "validate": never fitted).
 
 The figures, their mapping to model outputs and their bands are in
-``calibration/validation.toml``. Each preset runs ``reps`` replications (seeds 1001 on);
+``sim/calibrate/data/validation.toml``. Each preset runs ``reps`` replications (seeds 1001 on);
 a figure's prediction is the mean over them with a 95% interval, per year times the years
 the figure covers (counts of a shorter or scaled-down run are scaled up to a year and the
 whole place). A miss is reported as a miss, with the reason written in the file
@@ -20,38 +20,12 @@ import numpy as np
 import pyarrow as pa
 
 from sim.analysis.paired import mean_interval
-from sim.calibrate.targets import CALIBRATION_DIR
+from sim.calibrate.targets import CALIBRATION_DATA
+from sim.results.metrics import extra_outputs
 from sim.scenario_loader import ScenarioError, load_scenario
 
-VALIDATION_FILE = CALIBRATION_DIR / "validation.toml"
+VALIDATION_FILE = CALIBRATION_DATA / "validation.toml"
 FIRST_SEED = 1001
-
-
-def _derived(summary: dict, cases: pa.Table, stays: pa.Table, days: int) -> dict:
-    """Outputs that are not summary columns, from the run's tables."""
-    def strings(table, name):
-        return np.array(table.column(name).cast(pa.string()).to_pylist(), dtype=object)
-
-    def in_period(table, name):
-        t = np.array(table.column(name).to_pylist(), dtype=float)
-        return (t >= 0) & (t < days)
-
-    kind = strings(cases, "type")
-    committee_stay = (strings(stays, "level") == "committee") & in_period(stays, "entered_day")
-    stay_case = np.array(stays.column("case_id").to_pylist(), dtype=np.int64)
-    medical = kind[stay_case] == "medical"
-    settled = ((strings(cases, "end_level") == "committee")
-               & (strings(cases, "end_state") == "resolved") & in_period(cases, "end_day"))
-    return {
-        "resolved_in_network": summary["resolved_by_centres"]
-        + summary["resolved_by_grid_officers"],
-        "medical_committee_cases": int((committee_stay & medical).sum()),
-        "medical_committee_resolved": int((settled & (kind == "medical")).sum()),
-        "court_settled_share": (summary["court_mediation_successes"] / summary["court_cases"]
-                                if summary["court_cases"] else math.nan),
-        "community_stays": int(((strings(stays, "level") == "community")
-                                & in_period(stays, "entered_day")).sum()),
-    }
 
 
 def run_one(payload: tuple[str, int, dict]) -> dict:
@@ -62,7 +36,7 @@ def run_one(payload: tuple[str, int, dict]) -> dict:
     result = simulate(load_scenario(preset, overrides), seed=seed)
     summary = result.summary.to_pylist()[0]
     return {"preset": preset, "seed": seed, **summary,
-            **_derived(summary, result.cases, result.stays, summary["days"])}
+            **extra_outputs(summary, result.cases, result.stays)}
 
 
 def load_figures(path: Path = VALIDATION_FILE) -> list[dict]:

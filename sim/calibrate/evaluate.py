@@ -8,7 +8,6 @@ the order asked for, so they do not depend on the number of workers.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -17,6 +16,7 @@ from concurrent.futures import as_completed
 from pathlib import Path
 
 from sim.config import Scenario
+from sim.provenance import model_source_hash
 from sim.sweeps.executors import process_pool
 
 # Scenario fields that name or describe a run without changing it.
@@ -24,24 +24,14 @@ LABELS = {"name", "description", "calibration"}
 
 
 def run_key(scenario: Scenario, seed: int) -> str:
-    """What determines a run: the model's code, the scenario's parameters and the seed."""
+    """What determines a run: the model's code, the scenario's parameters and the seed (the
+    values are in the key, so the presets' files are left out of the code's hash: writing
+    the fitted file does not make the next calibration start again)."""
     parameters = scenario.model_dump(mode="json", exclude=LABELS)
-    text = json.dumps({"model": model_source_hash(), "seed": seed, "scenario": parameters},
+    text = json.dumps({"model": model_source_hash(presets=False), "seed": seed,
+                       "scenario": parameters},
                       sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
-@functools.cache
-def model_source_hash() -> str:
-    """Hash of the model's source (sim/ without the calibration and command-line code), so
-    that cached runs are not reused after the model changes."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted([*root.glob("*.py"), *root.glob("agents/*.py")]):
-        if path.name not in ("cli.py", "benchmark.py", "__main__.py"):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _simulate_summary(scenario_json: dict, seed: int) -> dict:

@@ -211,8 +211,7 @@ def write_fitted(study, params: list[FreeParameter], settings: Settings) -> dict
     """Write the best trial's values as the scenario's calibration file; return them."""
     import tomli_w
 
-    from sim.calibrate.evaluate import model_source_hash
-    from sim.results.records import code_version
+    from sim.provenance import code_version, model_source_hash
 
     best = study.best_trial
     base = settings.base()

@@ -7,12 +7,19 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.calibrate.targets import CALIBRATION_DIR, CalibrationError, _read
+from sim.calibrate.targets import CALIBRATION_DATA, CalibrationError, _read
 from sim.config import Scenario
+from sim.scenario_keys import (
+    TRANSFORMS,
+    KeyTransformError,
+    from_unit,
+    get_key,
+    put_key,
+    transformed,
+)
 from sim.scenario_loader import ScenarioError, validate
 
-PARAMETERS_FILE = CALIBRATION_DIR / "parameters.toml"
-TRANSFORMS = ("set", "scale", "shift")
+PARAMETERS_FILE = CALIBRATION_DATA / "parameters.toml"
 
 
 @dataclass(frozen=True)
@@ -47,23 +54,6 @@ class FreeParameter:
     def apply(self, base: Scenario, value: float):
         """The key's new value in ``base`` after this parameter takes ``value``."""
         return transformed(base, self.key, self.transform, value)
-
-
-def from_unit(u: float, low: float, high: float, log: bool) -> float:
-    """u in [0, 1] onto [low, high], log-uniformly if ``log``, never outside it."""
-    if log:
-        value = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
-    else:
-        value = low + u * (high - low)
-    return min(max(value, low), high)  # rounding must not leave the range
-
-
-def transformed(base: Scenario, key: str, transform: str, value):
-    """What ``key`` becomes when ``value`` is set into it, or scales or shifts each number."""
-    if transform == "set":
-        return value
-    op = (lambda x: x * value) if transform == "scale" else (lambda x: x + value)
-    return map_numbers(get_key(base.model_dump(mode="python"), key), op)
 
 
 def load_parameters(path: Path = PARAMETERS_FILE, base: Scenario | None = None
@@ -109,35 +99,12 @@ def _parameter(entry: dict, where: str, base: Scenario) -> FreeParameter:
         raise CalibrationError(f"{where}.key: {param.key!r} is not a scenario key") from None
     for bound in (low, high):  # both ends of the range must make a valid scenario
         nested: dict = {}
-        put_key(nested, param.key, param.apply(base, bound))
+        try:
+            put_key(nested, param.key, param.apply(base, bound))
+        except KeyTransformError as err:
+            raise CalibrationError(f"{where}: {err}") from None
         try:
             validate(nested, source=f"{where} at {bound:g}")
         except ScenarioError as err:
             raise CalibrationError(str(err)) from None
     return param
-
-
-def get_key(tree: dict, dotted: str):
-    node = tree
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(dotted)
-        node = node[part]
-    return node
-
-
-def put_key(tree: dict, dotted: str, value) -> None:
-    *parents, leaf = dotted.split(".")
-    for part in parents:
-        tree = tree.setdefault(part, {})
-    tree[leaf] = value
-
-
-def map_numbers(value, op):
-    if isinstance(value, dict):
-        return {k: map_numbers(v, op) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [map_numbers(v, op) for v in value]
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return op(value)
-    raise CalibrationError(f"cannot scale or shift a non-number ({value!r})")

@@ -21,9 +21,9 @@ from sim.calibrate.evaluate import Evaluator
 from sim.calibrate.fit import selected_parameters
 from sim.calibrate.screening import read_screening
 from sim.calibrate.settings import Settings
-from sim.calibrate.targets import CALIBRATION_DIR, CalibrationError, exposure
+from sim.calibrate.targets import CALIBRATION_DATA, CalibrationError, exposure
 
-VALIDATION_FILE = CALIBRATION_DIR / "validation.toml"
+VALIDATION_FILE = CALIBRATION_DATA / "validation.toml"
 
 
 def report(settings: Settings) -> Path:
@@ -124,7 +124,7 @@ def _fmt(value, kind: str = "count") -> str:
 
 def _markdown(settings, scenario, targets, validation, trials, params, screening,
               figures) -> str:
-    from sim.results.records import code_version
+    from sim.provenance import code_version
 
     accepted = [t for t in trials if t["accepted"]]
     best = min(trials, key=lambda t: t["objective"])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sim import input_files, output_folder
 from sim.calibrate.parameters import FreeParameter, load_parameters, overrides
-from sim.calibrate.targets import CALIBRATION_DIR, Target, load_targets
+from sim.calibrate.targets import REPORT_DIR, SHIPPED_REPORT, Target, load_targets
 from sim.config import Scenario, deep_merge
 from sim.scenario_loader import PRESET_DIR, load_scenario, read_calibration, source_files
 
@@ -31,7 +31,7 @@ class Settings:
     check_reps: int = 10  # replications of the fitted scenario in the report
     check_seed0: int = 1001  # its seeds differ from the fit's, so the check is out of sample
     seed: int = 7  # of the screening design and the optimiser
-    report_dir: Path = CALIBRATION_DIR
+    report_dir: Path = REPORT_DIR
     work_dir: Path = Path("outputs/calibration")
     fitted_file: Path = SHIPPED_FITTED
     targets: list[Target] = field(default_factory=load_targets)
@@ -79,7 +79,7 @@ class Settings:
             raise output_folder.OutputError(
                 f"--work-dir and --report-dir are both {self.work_dir}; give two folders")
         shipped = [str(p) for p in (self.report_dir, self.fitted_file)
-                   if Path(p).resolve() in (CALIBRATION_DIR.resolve(), SHIPPED_FITTED.resolve())]
+                   if Path(p).resolve() in (SHIPPED_REPORT, SHIPPED_FITTED.resolve())]
         if shipped and not force:
             raise output_folder.OutputError(
                 f"this would replace the calibration shipped with the tool ({', '.join(shipped)}"
@@ -87,7 +87,7 @@ class Settings:
                 "--report-dir and --fitted-file of your own")
         inputs = source_files(self.scenario, self.base())
         folders = [("--work-dir", self.work_dir, "calibration-work")]
-        if Path(self.report_dir).resolve() != CALIBRATION_DIR.resolve():
+        if Path(self.report_dir).resolve() != SHIPPED_REPORT:
             folders.append(("--report-dir", self.report_dir, "calibration-report"))
         targets = [output_folder.check(folder, kind, flag=flag, inputs=inputs, default=True)
                    for flag, folder, kind in folders]

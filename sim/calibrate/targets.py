@@ -8,8 +8,14 @@ from pathlib import Path
 
 from sim import input_files
 
-CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
-TARGETS_FILE = CALIBRATION_DIR / "targets.toml"
+# The published figures the calibration fits and validation predicts, and the free
+# parameters' ranges: data of the package, so that an installed copy has them too.
+CALIBRATION_DATA = Path(__file__).resolve().parent / "data"
+TARGETS_FILE = CALIBRATION_DATA / "targets.toml"
+# Where ``sim calibrate`` writes its report by default: calibration/ in the working folder
+# (in this repository, the report that ships with it, which replacing needs --force).
+REPORT_DIR = Path("calibration")
+SHIPPED_REPORT = Path(__file__).resolve().parents[2] / "calibration"
 
 
 class CalibrationError(ValueError):

@@ -14,16 +14,16 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from sim.analysis.paired import KEY_OUTCOMES, mean_interval, paired_differences
+from sim.analysis.paired import mean_interval, paired_differences
 from sim.output_folder import Target, check, staged_folder
 from sim.report import backlog_plot, map_plot, outcomes_plot, resolution_plot, sweep_plot
 from sim.report.page import Page
 from sim.report.paired_plot import differences_figure
 from sim.report.results import Results, load
 from sim.report.style import Language, ReportError, language, save
+from sim.results.outcomes import KEY_OUTCOMES, OUTCOME
 
-DEFAULT_OUTCOMES = [name for name, _, _ in KEY_OUTCOMES][:12]
-FORMATS = {name: fmt for name, _, fmt in KEY_OUTCOMES}
+DEFAULT_OUTCOMES = list(KEY_OUTCOMES[:12])
 TITLES = {"en": "Policy comparison", "zh": "政策方案比较"}
 
 
@@ -115,7 +115,7 @@ def _table(runs: pa.Table, differences, policies, baseline, outcomes, lang):
                                                      if differences is not None else [])}
     rows = []
     for outcome in outcomes:
-        fmt = FORMATS.get(outcome, "{:.4g}")
+        fmt = OUTCOME[outcome].fmt if outcome in OUTCOME else "{:.4g}"
         values = np.array(runs.column(outcome).to_pylist(), dtype=float)
         row = [lang.outcome(outcome)]
         for p in policies:

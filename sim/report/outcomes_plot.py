@@ -9,11 +9,12 @@ import numpy as np
 import pyarrow as pa
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.analysis.paired import KEY_OUTCOMES, mean_interval
+from sim.analysis.paired import mean_interval
 from sim.report.style import Language
+from sim.results.outcomes import OUTCOME
 
 COLUMNS = 3
-PERCENT = {name for name, _, fmt in KEY_OUTCOMES if "%" in fmt}
+PERCENT = {o.name for o in OUTCOME.values() if o.is_share}
 
 
 def outcome_intervals(runs: pa.Table, outcomes: list[str], lang: Language):

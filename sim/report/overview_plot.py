@@ -11,22 +11,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow as pa
 
-from sim.domain import CENTRE_LEVELS
+from sim.domain import CENTRE_LEVELS, RESOLUTION_PLACES
+from sim.results.outcomes import PLACE_LABELS
 
+# (place, end state, key of the label in PLACE_LABELS): one bar each, top to bottom.
 OUTCOME_BARS = (
-    ("grid", "resolved", "grid officer"),
-    ("community", "resolved", "community"),
-    ("township", "resolved", "township"),
-    ("county", "resolved", "county"),
-    ("city", "resolved", "city"),
-    ("committee", "resolved", "specialised committee"),
-    ("court", "resolved", "court mediation"),
+    *((place, "resolved", place) for place in RESOLUTION_PLACES),
     (None, "judged", "judged"),
     (None, "withdrawn", "withdrawn"),
-    (None, "petition", "petition"),
-    (None, "incident", "incident"),
-    (None, "open", "still open"),
+    (None, "petition", "petitions"),
+    (None, "incident", "incidents"),
+    (None, "open", "open"),
 )
+BAR_LABELS = PLACE_LABELS["en"] | {"open": "still open"}
 
 
 def end_counts(cases: pa.Table) -> dict[str, int]:
@@ -37,11 +34,11 @@ def end_counts(cases: pa.Table) -> dict[str, int]:
     found_day = cases.column("discovered_day").to_numpy(zero_copy_only=False).astype(float)
     found = np.isfinite(found_day) & (found_day >= 0)
     counts = {}
-    for place, end, label in OUTCOME_BARS:
+    for place, end, key in OUTCOME_BARS:
         hit = found & (state == end)
         if place is not None:
             hit &= level == place
-        counts[label] = int(hit.sum())
+        counts[BAR_LABELS[key]] = int(hit.sum())
     return counts
 
 

@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 import pyarrow as pa
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.analysis.paired import KEY_OUTCOMES
 from sim.report.style import Language
+from sim.results.outcomes import OUTCOME
 
 COLUMNS = 3
 
@@ -38,7 +38,7 @@ def differences_figure(differences: pa.Table, title: str = "", baseline: str = "
     rows = differences.to_pylist()
     outcomes = list(dict.fromkeys(r["outcome"] for r in rows))
     policies = list(dict.fromkeys(r["policy"] for r in rows))
-    percent = {name for name, _, fmt in KEY_OUTCOMES if "%" in fmt}
+    percent = {o for o in outcomes if o in OUTCOME and OUTCOME[o].is_share}
     n_rows = math.ceil(len(outcomes) / COLUMNS)
     fig, axes = plt.subplots(n_rows, COLUMNS, figsize=(4.2 * COLUMNS, 0.5 + n_rows *
                                                       (0.55 + 0.32 * len(policies))),

@@ -17,53 +17,13 @@ matplotlib.use("Agg")
 import matplotlib.font_manager as font_manager
 import matplotlib.pyplot as plt
 
-from sim.analysis.paired import KEY_OUTCOMES
 from sim.report.errors import ReportError as ReportError  # re-exported
+from sim.results.outcomes import PLACE_LABELS, label
 
 LANGUAGES = ("en", "zh")
 CJK_FAMILY = "Noto Sans CJK SC"
 
 
-# Outcomes beyond the paired-comparison table, in English.
-EXTRA_EN = {
-    "resolved_by_centres": "resolved by centres",
-    "court_mediation_rate": "court mediation success rate",
-    "court_cases_per_10k": "disputes reaching court per 10,000",
-    "backlog_mean": "backlog in centres, daily mean",
-    "utilisation_community": "community mediator utilisation",
-    "utilisation_county": "county mediator utilisation",
-    "n_arisen": "disputes that arose",
-    "peoples_mediation_cases": "people's mediation cases",
-}
-ZH = {
-    "received_by_centres": "中心受理纠纷数",
-    "resolved_by_centres": "中心化解纠纷数",
-    "centre_resolution_rate": "中心化解率",
-    "share_resolved_at_community_or_below": "社区(村)及以下化解占比",
-    "resolution_days_median": "化解用时中位数(天)",
-    "resolution_days_p90": "化解用时90分位(天)",
-    "mean_wait_days": "平均等候调解天数",
-    "time_limit_compliance": "按时限办结比例",
-    "court_cases": "进入法院的纠纷数",
-    "court_cases_per_10k": "每万人进入法院纠纷数",
-    "court_mediation_rate": "法院调解成功率",
-    "petitions": "信访数",
-    "incidents": "暴力事件数",
-    "mean_distance_km": "到首个中心的距离(公里)",
-    "utilisation_community": "社区调解员利用率",
-    "utilisation_township": "街道(乡镇)调解员利用率",
-    "utilisation_county": "县(区)调解员利用率",
-    "mean_wait_days_community": "社区调解室等候天数",
-    "mean_wait_days_township": "街道(乡镇)中心等候天数",
-    "mean_wait_days_county": "县(区)中心等候天数",
-    "found_by_walk_in": "群众来访发现数",
-    "found_by_patrol": "网格巡查发现数",
-    "resolved_at_committee": "专业调委会化解数",
-    "relapses": "反复纠纷数",
-    "backlog_mean": "中心在办案件日均数",
-    "n_arisen": "发生的纠纷数",
-    "peoples_mediation_cases": "人民调解案件数",
-}
 TEXT = {
     "en": {
         "difference_from": "difference from {baseline}: mean and 95% interval over {n} paired "
@@ -115,15 +75,6 @@ TEXT = {
         "outcome_column": "指标(均值[95%区间])",
     },
 }
-PLACES = {
-    "en": {"grid": "grid officer", "community": "community", "township": "township",
-           "county": "county", "city": "city", "committee": "specialised committee",
-           "court": "court mediation", "judged": "judged", "withdrawn": "withdrawn",
-           "petitions": "petition", "incidents": "violent incident"},
-    "zh": {"grid": "网格员", "community": "社区(村)", "township": "街道(乡镇)",
-           "county": "县(区)", "city": "市", "committee": "专业调委会", "court": "法院调解",
-           "judged": "判决", "withdrawn": "撤回", "petitions": "信访", "incidents": "暴力事件"},
-}
 LEVELS = {
     "en": {"community": "community room", "township": "township centre",
            "county": "county centre", "city": "city centre", "committee": "committee",
@@ -138,16 +89,13 @@ class Language:
     code: str = "en"
 
     def outcome(self, name: str) -> str:
-        if self.code == "zh" and name in ZH:
-            return ZH[name]
-        english = {n: text for n, text, _ in KEY_OUTCOMES} | EXTRA_EN
-        return english.get(name, name)
+        return label(name, self.code)
 
     def text(self, key: str, **values) -> str:
         return TEXT[self.code][key].format(**values)
 
     def place(self, name: str) -> str:
-        return PLACES[self.code].get(name, name)
+        return PLACE_LABELS[self.code].get(name, name)
 
     def level(self, name: str) -> str:
         return LEVELS[self.code].get(name, name)

@@ -29,25 +29,11 @@ import numpy as np
 import pyarrow as pa
 
 from sim.domain import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
+from sim.results.outcomes import SUMMARY_NAMES
 
 # Every column of the summary row, in order (a test checks it against summarise): sweeps
 # refuse factor names that would overwrite one of them.
-OUTCOME_NAMES: tuple[str, ...] = (
-    "population", "effective_scale", "days", "n_arisen", "n_discovered", "n_lapsed",
-    "n_open_at_end", "received_by_centres", "resolved_by_centres", "centre_resolution_rate",
-    "resolved_by_grid_officers", "share_resolved_at_community_or_below",
-    "resolution_days_median", "resolution_days_p90", "time_limit_compliance", "mean_wait_days",
-    "backlog_mean", "backlog_end", "court_cases", "court_cases_per_10k", "court_mediated",
-    "court_mediation_successes", "court_mediation_rate", "judged", "withdrawn", "petitions",
-    "incidents", "mean_distance_km", "parties_received", "peoples_mediation_cases",
-    "peoples_mediation_parties", "peoples_mediation_money_yuan", "money_received_yuan",
-    "relapses", "relapses_caught",
-    *(f"found_by_{name}" for name in CHANNELS),
-    *(f"resolved_at_{place}" for place in RESOLUTION_PLACES),
-    *(f"mean_wait_days_{level}" for level in CENTRE_LEVELS),
-    *(f"utilisation_{level}" for level in (*CENTRE_LEVELS, "committee")),
-    "grid_household_visits", "utilisation_court",
-)
+OUTCOME_NAMES: tuple[str, ...] = SUMMARY_NAMES
 
 
 def _np(table: pa.Table, name: str) -> np.ndarray:
@@ -195,6 +181,33 @@ def _compliance(stays: pa.Table, days: int) -> float:
     if not limited.any():
         return float("nan")
     return float(np.mean(left[limited] <= deadline[limited] + 1e-9))
+
+
+def extra_outputs(summary: dict, cases: pa.Table, stays: pa.Table) -> dict:
+    """Outputs beyond the summary row that validation compares with published figures
+    (registered in :data:`sim.results.outcomes.EXTRA`), from the run's tables."""
+    days = summary["days"]
+
+    def in_period(table: pa.Table, name: str) -> np.ndarray:
+        t = _np(table, name).astype(float)
+        return (t >= 0) & (t < days)
+
+    kind = _np(cases, "type")
+    stay_level = _np(stays, "level")
+    committee_stay = (stay_level == "committee") & in_period(stays, "entered_day")
+    medical = kind[_np(stays, "case_id").astype(np.int64)] == "medical"
+    settled = ((_np(cases, "end_level") == "committee")
+               & (_np(cases, "end_state") == "resolved") & in_period(cases, "end_day"))
+    return {
+        "resolved_in_network": summary["resolved_by_centres"]
+        + summary["resolved_by_grid_officers"],
+        "medical_committee_cases": int((committee_stay & medical).sum()),
+        "medical_committee_resolved": int((settled & (kind == "medical")).sum()),
+        "court_settled_share": _ratio(summary["court_mediation_successes"],
+                                      summary["court_cases"]),
+        "community_stays": int(((stay_level == "community")
+                                & in_period(stays, "entered_day")).sum()),
+    }
 
 
 def summary_table(row: dict) -> pa.Table:

@@ -9,7 +9,6 @@ Each Parquet file carries the manifest (scenario, seed, code version) in its met
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,24 +140,6 @@ def daily_table(model) -> pa.Table:
     workday = model.calendar.is_workday[index]
     return table.append_column("date", pa.array(dates, type=pa.date32())).append_column(
         "workday", pa.array(workday))
-
-
-def code_version() -> str:
-    """Git commit of the code (with '+dirty' if changed), or the package version."""
-    root = Path(__file__).resolve().parent.parent
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
-                             capture_output=True, text=True, timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "sim"], cwd=root,
-                               capture_output=True, text=True, timeout=5).stdout.strip()
-        return sha + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("dispute-sim")
-        except PackageNotFoundError:
-            return "unknown"
 
 
 @dataclass

@@ -7,12 +7,12 @@ import time
 from sim.config import Scenario
 from sim.domain import CENTRE_LEVELS, LEVEL_COURT, level_code
 from sim.engine.model import DisputeModel
+from sim.provenance import code_version
 from sim.results.metrics import summarise, summary_table
 from sim.results.records import (
     RunResult,
     cases_table,
     centres_table,
-    code_version,
     daily_table,
     places_table,
     stays_table,

@@ -38,8 +38,7 @@ def run_sweep(spec: SweepSpec, out: str | Path | output_folder.Target,
     """Run the runs of ``spec`` not yet in the store at ``out``; return the store. A folder
     that holds anything but a sweep store is refused; ``force`` replaces a store of another
     sweep."""
-    from sim.calibrate.evaluate import model_source_hash
-    from sim.results.records import code_version
+    from sim.provenance import code_version, model_source_hash
 
     target = out if isinstance(out, output_folder.Target) else output_folder.check(
         out, KIND, default=True)

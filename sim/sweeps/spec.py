@@ -33,10 +33,16 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim import input_files
-from sim.calibrate.parameters import TRANSFORMS, from_unit, get_key, put_key, transformed
-from sim.calibrate.targets import CalibrationError
 from sim.config import MAX_SEED, Scenario
 from sim.results.metrics import OUTCOME_NAMES
+from sim.scenario_keys import (
+    TRANSFORMS,
+    KeyTransformError,
+    from_unit,
+    get_key,
+    put_key,
+    transformed,
+)
 from sim.scenario_loader import (
     ScenarioError,
     format_errors,
@@ -258,7 +264,7 @@ def _factor(entry: dict, base: Scenario, where: str) -> Factor:
         nested: dict = {}
         try:
             put_key(nested, key, factor.apply(base, value))
-        except (CalibrationError, TypeError) as err:
+        except (KeyTransformError, TypeError) as err:
             raise SpecError(f"{where}: transform {transform!r} of {key!r}: {err}") from None
         try:
             validate(nested, source=f"{where} at {value!r}")

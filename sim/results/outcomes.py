@@ -1,0 +1,228 @@
+"""The outcome registry: every outcome a run yields, with its labels, unit and format.
+
+One entry per column of the summary row (:func:`sim.results.metrics.summarise`, in its
+order) and per extra output computed from the record tables for validation
+(:func:`sim.results.metrics.extra_outputs`). The terminal table, planner scripts, figures
+and reports all read their labels and formats from here; a test checks that the entries
+and the columns are the same names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sim.domain import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
+
+# Names of the places a dispute can end in, and of the centre kinds, in both languages.
+PLACE_LABELS = {
+    "en": {"grid": "grid officer", "community": "community", "township": "township",
+           "county": "county", "city": "city", "committee": "specialised committee",
+           "court": "court mediation", "judged": "judged", "withdrawn": "withdrawn",
+           "petitions": "petition", "incidents": "violent incident"},
+    "zh": {"grid": "网格员", "community": "社区(村)", "township": "街道(乡镇)",
+           "county": "县(区)", "city": "市", "committee": "专业调委会", "court": "法院调解",
+           "judged": "判决", "withdrawn": "撤回", "petitions": "信访", "incidents": "暴力事件"},
+}
+CHANNEL_LABELS = {
+    "en": {"patrol": "patrol", "building_head": "building heads", "walk_in": "walk-in",
+           "hotline": "hotline", "court_filing": "court filing"},
+    "zh": {"patrol": "网格巡查", "building_head": "楼栋长报告", "walk_in": "群众来访",
+           "hotline": "热线", "court_filing": "诉讼立案"},
+}
+
+COUNT = "{:,.0f}"
+SHARE = "{:.1%}"
+DAYS = "{:.2f}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome: its column name, labels in English and Chinese, unit, value format and
+    a one-line definition (the full counting rules are in :mod:`sim.results.metrics`)."""
+
+    name: str
+    en: str
+    zh: str
+    unit: str
+    fmt: str
+    definition: str
+
+    @property
+    def is_share(self) -> bool:
+        return "%" in self.fmt
+
+    def label(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def format(self, value: float | None) -> str:
+        """The value as the tables print it; an undefined value (None, NaN) as "n/a"."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "n/a"
+        return self.fmt.format(value)
+
+
+def _o(name: str, en: str, zh: str, unit: str, fmt: str, definition: str) -> Outcome:
+    return Outcome(name, en, zh, unit, fmt, definition)
+
+
+def _by_channel() -> list[Outcome]:
+    return [_o(f"found_by_{c}", f"disputes found by {CHANNEL_LABELS['en'][c]}",
+               f"{CHANNEL_LABELS['zh'][c]}发现数", "disputes", COUNT,
+               f"disputes discovered in the period through the {c} channel") for c in CHANNELS]
+
+
+def _by_place() -> list[Outcome]:
+    en, zh = PLACE_LABELS["en"], PLACE_LABELS["zh"]
+    names = {"committee": ("settled by specialised committees", "专业调委会化解数")}
+    return [_o(f"resolved_at_{p}", *names.get(p, (f"settled at {en[p]}", f"{zh[p]}化解数")),
+               "disputes", COUNT, f"disputes that ended resolved in the period at {p}")
+            for p in RESOLUTION_PLACES]
+
+
+def _wait_by_level() -> list[Outcome]:
+    kinds = {"community": ("community rooms", "社区调解室"),
+             "township": ("township centres", "街道(乡镇)中心"),
+             "county": ("county centres", "县(区)中心"), "city": ("the city centre", "市中心")}
+    return [_o(f"mean_wait_days_{lv}", f"wait at {kinds[lv][0]}, days",
+               f"{kinds[lv][1]}等候天数", "days", DAYS,
+               f"mean wait for the first session of stays at {lv} centres begun in the period")
+            for lv in CENTRE_LEVELS]
+
+
+def _utilisation() -> list[Outcome]:
+    zh = PLACE_LABELS["zh"]
+    return [_o(f"utilisation_{lv}", f"{PLACE_LABELS['en'][lv]} mediator utilisation",
+               f"{zh[lv]}调解员利用率", "share", SHARE,
+               f"session days over calendar days of the {lv} mediators")
+            for lv in (*CENTRE_LEVELS, "committee")]
+
+
+SUMMARY: tuple[Outcome, ...] = (
+    _o("population", "residents simulated", "模拟人口", "residents", COUNT,
+       "residents of the part of the city that is run"),
+    _o("effective_scale", "population scale", "人口比例", "share", "{:.3f}",
+       "residents run over the city's residents (whole townships are kept)"),
+    _o("days", "days measured", "统计天数", "days", COUNT,
+       "length of the measured period (the warm-up is not counted)"),
+    _o("n_arisen", "disputes that arose", "发生的纠纷数", "disputes", COUNT,
+       "disputes that arose in the period"),
+    _o("n_discovered", "disputes discovered", "发现的纠纷数", "disputes", COUNT,
+       "disputes that came to light in the period, by any channel"),
+    _o("n_lapsed", "disputes that lapsed unseen", "自行消解的纠纷数", "disputes", COUNT,
+       "disputes settled privately or faded before anybody learned of them"),
+    _o("n_open_at_end", "still open at the end", "期末仍在办理", "disputes", COUNT,
+       "disputes not ended when the run stopped"),
+    _o("received_by_centres", "disputes received by the centres", "中心受理纠纷数",
+       "disputes", COUNT, "distinct disputes whose first centre stay began in the period"),
+    _o("resolved_by_centres", "resolved by the centres", "中心化解纠纷数", "disputes", COUNT,
+       "of those received, the ones resolved at a centre level by the end of the run"),
+    _o("centre_resolution_rate", "centre resolution rate", "中心化解率", "share", "{:.2%}",
+       "resolved by the centres over received by the centres"),
+    _o("resolved_by_grid_officers", "settled on the spot by grid officers", "网格员就地化解数",
+       "disputes", COUNT, "disputes a grid officer settled in the period"),
+    _o("share_resolved_at_community_or_below", "share resolved at community level or below",
+       "社区(村)及以下化解占比", "share", SHARE,
+       "resolved by grid officers or community rooms over all resolved by grid and centres"),
+    _o("resolution_days_median", "days to resolution, median", "化解用时中位数(天)", "days",
+       DAYS, "median days from discovery to resolution, grid officers and centres"),
+    _o("resolution_days_p90", "days to resolution, 90th percentile", "化解用时90分位(天)",
+       "days", "{:.1f}", "90th percentile of the same durations"),
+    _o("time_limit_compliance", "stays closed within the time limit", "按时限办结比例",
+       "share", SHARE, "closed centre stays that closed by their deadline"),
+    _o("mean_wait_days", "wait for a session, mean days", "平均等候调解天数", "days", DAYS,
+       "mean wait for the first session of centre stays begun in the period"),
+    _o("backlog_mean", "backlog in centres, daily mean", "中心在办案件日均数", "cases",
+       "{:,.1f}", "cases at centres at the end of each measured day, mean"),
+    _o("backlog_end", "backlog in centres at the end", "期末中心在办案件数", "cases", COUNT,
+       "cases at centres at the end of the last day"),
+    _o("court_cases", "disputes reaching court", "进入法院的纠纷数", "disputes", COUNT,
+       "disputes that first reached the court in the period"),
+    _o("court_cases_per_10k", "disputes reaching court per 10,000 residents",
+       "每万人进入法院纠纷数", "per 10,000 residents", "{:.1f}",
+       "court cases per 10,000 residents run"),
+    _o("court_mediated", "court cases mediated", "法院调解案件数", "disputes", COUNT,
+       "court cases that went through court mediation"),
+    _o("court_mediation_successes", "court mediations that settled", "法院调解成功数",
+       "disputes", COUNT, "court mediations that ended in a settlement"),
+    _o("court_mediation_rate", "court mediation success rate", "法院调解成功率", "share",
+       SHARE, "court mediations that settled over court cases mediated"),
+    _o("judged", "decided by judgment", "判决数", "disputes", COUNT,
+       "disputes a court judgment ended in the period"),
+    _o("withdrawn", "withdrawn", "撤回数", "disputes", COUNT,
+       "disputes a party gave up inside the system in the period"),
+    _o("petitions", "petitions", "信访数", "disputes", COUNT,
+       "disputes that left the ladder as a petition in the period"),
+    _o("incidents", "violent incidents", "暴力事件数", "disputes", COUNT,
+       "disputes that turned into a violent incident in the period"),
+    _o("mean_distance_km", "travel to the first centre, km", "到首个中心的距离(公里)", "km",
+       "{:.2f}", "mean distance from home to the first centre, disputes received"),
+    _o("parties_received", "parties of disputes received", "受理纠纷当事人数", "parties",
+       COUNT, "parties of the disputes received by the centres"),
+    _o("peoples_mediation_cases", "people's mediation cases", "人民调解案件数", "cases", COUNT,
+       "centre stays begun in the period (each level registers its own case)"),
+    _o("peoples_mediation_parties", "people's mediation parties", "人民调解当事人数",
+       "parties", COUNT, "parties of those cases"),
+    _o("peoples_mediation_money_yuan", "people's mediation amounts, yuan", "人民调解涉及金额(元)",
+       "yuan", COUNT, "money at stake in those cases"),
+    _o("money_received_yuan", "amounts of disputes received, yuan", "受理纠纷涉及金额(元)",
+       "yuan", COUNT, "money at stake in the disputes received by the centres"),
+    _o("relapses", "relapses", "反复纠纷数", "disputes", COUNT,
+       "times settled disputes discovered in the period came back"),
+    _o("relapses_caught", "relapses caught by follow-up", "回访发现的反复纠纷数", "disputes",
+       COUNT, "relapses a follow-up visit caught"),
+    *_by_channel(),
+    *_by_place(),
+    *_wait_by_level(),
+    *_utilisation(),
+    _o("grid_household_visits", "grid officers' household visits", "网格员入户走访数",
+       "visits", COUNT, "household visits of grid officers' patrols in the period"),
+    _o("utilisation_court", "court mediator utilisation", "法院调解员利用率", "share", SHARE,
+       "session days over calendar days of the court's mediators"),
+)
+
+# Outputs computed from a run's tables for validation; not columns of the summary row.
+EXTRA: tuple[Outcome, ...] = (
+    _o("resolved_in_network", "resolved by grid officers and centres", "网格与中心化解数",
+       "disputes", COUNT, "resolved by the centres plus settled by grid officers"),
+    _o("medical_committee_cases", "medical committee cases", "医调委受理数", "cases", COUNT,
+       "stays at specialised committees begun in the period, medical disputes"),
+    _o("medical_committee_resolved", "medical committee settlements", "医调委化解数",
+       "disputes", COUNT, "medical disputes a committee settled in the period"),
+    _o("court_settled_share", "court cases settled by mediation", "法院调解化解占比", "share",
+       SHARE, "court mediations that settled over all court cases"),
+    _o("community_stays", "community room cases", "社区调解室案件数", "cases", COUNT,
+       "stays at community rooms begun in the period"),
+)
+
+OUTCOME: dict[str, Outcome] = {o.name: o for o in (*SUMMARY, *EXTRA)}
+SUMMARY_NAMES: tuple[str, ...] = tuple(o.name for o in SUMMARY)
+
+# The terminal table of ``sim run``.
+RUN_TABLE = (
+    "received_by_centres", "resolved_by_centres", "centre_resolution_rate",
+    "resolved_by_grid_officers", "share_resolved_at_community_or_below",
+    "resolution_days_median", "resolution_days_p90", "time_limit_compliance", "backlog_mean",
+    "utilisation_community", "utilisation_township", "utilisation_county", "utilisation_city",
+    "court_cases", "court_cases_per_10k", "court_mediation_rate", "petitions", "incidents",
+    "mean_distance_km", "n_arisen", "n_open_at_end",
+)
+# What policy comparisons show by default, in this order.
+KEY_OUTCOMES = (
+    "received_by_centres", "centre_resolution_rate", "share_resolved_at_community_or_below",
+    "resolution_days_median", "resolution_days_p90", "mean_wait_days", "time_limit_compliance",
+    "court_cases", "petitions", "incidents", "mean_distance_km", "utilisation_township",
+    "mean_wait_days_community", "mean_wait_days_township", "mean_wait_days_county",
+    "found_by_walk_in", "found_by_patrol", "resolved_at_committee", "relapses",
+)
+
+
+def label(name: str, lang: str = "en") -> str:
+    """An outcome's label; a name the registry does not know is shown as it is."""
+    outcome = OUTCOME.get(name)
+    return outcome.label(lang) if outcome else name
+
+
+def formatted(name: str, value: float | None) -> str:
+    outcome = OUTCOME.get(name)
+    return outcome.format(value) if outcome else f"{value}"
