@@ -114,7 +114,7 @@ def test_a_room_in_a_dense_community_brings_walk_ins_and_shortens_travel():
     """Baseline: the most populous community has no room and shares its neighbour's.
     Policy: it gets its room (back). Walk-ins are made frequent so the counts are stable."""
     probe = scenario(latent={"walk_in_per_day": 0.01})
-    geo = DisputeModel(probe).geography
+    geo = DisputeModel(probe).network.geography
     label = str(geo.community_id[np.argmax(geo.population)])
     base = probe.with_overrides({"placement": {"rooms_closed": [label]}})
     policy = probe.with_overrides({"placement": {"rooms_closed": [], "rooms_opened": [label]}})
@@ -133,12 +133,12 @@ def test_a_room_in_a_dense_community_brings_walk_ins_and_shortens_travel():
 def test_moving_a_township_centre_changes_travel():
     base = scenario()
     model = DisputeModel(base)
-    township = model.geography.township_id[0]
+    township = model.network.geography.township_id[0]
     far = base.with_overrides({"placement": {"moved_centres": {township: [500.0, 500.0]}}})
     moved = DisputeModel(far)
-    index = model.township_centre[0]
+    index = model.network.township_centre[0]
     assert (moved.centres[index].x_km, moved.centres[index].y_km) == (500.0, 500.0)
-    assert moved.nearest_centre_km.sum() >= model.nearest_centre_km.sum()
+    assert moved.network.nearest_centre_km.sum() >= model.network.nearest_centre_km.sum()
 
 
 def test_unknown_ids_in_a_placement_are_refused(tmp_path):

@@ -40,7 +40,7 @@ def one_run(scenario_name: str, scale: float, replay: bool = True) -> dict:
         model = DisputeModel(scenario)  # built, not run: its staff per centre
         staff = {c.index: len(c.mediators) for c in model.centres}
         seconds, events = replay_seconds(result.cases, result.stays, scenario, staff,
-                                         model.staff.court_mediators)
+                                         model.network.staff.court_mediators)
         row |= {"replay_seconds": seconds, "replay_events": events,
                 "replay_ratio": wall / seconds}
     return row

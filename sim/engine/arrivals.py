@@ -55,14 +55,14 @@ class Arrivals:
         self.model = model
         config = model.scenario.arrivals
         self.config = config
-        geo = model.geography
+        geo = model.network.geography
         self.rates = base_rates(config, geo.population.astype(float), geo.urban)
         self.season = season_multipliers(config, model.calendar, model.days)
         self.complexity_p = np.array([config.complexity_shares[c] for c in COMPLEXITIES])
         self.extra_parties = np.array([config.extra_parties_mean[t] for t in DISPUTE_TYPES])
         self.log_money = np.log(np.maximum(
             [config.money_median_yuan[t] for t in DISPUTE_TYPES], 1e-9))
-        officers = model.staff.grid_officers
+        officers = model.network.staff.grid_officers
         self.officer_offset = np.r_[0, np.cumsum(officers)[:-1]]
         self.officers = officers
         self.mean_patience = model.scenario.handling.mean_patience_days

@@ -41,7 +41,7 @@ class Departments:
         self.rotation: dict[tuple[int, int], Presence] = {}
         for d, config in enumerate(self.configs):
             if config.mode == "rotating":
-                for k, centre in enumerate(model.county_centre.tolist()):
+                for k, centre in enumerate(model.network.county_centre.tolist()):
                     days = rotating_weekdays(config.days_per_week, offset=k)
                     self.rotation[(d, centre)] = weekly(model.calendar, days)
 

@@ -67,8 +67,8 @@ class LatentPool:
         self.buffers = {name: _buffer(64, shape, dtype)
                         for name, (shape, dtype) in self.FIELDS.items()}
         config = model.scenario.latent
-        geo = model.geography
-        staff = model.staff
+        geo = model.network.geography
+        staff = model.network.staff
         households = np.maximum(geo.population / model.scenario.geography.persons_per_household,
                                 1.0)
         self.patrol = patrol_rule(config)
@@ -80,11 +80,11 @@ class LatentPool:
         coverage = np.where(geo.urban, config.building_head_coverage["urban"],
                             config.building_head_coverage["rural"])
         self.building_head = coverage * config.building_head_reports_per_day
-        distance = model.nearest_centre_km
+        distance = model.network.nearest_centre_km
         scale_km = config.walk_in_distance_scale_km
         self.walk_in = config.walk_in_per_day * np.exp(-distance / scale_km)
         # On a roving team's day in the village, the team is next door.
-        self.walk_in_team = config.walk_in_per_day * np.exp(-model.intra_km / scale_km)
+        self.walk_in_team = config.walk_in_per_day * np.exp(-model.network.intra_km / scale_km)
         self.roving_visits = model.roving_visits
         self.hotline = config.hotline_per_day
         self.court = np.array([config.court_filing_per_day[t] for t in DISPUTE_TYPES])

@@ -13,11 +13,8 @@ import simpy
 
 from sim.agents import Centre, Court, GridOfficer, Resident
 from sim.agents.grid_officer import settle_on_spot
-from sim.city import geography as geography_module
 from sim.city import run_size
-from sim.city.placement import centre_points, check_ids, has_room, population_served, room_host
-from sim.city.scaling import scale_city
-from sim.city.staffing import allocate
+from sim.city.network import build_network
 from sim.config import Scenario
 from sim.domain import (
     CENTRE_LEVELS,
@@ -36,7 +33,7 @@ from sim.engine.departments import Departments
 from sim.engine.latent import LatentPool
 from sim.engine.policies import NONE, Rules
 from sim.engine.processes import COURT_FILING, GRID, file_lawsuits, intake, settle_many
-from sim.engine.roving import RovingTeam, plan_rounds, visited_today
+from sim.engine.roving_team import RovingTeam, visited_today
 from sim.engine.stays import StayLog
 from sim.streams import Streams
 
@@ -57,11 +54,6 @@ def _fewer_collections(gen0: int = 50_000):
         yield
     finally:
         gc.set_threshold(*old)
-
-
-def _times_scale(count: int, scale: float, n: int) -> np.ndarray:
-    """``count`` staff in each of ``n`` places, scaled with the population (at least one)."""
-    return np.full(n, max(1, round(count * scale)), dtype=np.int64)
 
 
 class DisputeModel(mesa.Model):
@@ -86,8 +78,8 @@ class DisputeModel(mesa.Model):
         self.progress = progress
         start = scenario.run.start_date - dt.timedelta(days=self.warmup)
         self.calendar = Calendar(start, self.days, scenario.calendar.kind)
-        self._build_city()
-        run_size.check_staff(self._staff_counts())
+        self.network = build_network(scenario)
+        run_size.check_staff(self.network.staff_counts(scenario))
         self.rules = Rules(scenario)
         self.availability = np.ones(len(RESOLUTION_PLACES))
         for level, share in scenario.staffing.availability_by_level.items():
@@ -114,130 +106,31 @@ class DisputeModel(mesa.Model):
 
     # ------------------------------------------------------------------ construction
 
-    def _staff_counts(self) -> dict[str, int]:
-        scenario = self.scenario
-        committees = sum(c.mediators * (self.geography.n_counties if c.per == "county" else 1)
-                         for c in scenario.committees)
-        roving = scenario.roving.teams_per_county * scenario.roving.members
-        return {"mediators": sum(self.staff.mediators_by_level.values()),
-                "grid officers": int(self.staff.grid_officers.sum()),
-                "court mediators": int(self.staff.court_mediators),
-                "committee and roving mediators": committees
-                + roving * self.geography.n_counties}
-
-    def _build_city(self) -> None:
-        scenario = self.scenario
-        config, placement = scenario.geography, scenario.placement
-        full = geography_module.build(config)
-        check_ids(full, placement)
-        rooms = has_room(full, placement)
-        host = room_host(full, rooms, placement.share_rooms_within_township)
-        plan = allocate(full, scenario.staffing, rooms, population_served(full, host),
-                        config.persons_per_household)
-        rng = Streams(config.seed)["scale"]
-        self.geography, self.staff, self.effective_scale = scale_city(
-            full, plan, scenario.run.scale, rng)
-        self.population = int(self.geography.population.sum())
-        # Rooms of the part of the city that is run (scaling keeps whole townships).
-        self.rooms = np.isin(self.geography.community_id, full.community_id[rooms])
-        self.room_host = room_host(self.geography, self.rooms,
-                                   placement.share_rooms_within_township)
-
     def _build_agents(self) -> None:
-        geo, staff = self.geography, self.staff
+        """Agents on the network's sites: grid officers, a centre per site (a roving team's
+        base gets its team), the court, the departments."""
+        network = self.network
+        geo, staff = network.geography, network.staff
         self.officers = [
             GridOfficer(self, k, int(c))
             for k, c in enumerate(np.repeat(np.arange(geo.n_communities), staff.grid_officers))
         ]
-        moved = self.scenario.placement.moved_centres
-        self.centres: list[Centre] = []
-        self.room_of = self._add_centres("community", np.column_stack([geo.x_km, geo.y_km]),
-                                         staff.community_mediators)
-        self.township_centre = self._add_centres(
-            "township", centre_points(geo.township_id, geo.township_xy(), moved),
-            staff.township_mediators)
-        self.county_centre = self._add_centres(
-            "county", centre_points(geo.county_id, geo.county_xy(), moved),
-            staff.county_mediators)
-        self.city_centre = self._add_centres("city", geo.city_xy()[None, :],
-                                             np.array([staff.city_mediators]))[0]
+        self.roving_teams = [RovingTeam(villages, self.calendar,
+                                        self.scenario.roving.villages_per_day)
+                             for villages in network.rounds]
+        self.centres: list[Centre] = [
+            Centre(self, index, level_code(site.level), site.x_km, site.y_km, site.mediators,
+                   roving=None if site.round is None else self.roving_teams[site.round],
+                   logit=site.logit, session_days=site.session_days)
+            for index, site in enumerate(network.sites)]
         self.court = Court(self, staff.court_mediators)
-        self.serving = self._serving_table()  # computed once: centre_for is on the hot path
-        self._add_roving_teams()
-        self._add_committees()
-        self.departments = Departments(self)
-        self.intra_km = np.where(geo.urban, self.scenario.geography.intra_community_km["urban"],
-                                 self.scenario.geography.intra_community_km["rural"])
-        self.nearest_centre_km = self._nearest_open_centre_km()
-
-    def _add_centres(self, level: str, xy: np.ndarray, mediators: np.ndarray,
-                     **kind) -> np.ndarray:
-        code = level_code(level)
-        first = len(self.centres)
-        for k in range(len(xy)):
-            self.centres.append(Centre(self, first + k, code, float(xy[k, 0]), float(xy[k, 1]),
-                                       int(mediators[k]), **kind))
-        return np.arange(first, first + len(xy))
-
-    def _serving_table(self) -> np.ndarray:
-        """Centre indices serving each community, shape (community, level), community first.
-        A community without a room of its own is served by the room it shares (if any)."""
-        geo = self.geography
-        own = np.arange(geo.n_communities)
-        host = np.where(self.room_host >= 0, self.room_host, own)
-        return np.column_stack([
-            self.room_of[host],
-            self.township_centre[geo.township],
-            self.county_centre[geo.community_county],
-            np.full(geo.n_communities, self.city_centre),
-        ])
-
-    def _add_roving_teams(self) -> None:
-        """Teams are community-level centres that come to the village; a village on a round
-        without a room of its own is served by its team."""
-        config, geo = self.scenario.roving, self.geography
-        seats = geo.county_xy()
-        rounds = plan_rounds(geo, self.rooms, seats, config)
-        self.roving_teams = [RovingTeam(villages, self.calendar, config.villages_per_day)
-                             for villages in rounds]
-        for team in self.roving_teams:
-            seat = seats[geo.community_county[team.villages[0]]]
-            index = self._add_centres("community", seat[None, :], np.array([config.members]),
-                                      roving=team)[0]
-            roomless = team.villages[~self.rooms[team.villages]]
-            self.serving[roomless, 0] = index
         self.roving_visits = (visited_today(self.roving_teams, geo.n_communities, self.days)
                               if self.roving_teams else None)
-
-    def _add_committees(self) -> None:
-        """Specialised committees: one for the city (at the city centre) or one per county."""
-        geo = self.geography
-        self.committee_centres: list[np.ndarray] = []
-        for config in self.scenario.committees:
-            xy = geo.city_xy()[None, :] if config.per == "city" else geo.county_xy()
-            staff = _times_scale(config.mediators, self.effective_scale, len(xy))
-            self.committee_centres.append(self._add_centres(
-                "committee", xy, staff, logit=config.success_logit,
-                session_days=config.mean_session_days))
+        self.departments = Departments(self)
 
     def distance_km(self, community: int, centre: Centre) -> float:
-        """Travel distance from a home in ``community`` to ``centre`` (a roving team comes
-        to the village)."""
-        geo = self.geography
-        if centre.roving is not None:
-            return float(self.intra_km[community])
-        dx = geo.x_km[community] - centre.x_km
-        dy = geo.y_km[community] - centre.y_km
-        return float(math.hypot(dx, dy) + self.intra_km[community])
-
-    def _nearest_open_centre_km(self) -> np.ndarray:
-        nearest = np.full(self.geography.n_communities, np.inf)
-        for c in range(self.geography.n_communities):
-            for index in self.serving[c]:
-                centre = self.centres[index]
-                if centre.is_open and centre.roving is None:  # teams: see roving_visits
-                    nearest[c] = min(nearest[c], self.distance_km(c, centre))
-        return nearest
+        """Travel distance from a home in ``community`` to ``centre``."""
+        return self.network.distance_km(community, self.network.sites[centre.index])
 
     def _reporters(self) -> dict:
         reporters = {
@@ -270,15 +163,15 @@ class DisputeModel(mesa.Model):
         k = self.rules.committee_of[self.cases.type[case_id]]
         if k == NONE:
             return None
-        centres = self.committee_centres[k]
+        centres = self.network.committee_centres[k]
         if len(centres) > 1:  # one per county
-            county = self.geography.community_county[self.cases.community[case_id]]
+            county = self.network.geography.community_county[self.cases.community[case_id]]
             return self.centres[centres[county]]
         return self.centres[centres[0]]
 
     def centre_for(self, case_id: int, level: int) -> Centre | None:
         """The staffed centre at ``level`` serving the case's community, if any."""
-        centre = self.centres[self.serving[self.cases.community[case_id], level - 1]]
+        centre = self.centres[self.network.serving[self.cases.community[case_id], level - 1]]
         return centre if centre.is_open else None
 
     def p_success(self, case_id: int, base_logit: float, bonus: float = 0.0) -> float:

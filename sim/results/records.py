@@ -39,7 +39,7 @@ def _nan_to_null(values: np.ndarray, shift: float = 0.0) -> pa.Array:
 
 def cases_table(model) -> pa.Table:
     c = model.cases
-    geo = model.geography
+    geo = model.network.geography
     community = c.column("community")
     township = geo.township[community]
     visited = c.column("levels_visited")
@@ -102,8 +102,8 @@ def stays_table(model) -> pa.Table:
 def places_table(model) -> pa.Table:
     """One row per community: where it is, who lives there, which centres serve it and how
     far the nearest open one is (what a map of the placement needs)."""
-    geo = model.geography
-    serving = model.serving
+    geo = model.network.geography
+    serving = model.network.serving
     room = np.array([model.centres[k].index if model.centres[k].is_open else -1
                      for k in serving[:, 0]])
     return pa.table({
@@ -114,10 +114,10 @@ def places_table(model) -> pa.Table:
         "y_km": pa.array(geo.y_km, type=pa.float64()),
         "population": pa.array(geo.population, type=pa.int64()),
         "urban": pa.array(geo.urban),
-        "has_room": pa.array(model.rooms),
+        "has_room": pa.array(model.network.rooms),
         "room_centre": pa.array(room, type=pa.int32()),  # -1: no room serves it
         "township_centre": pa.array(serving[:, 1], type=pa.int32()),
-        "nearest_centre_km": pa.array(model.nearest_centre_km, type=pa.float64()),
+        "nearest_centre_km": pa.array(model.network.nearest_centre_km, type=pa.float64()),
     })
 
 

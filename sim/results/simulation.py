@@ -29,11 +29,11 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         "scenario_name": scenario.name,
         "seed": model.seed,
         "code_version": code_version(),
-        "effective_scale": model.effective_scale,
-        "population": model.population,
-        "staff": {"mediators_by_level": model.staff.mediators_by_level,
-                  "grid_officers": int(model.staff.grid_officers.sum()),
-                  "court_mediators": model.staff.court_mediators},
+        "effective_scale": model.network.effective_scale,
+        "population": model.network.population,
+        "staff": {"mediators_by_level": model.network.staff.mediators_by_level,
+                  "grid_officers": int(model.network.staff.grid_officers.sum()),
+                  "court_mediators": model.network.staff.court_mediators},
         "calendar_fallback_years": sorted(model.calendar.fallback_years),
         "random_streams": model.streams.names,
         "simpy_events": simpy_events(model.env),
@@ -50,19 +50,19 @@ def run_context(model: DisputeModel) -> dict:
     busy = {code: now[code] - before[code] for code in now}
     workdays = model.calendar.is_workday[model.warmup:model.days]
     return {
-        "population": model.population,
-        "effective_scale": model.effective_scale,
+        "population": model.network.population,
+        "effective_scale": model.network.effective_scale,
         "days": model.measured_days,
         "working_days": int(workdays.sum()),
         # counted from the centres, so roving teams and committees are in
         "mediators_by_level": model.mediators_by_place(),
         "busy_days_by_level": {level: busy[level_code(level)]
                                for level in (*CENTRE_LEVELS, "committee")},
-        "court_mediators": model.staff.court_mediators,
+        "court_mediators": model.network.staff.court_mediators,
         "court_busy_days": busy[LEVEL_COURT],
         "grid_household_visits": float(
             model.latent.patrol.visits_per_day
-            * int(model.staff.grid_officers.sum()) * int(workdays.sum())),
+            * int(model.network.staff.grid_officers.sum()) * int(workdays.sum())),
     }
 
 

@@ -21,25 +21,6 @@ class RovingTeam:
         return self._presence[community]
 
 
-def plan_rounds(geo, rooms: np.ndarray, county_xy: np.ndarray, config) -> list[np.ndarray]:
-    """Villages of each team's round: the county's rural villages on the team's list, ordered
-    by bearing from the county seat and cut into ``teams_per_county`` consecutive arcs."""
-    if config.teams_per_county == 0:
-        return []
-    eligible = ~geo.urban if config.serves == "rural" else ~geo.urban & ~rooms
-    rounds = []
-    for county in range(geo.n_counties):
-        villages = np.flatnonzero(eligible & (geo.community_county == county))
-        if len(villages) == 0:
-            continue
-        bearing = np.arctan2(geo.y_km[villages] - county_xy[county, 1],
-                             geo.x_km[villages] - county_xy[county, 0])
-        villages = villages[np.argsort(bearing, kind="stable")]
-        n_teams = min(config.teams_per_county, len(villages))
-        rounds.extend(part for part in np.array_split(villages, n_teams) if len(part))
-    return rounds
-
-
 def visited_today(teams: list[RovingTeam], n_communities: int, n_days: int) -> np.ndarray:
     """(day, community) booleans: a team is in the village that day."""
     visited = np.zeros((n_days, n_communities), dtype=bool)
