@@ -21,7 +21,6 @@ class Resident(mesa.Agent):
         self.case_id = case_id
         self.community = community
         self.patience_days = patience_days
-        self.distance_travelled_km = 0.0
 
     def choose_after_failure(self, stage: int, u: float) -> int:
         """WITHDRAW, COURT, PETITION, INCIDENT or ESCALATE, from the pre-drawn uniform ``u``."""
@@ -40,8 +39,3 @@ class Resident(mesa.Agent):
             if u < threshold:
                 return INCIDENT
         return ESCALATE
-
-    def travel_to(self, distance_km: float) -> None:
-        """Record the trip to the first centre the party attends."""
-        if self.distance_travelled_km == 0.0:
-            self.distance_travelled_km = distance_km

@@ -31,6 +31,7 @@ from sim.engine.calendar import Calendar
 from sim.engine.cases import CaseTable
 from sim.engine.departments import Departments
 from sim.engine.latent import LatentPool
+from sim.engine.ledger import ARISEN, FOUND, REOPENED, CaseLedger
 from sim.engine.policies import NONE, Rules
 from sim.engine.processes import COURT_FILING, GRID, file_lawsuits, intake, settle_many
 from sim.engine.roving_team import RovingTeam, visited_today
@@ -99,8 +100,8 @@ class DisputeModel(mesa.Model):
         self.officer_visits = np.zeros(len(self.officers))
         self.officer_found = np.zeros(len(self.officers), dtype=np.int64)
         self.officer_settled = np.zeros(len(self.officers), dtype=np.int64)
-        # Today's flows: ends by state, then reopened (relapses), arisen, found.
-        self.today = np.zeros(len(END_STATES) + 3, dtype=np.int64)
+        self.ledger = CaseLedger(self.cases)
+        self.today = self.ledger.today  # today's flows, read by the daily reporters
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self.env.process(self._daily())
 
@@ -135,9 +136,9 @@ class DisputeModel(mesa.Model):
     def _reporters(self) -> dict:
         reporters = {
             "day": lambda m: round(m.env.now) - 1 - m.warmup,
-            "arisen": lambda m: int(m.today[-2]),
-            "discovered": lambda m: int(m.today[-1]),
-            "reopened": lambda m: int(m.today[-3]),
+            "arisen": lambda m: int(m.today[ARISEN]),
+            "discovered": lambda m: int(m.today[FOUND]),
+            "reopened": lambda m: int(m.today[REOPENED]),
             "latent": lambda m: len(m.latent),
             "in_court": lambda m: m.court.n_present,
         }
@@ -185,10 +186,7 @@ class DisputeModel(mesa.Model):
     # ------------------------------------------------------------------ events of a case
 
     def discover(self, case_id: int) -> None:
-        cases = self.cases
-        cases.discovered_day[case_id] = self.env.now
-        cases.stage_at_discovery[case_id] = cases.stage[case_id]
-        self.today[-1] += 1
+        self.ledger.discover(case_id, self.env.now)
 
     def claimant(self, case_id: int) -> Resident:
         """The case's claimant as an agent, created when the case goes on to a centre or a
@@ -202,27 +200,13 @@ class DisputeModel(mesa.Model):
             self.residents[case_id] = resident
         return resident
 
-    def arrive_at(self, case_id: int, resident: Resident, centre: Centre) -> None:
-        cases = self.cases
-        cases.levels_visited[case_id] |= 1 << centre.level
-        if cases.centre_first[case_id] < 0:
-            cases.centre_first[case_id] = centre.index
-            cases.first_centre_day[case_id] = self.env.now
-            distance = self.distance_km(int(cases.community[case_id]), centre)
-            cases.distance_km[case_id] = distance
-            resident.travel_to(distance)
-        if cases.entry_level[case_id] == NO_LEVEL:
-            cases.entry_level[case_id] = centre.level
+    def arrive_at(self, case_id: int, centre: Centre) -> None:
+        """The case's claimant arrives at ``centre``."""
+        self.ledger.arrive(case_id, centre.level, centre.index, self.env.now,
+                           self.distance_km(int(self.cases.community[case_id]), centre))
 
     def finish(self, case_id: int, state: str, level: int, at: float | None = None) -> None:
-        cases = self.cases
-        code = END[state]
-        cases.end_state[case_id] = code
-        cases.end_level[case_id] = level
-        cases.end_day[case_id] = self.env.now if at is None else at
-        if level >= 0:
-            cases.levels_visited[case_id] |= 1 << level
-        self.today[code] += 1
+        self.ledger.finish(case_id, END[state], level, self.env.now if at is None else at)
         resident = self.residents.pop(case_id, None)
         if resident is not None:
             resident.remove()
@@ -231,13 +215,7 @@ class DisputeModel(mesa.Model):
                     at: np.ndarray, agents: bool = True) -> None:
         """``finish`` for many distinct cases at once (``states`` are END codes);
         ``agents=False`` when none of them can have a claimant agent (latent ones)."""
-        cases = self.cases
-        cases.end_state[case_ids] = states
-        cases.end_level[case_ids] = level
-        cases.end_day[case_ids] = at
-        if level >= 0:
-            cases.levels_visited[case_ids] |= 1 << level
-        self.today[: len(END_STATES)] += np.bincount(states, minlength=len(END_STATES))
+        self.ledger.finish_many(case_ids, states, level, at)
         if agents and self.residents:
             for case_id in case_ids.tolist():
                 resident = self.residents.pop(case_id, None)
@@ -246,12 +224,7 @@ class DisputeModel(mesa.Model):
 
     def reopen(self, case_id: int) -> Resident:
         """A settled case comes back (relapse): open again, with its claimant back."""
-        cases = self.cases
-        cases.end_state[case_id] = END["open"]
-        cases.end_level[case_id] = NO_LEVEL
-        cases.end_day[case_id] = math.nan
-        cases.n_relapses[case_id] += 1
-        self.today[-3] += 1
+        self.ledger.reopen(case_id)
         return self.claimant(case_id)
 
     # ------------------------------------------------------------------ the clock
@@ -262,7 +235,7 @@ class DisputeModel(mesa.Model):
         for day in range(self.days):
             workday = bool(self.calendar.is_workday[day])
             rows = self.arrivals.arise(day)
-            self.today[-2] += rows.stop - rows.start
+            self.ledger.arisen(rows.stop - rows.start)
             self.latent.add(rows)
             if workday:
                 self.officer_visits += self.latent.patrol.visits_per_day
@@ -285,7 +258,7 @@ class DisputeModel(mesa.Model):
         lawsuit = (clocks == COURT_FILING) & ~self.rules.diverted[cases.type[rows]]
         on_spot = settle_on_spot(self, rows, clocks)
         now_known = lawsuit | on_spot
-        self._discover_many(rows[now_known], times[now_known])
+        self.ledger.discover_many(rows[now_known], times[now_known])
         file_lawsuits(self, rows[lawsuit], times[lawsuit])
         settle_many(self, rows[on_spot], times[on_spot], GRID)
         now = self.env.now
@@ -293,17 +266,10 @@ class DisputeModel(mesa.Model):
                               strict=True):
             self.env.process(intake(self, case_id, t - now))
 
-    def _discover_many(self, case_ids: np.ndarray, at: np.ndarray) -> None:
-        """``discover`` for many distinct cases at once, found at times ``at`` today."""
-        cases = self.cases
-        cases.discovered_day[case_ids] = at
-        cases.stage_at_discovery[case_ids] = cases.stage[case_ids]
-        self.today[-1] += len(case_ids)
-
     def _close_day(self, day: int, final: bool = False) -> None:
         self.court.close_day(day + 1, final)
         self.datacollector.collect(self)
-        self.today[:] = 0
+        self.ledger.close_day()
         self.days_closed = day + 1
         if self.days_closed == self.warmup:
             self.busy_at_start = self.busy_days()

@@ -43,7 +43,7 @@ def intake(model, case_id: int, delay: float):
 def consult(model, case_id: int, resident, committee):
     """A specialised committee takes the type straight away; if it fails, the ladder's
     higher levels are no better placed, so an unsettled case goes to court."""
-    model.arrive_at(case_id, resident, committee)
+    model.arrive_at(case_id, committee)
     outcome = yield from committee.mediate(case_id, resident)
     if outcome in STAY_ENDS:
         end(model, case_id, STAY_ENDS[outcome], committee.level)
@@ -70,7 +70,7 @@ def climb(model, case_id: int, resident, level: int, diverted: bool = False):
                 return
             level += 1
             continue
-        model.arrive_at(case_id, resident, centre)
+        model.arrive_at(case_id, centre)
         outcome = yield from centre.mediate(case_id, resident)
         if outcome in STAY_ENDS:
             end(model, case_id, STAY_ENDS[outcome], level)
