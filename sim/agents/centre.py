@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import mesa
 import simpy
@@ -10,6 +11,9 @@ import simpy
 from sim.agents.mediator import Mediator
 from sim.domain import level_code
 from sim.engine.stays import STAY_FAILED, STAY_RESOLVED, STAY_TIMED_OUT, STAY_WITHDRAWN
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 COUNTY = level_code("county")
 
@@ -22,7 +26,7 @@ class Centre(mesa.Agent):
     first served) and gives it back after. ``n_present`` counts the cases at this centre.
     """
 
-    def __init__(self, model, index: int, level: int, x_km: float, y_km: float,
+    def __init__(self, model: DisputeModel, index: int, level: int, x_km: float, y_km: float,
                  n_mediators: int, roving=None, logit: float | None = None,
                  session_days: float | None = None) -> None:
         super().__init__(model)

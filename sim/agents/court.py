@@ -5,11 +5,15 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from sim.domain import END, LEVEL_COURT
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 # Values of CaseTable.court_mediation
 NOT_MEDIATED, MEDIATION_SUCCEEDED, MEDIATION_FAILED = 0, 1, 2
@@ -34,7 +38,7 @@ class Court(mesa.Agent):
     filings through one), without their events: more than half of a run's events.
     """
 
-    def __init__(self, model, n_mediators: int) -> None:
+    def __init__(self, model: DisputeModel, n_mediators: int) -> None:
         super().__init__(model)
         self.n_mediators = n_mediators
         self.free_at = [model.env.now] * n_mediators  # a heap
@@ -53,7 +57,7 @@ class Court(mesa.Agent):
         """Lawsuits filed at ``times`` later today (known at the start of the day)."""
         self.filed.extend(zip(times.tolist(), case_ids.tolist(), strict=True))
 
-    def close_day(self, until: float, final: bool = False) -> None:
+    def close_day(self, until: int, final: bool = False) -> None:
         """Book the day's filings, count the sessions started and end the cases decided
         before ``until`` (an integer time: the model's close of day)."""
         if self.filed:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
 import numpy as np
 
 from sim.domain import CHANNELS
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 # Channels through which the grid officer learns of a dispute (the building head reports
 # to the officer of the grid), as a lookup by channel code.
@@ -21,7 +26,7 @@ class GridOfficer(mesa.Agent):
     live in the model's arrays; the officer reads its own entries.
     """
 
-    def __init__(self, model, index: int, community: int) -> None:
+    def __init__(self, model: DisputeModel, index: int, community: int) -> None:
         super().__init__(model)
         self.index = index
         self.community = community
@@ -39,7 +44,7 @@ class GridOfficer(mesa.Agent):
         return int(self.model.officer_settled[self.index])
 
 
-def settle_on_spot(model, case_ids: np.ndarray, channels: np.ndarray) -> np.ndarray:
+def settle_on_spot(model: DisputeModel, case_ids: np.ndarray, channels: np.ndarray) -> np.ndarray:
     """Which of these just-found disputes their grid officers settle on the spot: those the
     officer's patrol (or building head) brought up, with a chance by complexity that halves
     with each stage of escalation. Returns a mask over ``case_ids``."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 
 class Mediator(mesa.Agent):
     """Holds mediation sessions; keeps the time worked for utilisation and workload spread."""
 
-    def __init__(self, model, centre) -> None:
+    def __init__(self, model: DisputeModel, centre) -> None:
         super().__init__(model)
         self.centre = centre
         self.busy_days = 0.0

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 # What a party does after a level fails to settle the dispute.
 WITHDRAW, COURT, PETITION, INCIDENT, ESCALATE = range(5)
@@ -16,7 +21,8 @@ class Resident(mesa.Agent):
     It decides how long to wait for a mediator and what to do after a failure.
     """
 
-    def __init__(self, model, case_id: int, community: int, patience_days: float) -> None:
+    def __init__(self, model: DisputeModel, case_id: int, community: int,
+                 patience_days: float) -> None:
         super().__init__(model)
         self.case_id = case_id
         self.community = community

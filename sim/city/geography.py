@@ -100,6 +100,7 @@ def _weighted_centroids(group: np.ndarray, n: int, geo: Geography) -> np.ndarray
 
 def build(config: GeographyConfig) -> Geography:
     if config.source == "csv":
+        assert config.csv_path is not None  # the schema requires it with source = "csv"
         return load_csv(Path(config.csv_path))
     return synthetic(config)
 
@@ -276,7 +277,7 @@ def _read_rows(path: Path) -> list[tuple[int, dict]]:
         header = [h.strip() for h in reader.fieldnames or []]
         reader.fieldnames = header
         _check_header(path, header)
-        rows = []
+        rows: list[tuple[int, dict[str, str]]] = []
         for row in reader:
             if len(rows) == MAX_COMMUNITIES:
                 raise GeographyError(f"{path}: more than {MAX_COMMUNITIES:,} communities")

@@ -17,7 +17,7 @@ def plan_rounds(geo: Geography, rooms: np.ndarray, county_xy: np.ndarray,
     if config.teams_per_county == 0:
         return []
     eligible = ~geo.urban if config.serves == "rural" else ~geo.urban & ~rooms
-    rounds = []
+    rounds: list[np.ndarray] = []
     for county in range(geo.n_counties):
         villages = np.flatnonzero(eligible & (geo.community_county == county))
         if len(villages) == 0:

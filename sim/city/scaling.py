@@ -9,6 +9,7 @@ they serve (at least one each).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sim.city.geography import Geography
 from sim.city.staffing import StaffPlan
@@ -24,7 +25,7 @@ def scale_city(geo: Geography, plan: StaffPlan, scale: float,
     return _scale_down(geo, plan, scale, rng)
 
 
-def _times(counts: np.ndarray, factor: float, minimum: int = 0) -> np.ndarray:
+def _times(counts: ArrayLike, factor: float, minimum: int = 0) -> np.ndarray:
     return np.maximum(np.rint(np.asarray(counts) * factor).astype(np.int64), minimum)
 
 

@@ -6,11 +6,16 @@ so that the same dispute meets the same draws under any policy (common random nu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.config import ArrivalConfig
 from sim.domain import COMPLEXITIES, DISPUTE_TYPES
 from sim.engine.cases import CaseTable
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 HEATING = DISPUTE_TYPES.index("heating")
 WAGE_ARREARS = DISPUTE_TYPES.index("wage_arrears")
@@ -51,7 +56,7 @@ def season_multipliers(config: ArrivalConfig, calendar, days: int) -> np.ndarray
 class Arrivals:
     """Creates each day's new disputes in the case table."""
 
-    def __init__(self, model) -> None:
+    def __init__(self, model: DisputeModel) -> None:
         self.model = model
         config = model.scenario.arrivals
         self.config = config

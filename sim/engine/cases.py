@@ -68,6 +68,50 @@ class CaseTable:
         "e_gap": (N_SESSION_DRAWS, np.float32),  # gap-between-sessions multipliers
     }
 
+    # The columns, declared for the type checker (created in __init__ from the tuples above;
+    # a test checks that both name the same columns).
+    n: int
+    community: np.ndarray
+    officer: np.ndarray
+    type: np.ndarray
+    complexity: np.ndarray
+    n_parties: np.ndarray
+    stage: np.ndarray
+    channel: np.ndarray
+    stage_at_discovery: np.ndarray
+    entry_level: np.ndarray
+    end_level: np.ndarray
+    end_state: np.ndarray
+    levels_visited: np.ndarray
+    n_escalations: np.ndarray
+    n_sessions: np.ndarray
+    n_attempt_draws_used: np.ndarray
+    n_session_draws_used: np.ndarray
+    centre_first: np.ndarray
+    court_mediation: np.ndarray
+    n_relapses: np.ndarray
+    relapse_caught: np.ndarray
+    arose_day: np.ndarray
+    discovered_day: np.ndarray
+    end_day: np.ndarray
+    first_centre_day: np.ndarray
+    court_day: np.ndarray
+    money_yuan: np.ndarray
+    distance_km: np.ndarray
+    wait_days: np.ndarray
+    patience_days: np.ndarray
+    u_on_spot: np.ndarray
+    e_call: np.ndarray
+    u_relapse: np.ndarray
+    e_relapse: np.ndarray
+    u_follow_up: np.ndarray
+    e_clock: np.ndarray
+    e_rise: np.ndarray
+    u_attempt: np.ndarray
+    u_failure: np.ndarray
+    e_session: np.ndarray
+    e_gap: np.ndarray
+
     def __init__(self, capacity: int = 1024) -> None:
         self.n = 0
         self._capacity = max(16, capacity)

@@ -9,10 +9,14 @@ having the matching department there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sim.domain import level_code
 from sim.engine.policies import NONE
 from sim.engine.presence import Presence, rotating_weekdays, weekly
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 COMMUNITY, COUNTY = level_code("community"), level_code("county")
 
@@ -34,7 +38,7 @@ NO_SUPPORT = Support()
 class Departments:
     """The departments of the scenario and their schedules at each county centre."""
 
-    def __init__(self, model) -> None:
+    def __init__(self, model: DisputeModel) -> None:
         self.model = model
         self.configs = model.scenario.departments
         self.rules = model.rules

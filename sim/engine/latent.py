@@ -16,10 +16,15 @@ cost.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.domain import CLOCK, CLOCKS, DISPUTE_TYPES, STAGES
 from sim.engine.patrol import patrol_rule, sweep_days
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 N_STAGES = len(STAGES)
 
@@ -29,6 +34,16 @@ def _buffer(capacity: int, shape: tuple, dtype) -> np.ndarray:
     order): asking whether any of a dispute's clocks fired is then a few vector operations,
     where row by row it took numpy 40 times longer."""
     return np.zeros((capacity, *shape), dtype=dtype, order="F")
+
+
+class _InUse:
+    """A field of the pool: reading it gives the entries in use (a view of its buffer)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, pool: LatentPool, owner: type | None = None) -> np.ndarray:
+        return pool.buffers[self.name][: pool.n]
 
 
 class LatentPool:
@@ -58,8 +73,22 @@ class LatentPool:
     # are compacted once this share of them is dead, not every day: copying the whole pool
     # daily cost more than carrying a few dead rows through the arithmetic.
     COMPACT_AT = 0.2
+    # The fields, declared (a test checks they are FIELDS).
+    rows = _InUse()
+    community = _InUse()
+    kind = _InUse()
+    stage = _InUse()
+    start = _InUse()
+    h = _InUse()
+    e = _InUse()
+    hazard = _InUse()
+    h_rise = _InUse()
+    rise_rate = _InUse()
+    e_rise = _InUse()
+    rise_at = _InUse()
+    live = _InUse()
 
-    def __init__(self, model) -> None:
+    def __init__(self, model: DisputeModel) -> None:
         self.model = model
         self.n = 0  # entries in use
         self.n_new = 0  # of which arose today
@@ -96,13 +125,6 @@ class LatentPool:
 
     def __len__(self) -> int:
         return self.n - self.n_dead
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        """The entries in use of a field (a view), e.g. ``self.stage``."""
-        buffers = self.__dict__.get("buffers")
-        if buffers is None or name not in buffers:
-            raise AttributeError(name)
-        return buffers[name][: self.n]
 
     # ------------------------------------------------------------------ membership
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import math
+from collections.abc import Callable
 
 import mesa
 import numpy as np
@@ -37,6 +39,18 @@ from sim.engine.processes import COURT_FILING, GRID, file_lawsuits, intake, sett
 from sim.engine.roving_team import RovingTeam, visited_today
 from sim.engine.stays import StayLog
 from sim.streams import Streams
+
+
+def _tally(model: DisputeModel, slot: int) -> int:
+    return int(model.today[slot])
+
+
+def _present(model: DisputeModel, code: int) -> int:
+    return int(model.present_by_level[code])
+
+
+def _busy(model: DisputeModel, code: int) -> int:
+    return int(model.busy_by_level[code])
 
 
 def _sigmoid(x: float) -> float:
@@ -133,8 +147,8 @@ class DisputeModel(mesa.Model):
         """Travel distance from a home in ``community`` to ``centre``."""
         return self.network.distance_km(community, self.network.sites[centre.index])
 
-    def _reporters(self) -> dict:
-        reporters = {
+    def _reporters(self) -> dict[str, Callable[[DisputeModel], int]]:
+        reporters: dict[str, Callable[[DisputeModel], int]] = {
             "day": lambda m: round(m.env.now) - 1 - m.warmup,
             "arisen": lambda m: int(m.today[ARISEN]),
             "discovered": lambda m: int(m.today[FOUND]),
@@ -143,11 +157,11 @@ class DisputeModel(mesa.Model):
             "in_court": lambda m: m.court.n_present,
         }
         for state in END_STATES[1:]:
-            reporters[f"ended_{state}"] = lambda m, k=END[state]: int(m.today[k])
+            reporters[f"ended_{state}"] = functools.partial(_tally, slot=END[state])
         for level in (*CENTRE_LEVELS, "committee"):
             code = level_code(level)
-            reporters[f"in_{level}"] = lambda m, c=code: int(m.present_by_level[c])
-            reporters[f"busy_mediators_{level}"] = lambda m, c=code: int(m.busy_by_level[c])
+            reporters[f"in_{level}"] = functools.partial(_present, code=code)
+            reporters[f"busy_mediators_{level}"] = functools.partial(_busy, code=code)
         return reporters
 
     # ------------------------------------------------------------------ queries

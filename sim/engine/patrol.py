@@ -17,12 +17,13 @@ These are assumptions; a scenario can set the three numbers itself with regime '
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from sim.config import LatentConfig
 
-REGIME_3458 = {
+REGIME_3458: dict[str, Any] = {
     "visits_per_day": 4.0,
     "sweep_notice": (0.0, 0.5, 0.9),
 }

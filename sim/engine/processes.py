@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.agents.resident import COURT, ESCALATE, INCIDENT, PETITION, WITHDRAW
 from sim.domain import CHANNELS, END, LEVEL_COMMITTEE, LEVEL_COURT, STAGES, level_code
 from sim.engine.stays import STAY_RESOLVED, STAY_WITHDRAWN
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 PATROL, BUILDING_HEAD, WALK_IN, HOTLINE, COURT_FILING = range(len(CHANNELS))
 GRID, TOWNSHIP, CITY = level_code("grid"), level_code("township"), level_code("city")
@@ -17,7 +21,7 @@ STAY_ENDS = {STAY_RESOLVED: "resolved", STAY_WITHDRAWN: "withdrawn"}
 CHOICE_ENDS = {WITHDRAW: "withdrawn", PETITION: "petition", INCIDENT: "incident"}
 
 
-def intake(model, case_id: int, delay: float):
+def intake(model: DisputeModel, case_id: int, delay: float):
     """From discovery to the end of a dispute the court does not keep and its grid officer
     did not settle on the spot (both are decided when it leaves the latent pool): a
     committee or the ladder, or a diverted lawsuit sent back to the township centre."""
@@ -40,7 +44,7 @@ def intake(model, case_id: int, delay: float):
     yield from climb(model, case_id, resident, level)
 
 
-def consult(model, case_id: int, resident, committee):
+def consult(model: DisputeModel, case_id: int, resident, committee):
     """A specialised committee takes the type straight away; if it fails, the ladder's
     higher levels are no better placed, so an unsettled case goes to court."""
     model.arrive_at(case_id, committee)
@@ -56,7 +60,7 @@ def consult(model, case_id: int, resident, committee):
     yield from litigate(model, case_id, resident, from_centres=True)
 
 
-def climb(model, case_id: int, resident, level: int, diverted: bool = False):
+def climb(model: DisputeModel, case_id: int, resident, level: int, diverted: bool = False):
     """Mediate at ``level`` and go up the ladder after each failure.
 
     A case the court diverted (``diverted``) goes back to court after its first failure.
@@ -87,7 +91,7 @@ def climb(model, case_id: int, resident, level: int, diverted: bool = False):
         level += 1
 
 
-def litigate(model, case_id: int, resident, from_centres: bool = False):
+def litigate(model: DisputeModel, case_id: int, resident, from_centres: bool = False):
     """Court: diversion of named types to the township centre, then mediation or judgment."""
     if not from_centres and model.is_diverted_type(case_id):
         mark_court(model, case_id)
@@ -97,7 +101,7 @@ def litigate(model, case_id: int, resident, from_centres: bool = False):
     enter_court(model, case_id)
 
 
-def mark_court(model, case_id: int) -> None:
+def mark_court(model: DisputeModel, case_id: int) -> None:
     """The case reaches the court now (its first time counts as its court day)."""
     cases = model.cases
     if not cases.levels_visited[case_id] & (1 << LEVEL_COURT):
@@ -105,13 +109,13 @@ def mark_court(model, case_id: int) -> None:
         cases.court_day[case_id] = model.env.now
 
 
-def enter_court(model, case_id: int) -> None:
+def enter_court(model: DisputeModel, case_id: int) -> None:
     """The court keeps the case: mediation or judgment, ended by the court's day close."""
     mark_court(model, case_id)
     model.court.file(case_id)
 
 
-def file_lawsuits(model, case_ids, at) -> None:
+def file_lawsuits(model: DisputeModel, case_ids, at) -> None:
     """``enter_court`` for lawsuits just out of the latent pool (never at court before),
     filed at times ``at`` later today."""
     cases = model.cases
@@ -120,14 +124,14 @@ def file_lawsuits(model, case_ids, at) -> None:
     model.court.file_later_today(case_ids, at)
 
 
-def end(model, case_id: int, state: str, level: int) -> None:
+def end(model: DisputeModel, case_id: int, state: str, level: int) -> None:
     if state == "resolved":
         settle(model, case_id, level)
     else:
         model.finish(case_id, state, level)
 
 
-def settle(model, case_id: int, level: int) -> None:
+def settle(model: DisputeModel, case_id: int, level: int) -> None:
     """The case is settled at ``level`` (grid officer, centre or committee); it may relapse
     once, later."""
     model.finish(case_id, "resolved", level)
@@ -136,7 +140,7 @@ def settle(model, case_id: int, level: int) -> None:
         model.env.process(relapse(model, case_id, level))
 
 
-def settle_many(model, case_ids, times, level: int) -> None:
+def settle_many(model: DisputeModel, case_ids, times, level: int) -> None:
     """``settle`` for many cases at once, settled at ``times`` today as soon as found (so
     without a claimant agent, and never relapsed before): the ones that will relapse
     start doing so at their time."""
@@ -151,11 +155,11 @@ def settle_many(model, case_ids, times, level: int) -> None:
                                                            level))
 
 
-def _start_relapse(model, case_id: int, level: int, _event) -> None:
+def _start_relapse(model: DisputeModel, case_id: int, level: int, _event) -> None:
     model.env.process(relapse(model, case_id, level))
 
 
-def relapse(model, case_id: int, level: int):
+def relapse(model: DisputeModel, case_id: int, level: int):
     """The settlement breaks down. A follow-up visit catches it and the level that settled
     it takes it back; otherwise the parties come back a stage worse, one level higher."""
     cases, rules = model.cases, model.scenario.follow_up

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -19,6 +20,9 @@ import pyarrow.parquet as pq
 from sim.domain import CHANNELS, COMPLEXITIES, DISPUTE_TYPES, END_STATES, RESOLUTION_PLACES, STAGES
 from sim.engine.stays import STAY_OUTCOMES
 from sim.output_folder import Target, check, staged_folder
+
+if TYPE_CHECKING:
+    from sim.engine.model import DisputeModel
 
 MANIFEST_KEY = b"dispute_sim.manifest"
 
@@ -37,7 +41,7 @@ def _nan_to_null(values: np.ndarray, shift: float = 0.0) -> pa.Array:
     return pa.array(values, mask=np.isnan(values))
 
 
-def cases_table(model) -> pa.Table:
+def cases_table(model: DisputeModel) -> pa.Table:
     c = model.cases
     geo = model.network.geography
     community = c.column("community")
@@ -78,7 +82,7 @@ def cases_table(model) -> pa.Table:
     return pa.table(columns)
 
 
-def stays_table(model) -> pa.Table:
+def stays_table(model: DisputeModel) -> pa.Table:
     raw = model.stays.columns()
     t0 = model.warmup
 
@@ -99,7 +103,7 @@ def stays_table(model) -> pa.Table:
     })
 
 
-def places_table(model) -> pa.Table:
+def places_table(model: DisputeModel) -> pa.Table:
     """One row per community: where it is, who lives there, which centres serve it and how
     far the nearest open one is (what a map of the placement needs)."""
     geo = model.network.geography
@@ -121,7 +125,7 @@ def places_table(model) -> pa.Table:
     })
 
 
-def centres_table(model) -> pa.Table:
+def centres_table(model: DisputeModel) -> pa.Table:
     """One row per centre, room, roving team and committee."""
     rows = [{"centre": c.index, "level": RESOLUTION_PLACES[c.level], "x_km": c.x_km,
              "y_km": c.y_km, "mediators": len(c.mediators), "open": c.is_open,
@@ -132,7 +136,7 @@ def centres_table(model) -> pa.Table:
         ("roving", pa.bool_())]))
 
 
-def daily_table(model) -> pa.Table:
+def daily_table(model: DisputeModel) -> pa.Table:
     series = model.datacollector.model_vars
     table = pa.table({name: pa.array(values) for name, values in series.items()})
     index = np.asarray(series["day"], dtype=int) + model.warmup
