@@ -26,16 +26,16 @@ DEFAULT_VALIDATION_OUT = str(Path("outputs") / "validation")
 
 
 def _overrides(args) -> dict:
-    return command_overrides(args.set, {"seed": args.seed, "days": args.days,
-                                        "scale": args.scale})
+    return command_overrides(args.set, {"seed": args.seed, "days": args.days, "scale": args.scale})
 
 
 def cmd_run(args) -> int:
     scenario = load_scenario(args.scenario, _overrides(args))
     default = args.out is None
     out = str(Path("outputs") / _run_name(scenario)) if default else args.out
-    target = output_folder.check(out, "run", inputs=source_files(args.scenario, scenario),
-                                 force=args.force, default=default)
+    target = output_folder.check(
+        out, "run", inputs=source_files(args.scenario, scenario), force=args.force, default=default
+    )
     from sim.results.simulation import simulate  # after the checks: bad input is answered at once
 
     progress = None if args.quiet else _progress_bar(scenario.run.days + scenario.run.warmup_days)
@@ -46,8 +46,10 @@ def cmd_run(args) -> int:
             progress.close()
     result.write(target)
     print(format_summary(result.summary.to_pylist()[0], scenario.name, scenario.run.seed))
-    print(f"\nwrote {target.folder}/ (cases, stays, daily, summary, places, centres .parquet; "
-          "manifest.json; overview.png)")
+    print(
+        f"\nwrote {target.folder}/ (cases, stays, daily, summary, places, centres .parquet; "
+        "manifest.json; overview.png)"
+    )
     return 0
 
 
@@ -64,8 +66,9 @@ class _progress_bar:
     def __init__(self, total: int) -> None:
         from tqdm import tqdm
 
-        self.bar = tqdm(total=total, unit="day", desc="simulating", file=sys.stderr,
-                        mininterval=0.2)
+        self.bar = tqdm(
+            total=total, unit="day", desc="simulating", file=sys.stderr, mininterval=0.2
+        )
 
     def __call__(self, done: int, total: int) -> None:
         self.bar.update(done - self.bar.n)
@@ -120,11 +123,19 @@ def cmd_compare(args) -> int:
     outcomes = args.outcome or None
     default = args.out is None
     out = str(Path("outputs") / f"compare-{Path(args.results[0]).name}") if default else args.out
-    target = output_folder.check(out, "report", inputs=[Path(p) for p in args.results],
-                                 force=args.force, default=default)
-    folder = compare(args.results, target, labels=args.label, baseline=args.baseline,
-                     lang=args.lang, outcomes=outcomes, sweep_axes=axes,
-                     sweep_outcome=args.sweep_outcome)
+    target = output_folder.check(
+        out, "report", inputs=[Path(p) for p in args.results], force=args.force, default=default
+    )
+    folder = compare(
+        args.results,
+        target,
+        labels=args.label,
+        baseline=args.baseline,
+        lang=args.lang,
+        outcomes=outcomes,
+        sweep_axes=axes,
+        sweep_outcome=args.sweep_outcome,
+    )
     print(f"wrote {folder}/report.html (and report.md, figures)")
     return 0
 
@@ -138,10 +149,17 @@ def cmd_validate(args) -> int:
     from sim.report.validation_plot import validation_figure
 
     check_counts(args, {"reps": (2, MAX_REPS), "workers": (0, MAX_WORKERS)})
-    target = output_folder.check(args.out, "validation", force=args.force,
-                                 default=args.out == DEFAULT_VALIDATION_OUT)
-    table = validate(reps=args.reps, days=args.days, scale=args.scale, workers=args.workers,
-                     executor=args.executor, presets=args.preset)
+    target = output_folder.check(
+        args.out, "validation", force=args.force, default=args.out == DEFAULT_VALIDATION_OUT
+    )
+    table = validate(
+        reps=args.reps,
+        days=args.days,
+        scale=args.scale,
+        workers=args.workers,
+        executor=args.executor,
+        presets=args.preset,
+    )
     out = target.folder
     text = markdown(table)
     with staged_folder(target) as staging:
@@ -162,10 +180,17 @@ def cmd_bench(args) -> int:
     except ValueError:
         scales = (math.nan,)
     if not all(0 < s <= 8 for s in (*scales, args.scale)):  # NaN fails too
-        raise ScenarioError(f"--scales {args.scales!r} / --scale {args.scale}: expected "
-                            "numbers above 0 and at most 8, like 0.25,0.5,1,2")
-    return benchmark(args.scenario, repeats=args.repeats, scale=args.scale, scales=scales,
-                     sweep_runs=args.sweep_runs)
+        raise ScenarioError(
+            f"--scales {args.scales!r} / --scale {args.scale}: expected "
+            "numbers above 0 and at most 8, like 0.25,0.5,1,2"
+        )
+    return benchmark(
+        args.scenario,
+        repeats=args.repeats,
+        scale=args.scale,
+        scales=scales,
+        sweep_runs=args.sweep_runs,
+    )
 
 
 CALIBRATION_STEPS = ("screen", "fit", "report")
@@ -174,15 +199,32 @@ CALIBRATION_STEPS = ("screen", "fit", "report")
 def cmd_calibrate(args) -> int:
     from sim.calibrate.settings import Settings
 
-    check_counts(args, {"trials": (1, 10_000), "reps": (1, 100), "batch": (1, 64),
-                        "check_reps": (1, MAX_REPS), "morris_trajectories": (1, 1000),
-                        "refine": (0, 1000), "uncertainty": (0, 10_000),
-                        "workers": (0, MAX_WORKERS)})
-    settings = Settings(scenario=args.scenario, scale=args.scale, days=args.days,
-                        workers=args.workers, reps=args.reps, trials=args.trials,
-                        refine_evaluations=args.refine, acceptance_samples=args.uncertainty,
-                        batch=args.batch, morris_trajectories=args.morris_trajectories,
-                        check_reps=args.check_reps)
+    check_counts(
+        args,
+        {
+            "trials": (1, 10_000),
+            "reps": (1, 100),
+            "batch": (1, 64),
+            "check_reps": (1, MAX_REPS),
+            "morris_trajectories": (1, 1000),
+            "refine": (0, 1000),
+            "uncertainty": (0, 10_000),
+            "workers": (0, MAX_WORKERS),
+        },
+    )
+    settings = Settings(
+        scenario=args.scenario,
+        scale=args.scale,
+        days=args.days,
+        workers=args.workers,
+        reps=args.reps,
+        trials=args.trials,
+        refine_evaluations=args.refine,
+        acceptance_samples=args.uncertainty,
+        batch=args.batch,
+        morris_trajectories=args.morris_trajectories,
+        check_reps=args.check_reps,
+    )
     for name in ("report_dir", "work_dir", "fitted_file"):
         if getattr(args, name):
             setattr(settings, name, Path(getattr(args, name)))
@@ -207,9 +249,11 @@ def _calibration_step(step: str, settings) -> str:
         from sim.calibrate.fit import fit
 
         done = fit(settings)
-        return (f"wrote {settings.fitted_file} (best trial {done['best_trial']}, objective "
-                f"{done['objective']:.3g}, {done['accepted_trials']} accepted of "
-                f"{done['trials_complete']})")
+        return (
+            f"wrote {settings.fitted_file} (best trial {done['best_trial']}, objective "
+            f"{done['objective']:.3g}, {done['accepted_trials']} accepted of "
+            f"{done['trials_complete']})"
+        )
     from sim.calibrate.report import report
 
     return f"wrote {report(settings)}"
@@ -225,12 +269,21 @@ def cmd_sweep(args) -> int:
     out = str(Path("outputs") / spec.name) if args.out is None else args.out
     # A store of the same sweep is resumed; one of another sweep needs --force.
     target = output_folder.check(out, KIND, inputs=spec.inputs(), default=True)
-    store = run_sweep(spec, target, executor=args.executor, workers=args.workers,
-                      address=args.scheduler, retry_failed=args.retry_failed,
-                      progress=not args.quiet, force=args.force)
+    store = run_sweep(
+        spec,
+        target,
+        executor=args.executor,
+        workers=args.workers,
+        address=args.scheduler,
+        retry_failed=args.retry_failed,
+        progress=not args.quiet,
+        force=args.force,
+    )
     runs, errors = store.read_runs().num_rows, store.read_errors().num_rows
-    print(f"wrote {out}/: {runs} runs in runs/, {errors} failed in errors/ "
-          "(read with pandas.read_parquet('.../runs'))")
+    print(
+        f"wrote {out}/: {runs} runs in runs/, {errors} failed in errors/ "
+        "(read with pandas.read_parquet('.../runs'))"
+    )
     return 0
 
 
@@ -247,8 +300,10 @@ def cmd_sensitivity(args) -> int:
     manifest = read_manifest(folder)
     # The spec's own path, so that a relative base resolves as when the sweep ran.
     spec_path = manifest.get("spec_path")
-    spec = parse_spec(manifest["spec"], Path(spec_path) if isinstance(spec_path, str)
-                      else folder / "manifest.json")
+    spec = parse_spec(
+        manifest["spec"],
+        Path(spec_path) if isinstance(spec_path, str) else folder / "manifest.json",
+    )
     table = sensitivity(spec, RunStore(folder), args.outcome)
     path = folder / "sensitivity.csv"
     tmp = folder / ".sensitivity.csv.tmp"
@@ -258,8 +313,9 @@ def cmd_sensitivity(args) -> int:
     keys = [k for k in table.column_names if k not in ("outcome", "factor")]
     print(f"{'outcome':<32}{'factor':<36}" + "".join(f"{k:>13}" for k in keys))
     for row in rows:
-        print(f"{row['outcome']:<32}{row['factor']:<36}"
-              + "".join(f"{row[k]:>13.3f}" for k in keys))
+        print(
+            f"{row['outcome']:<32}{row['factor']:<36}" + "".join(f"{row[k]:>13.3f}" for k in keys)
+        )
     print(f"\nwrote {path}")
     return 0
 
@@ -268,35 +324,51 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="sim", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and write its results")
-    run.add_argument("scenario", nargs="?", default=DEFAULT_PRESET,
-                     help=f"preset name or TOML file (default {DEFAULT_PRESET})")
+    run.add_argument(
+        "scenario",
+        nargs="?",
+        default=DEFAULT_PRESET,
+        help=f"preset name or TOML file (default {DEFAULT_PRESET})",
+    )
     run.add_argument("--seed", type=int, help="root random seed")
     run.add_argument("--days", type=int, help="days to simulate")
     run.add_argument("--scale", type=float, help="population scale (e.g. 0.05 for a quick run)")
-    run.add_argument("--set", action="append", metavar="KEY.PATH=VALUE",
-                     help="override one parameter, e.g. --set handling.attempts_per_level=2")
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY.PATH=VALUE",
+        help="override one parameter, e.g. --set handling.attempts_per_level=2",
+    )
     run.add_argument("--out", help="output folder (default outputs/<scenario>-seed<N>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     _force_argument(run)
     run.set_defaults(func=cmd_run)
     presets = sub.add_parser("presets", help="list the preset scenarios")
     presets.set_defaults(func=cmd_presets)
-    comp = sub.add_parser("compare", help="figures and a one-page report from run folders, "
-                          "planner-script outputs or sweeps")
-    comp.add_argument("results", nargs="+", help="folders: sim run outputs (several seeds of "
-                      "a scenario are its replications), planner-script outputs, sweep stores")
+    comp = sub.add_parser(
+        "compare",
+        help="figures and a one-page report from run folders, planner-script outputs or sweeps",
+    )
+    comp.add_argument(
+        "results",
+        nargs="+",
+        help="folders: sim run outputs (several seeds of "
+        "a scenario are its replications), planner-script outputs, sweep stores",
+    )
     comp.add_argument("--label", action="append", help="name of each folder's policy, in order")
     comp.add_argument("--baseline", help="policy the others are compared with (default: first)")
     comp.add_argument("--outcome", action="append", help="outcome to show (repeatable)")
     comp.add_argument("--lang", default="en", help="en (default) or zh")
     comp.add_argument("--axes", help="sweep factors for the surface, X,Y (default: first two)")
-    comp.add_argument("--sweep-outcome", help="outcome of the sweep surface "
-                      "(default centre_resolution_rate)")
+    comp.add_argument(
+        "--sweep-outcome", help="outcome of the sweep surface (default centre_resolution_rate)"
+    )
     comp.add_argument("--out", help="report folder (default outputs/compare-<first result>)")
     _force_argument(comp)
     comp.set_defaults(func=cmd_compare)
-    val = sub.add_parser("validate", help="every preset against the published figures it can "
-                         "predict (not fitted)")
+    val = sub.add_parser(
+        "validate", help="every preset against the published figures it can predict (not fitted)"
+    )
     val.add_argument("--reps", type=int, default=5, help="replications per preset")
     val.add_argument("--days", type=int, default=365)
     val.add_argument("--scale", type=float, default=1.0)
@@ -306,18 +378,24 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--out", default=DEFAULT_VALIDATION_OUT)
     _force_argument(val)
     val.set_defaults(func=cmd_validate)
-    levers = sub.add_parser("levers", help="list the scenario keys a planner can change "
-                            "(with --role: context or structure keys too)")
-    levers.add_argument("--role", choices=("lever", "context", "structure", "all"),
-                        default="lever")
+    levers = sub.add_parser(
+        "levers",
+        help="list the scenario keys a planner can change "
+        "(with --role: context or structure keys too)",
+    )
+    levers.add_argument("--role", choices=("lever", "context", "structure", "all"), default="lever")
     levers.set_defaults(func=cmd_levers)
     bench = sub.add_parser("bench", help="time and peak memory of full-scale default years")
     bench.add_argument("scenario", nargs="?", default=DEFAULT_PRESET)
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--scale", type=float, default=1.0)
     bench.add_argument("--scales", help="also time these scales, e.g. 0.25,0.5,1,2")
-    bench.add_argument("--sweep-runs", type=int, default=0,
-                       help="also measure sweep throughput with this many full years")
+    bench.add_argument(
+        "--sweep-runs",
+        type=int,
+        default=0,
+        help="also measure sweep throughput with this many full years",
+    )
     bench.set_defaults(func=cmd_bench)
     _calibrate_parser(sub)
     _sweep_parsers(sub)
@@ -325,68 +403,106 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _force_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--force", action="store_true",
-                        help="replace earlier results of this tool in --out (only the files "
-                        "it wrote; other files there are kept)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace earlier results of this tool in --out (only the files "
+        "it wrote; other files there are kept)",
+    )
 
 
 def _sweep_parsers(sub) -> None:
     from sim.sweeps.executors import EXECUTORS
 
     sweep = sub.add_parser(
-        "sweep", help="run a batch parameter sweep from a spec (resumable)",
+        "sweep",
+        help="run a batch parameter sweep from a spec (resumable)",
         description="Run every design point of SPEC with its replications into a Parquet run "
-        "store. Running the same command again completes only the missing runs.")
+        "store. Running the same command again completes only the missing runs.",
+    )
     sweep.add_argument("spec", help="sweep spec TOML (see sim/sweeps/spec.py)")
     sweep.add_argument("--out", help="run store folder (default outputs/<sweep name>)")
     sweep.add_argument("--executor", choices=EXECUTORS, default="process")
     sweep.add_argument("--workers", type=int, default=0, help="processes (0: one per core)")
-    sweep.add_argument("--scheduler", help="address of a Dask scheduler (with --executor dask; "
-                       "default: a local Dask cluster)")
+    sweep.add_argument(
+        "--scheduler",
+        help="address of a Dask scheduler (with --executor dask; default: a local Dask cluster)",
+    )
     sweep.add_argument("--retry-failed", action="store_true", help="run failed runs again")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
-    sweep.add_argument("--force", action="store_true",
-                       help="replace a store of another sweep in --out (its own files only)")
+    sweep.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a store of another sweep in --out (its own files only)",
+    )
     sweep.set_defaults(func=cmd_sweep)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices from a finished sweep")
     sens.add_argument("sweep", help="the sweep's run store folder")
-    sens.add_argument("--outcome", action="append", required=True,
-                      help="summary column, e.g. centre_resolution_rate (repeatable)")
+    sens.add_argument(
+        "--outcome",
+        action="append",
+        required=True,
+        help="summary column, e.g. centre_resolution_rate (repeatable)",
+    )
     sens.set_defaults(func=cmd_sensitivity)
 
 
 def _calibrate_parser(sub) -> None:
     cal = sub.add_parser(
-        "calibrate", help="fit the free parameters to the published figures (resumable)",
+        "calibrate",
+        help="fit the free parameters to the published figures (resumable)",
         description="Screen the free parameters (Morris), fit the ones that matter (optuna), "
         "and write the fit report. Every finished run is kept in the work folder, so running "
-        "the same command again after an interruption continues where it stopped.")
+        "the same command again after an interruption continues where it stopped.",
+    )
     cal.add_argument("step", nargs="?", default="all", choices=(*CALIBRATION_STEPS, "all"))
     cal.add_argument("--scenario", default=DEFAULT_PRESET, help="preset or TOML to calibrate")
     cal.add_argument("--trials", type=int, default=60, help="trials of the exploring optimiser")
-    cal.add_argument("--refine", type=int, default=8,
-                     help="least-squares steps after exploring (0: none)")
-    cal.add_argument("--uncertainty", type=int, default=60,
-                     help="simulated samples around the best fit for the accepted set (0: none)")
+    cal.add_argument(
+        "--refine", type=int, default=8, help="least-squares steps after exploring (0: none)"
+    )
+    cal.add_argument(
+        "--uncertainty",
+        type=int,
+        default=60,
+        help="simulated samples around the best fit for the accepted set (0: none)",
+    )
     cal.add_argument("--reps", type=int, default=3, help="replications per trial")
     cal.add_argument("--batch", type=int, default=2, help="trials proposed at once")
     cal.add_argument("--morris-trajectories", type=int, default=10)
-    cal.add_argument("--check-reps", type=int, default=10,
-                     help="replications of the calibrated scenario in the report")
+    cal.add_argument(
+        "--check-reps",
+        type=int,
+        default=10,
+        help="replications of the calibrated scenario in the report",
+    )
     cal.add_argument("--workers", type=int, default=0, help="processes (0: one per core)")
-    cal.add_argument("--scale", type=float, default=1.0,
-                     help="population scale (below 1 only for quick smoke runs)")
+    cal.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="population scale (below 1 only for quick smoke runs)",
+    )
     cal.add_argument("--days", type=int, help="measured days (default: the scenario's)")
-    cal.add_argument("--work-dir", help="runs cache and study journal "
-                     "(default outputs/calibration)")
+    cal.add_argument(
+        "--work-dir", help="runs cache and study journal (default outputs/calibration)"
+    )
     cal.add_argument("--report-dir", help="screening, trials and report (default calibration/)")
-    cal.add_argument("--fitted-file", help="calibration file to write "
-                     "(default sim/scenarios/fitted/hohhot-2023.toml)")
-    cal.add_argument("--force", action="store_true",
-                     help="allow replacing the calibration shipped with the tool (the default "
-                     "--report-dir and --fitted-file)")
-    cal.add_argument("--fresh", action="store_true",
-                     help="start a new study (finished runs stay cached and are reused)")
+    cal.add_argument(
+        "--fitted-file",
+        help="calibration file to write (default sim/scenarios/fitted/hohhot-2023.toml)",
+    )
+    cal.add_argument(
+        "--force",
+        action="store_true",
+        help="allow replacing the calibration shipped with the tool (the default "
+        "--report-dir and --fitted-file)",
+    )
+    cal.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start a new study (finished runs stay cached and are reused)",
+    )
     cal.set_defaults(func=cmd_calibrate)
 
 

@@ -49,8 +49,7 @@ def check_counts(args, bounds: dict[str, tuple[int, int]]) -> None:
     for name, (low, high) in bounds.items():
         value = getattr(args, name)
         if not low <= value <= high:
-            raise ScenarioError(f"--{name.replace('_', '-')} {value}: expected {low} to "
-                                f"{high:,}")
+            raise ScenarioError(f"--{name.replace('_', '-')} {value}: expected {low} to {high:,}")
 
 
 class Parser(argparse.ArgumentParser):

@@ -76,20 +76,27 @@ class Section(BaseModel):
     # Strict: a boolean is not a number and a string is not a boolean (files and --set
     # values are validated with strict=True; internal payloads of validated scenarios are
     # re-read laxly, since JSON turns dates into strings).
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True,
-                              allow_inf_nan=False, strict=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False, strict=True
+    )
 
 
 class RunConfig(Section):
     days: int = Field(365, ge=1, le=MAX_DAYS, description="Measured horizon, days.")
     warmup_days: int = Field(
-        120, ge=0, le=MAX_DAYS,
+        120,
+        ge=0,
+        le=MAX_DAYS,
         description="Days simulated before day 0 so the year starts with the backlog and "
         "latent disputes a running system has; they are recorded with negative days and "
-        "left out of the summary.")
+        "left out of the summary.",
+    )
     start_date: dt.date = Field(
-        dt.date(2023, 1, 1), ge=dt.date(1950, 1, 1), le=dt.date(2100, 12, 31),
-        description="Calendar date of day 0 (1950 to 2100).")
+        dt.date(2023, 1, 1),
+        ge=dt.date(1950, 1, 1),
+        le=dt.date(2100, 12, 31),
+        description="Calendar date of day 0 (1950 to 2100).",
+    )
     scale: float = Field(
         1.0,
         gt=0.0,
@@ -110,21 +117,24 @@ class GeographyConfig(Section):
         "are taken from the scenario file's folder.",
     )
     seed: Seed = structure(2023, "Seed of the synthetic geography (fixed per city, not per run).")
-    population: int = structure(3_400_000, "Residents (Hohhot 2025 population records).", ge=1,
-                                le=100_000_000)
-    n_counties: int = structure(9, "County/district/banner centres (Hohhot 2023).", ge=1,
-                                le=1_000)
-    n_urban_counties: int = structure(4, "Counties that are urban districts (Hohhot: 4).", ge=0,
-                                      le=1_000)
+    population: int = structure(
+        3_400_000, "Residents (Hohhot 2025 population records).", ge=1, le=100_000_000
+    )
+    n_counties: int = structure(9, "County/district/banner centres (Hohhot 2023).", ge=1, le=1_000)
+    n_urban_counties: int = structure(
+        4, "Counties that are urban districts (Hohhot: 4).", ge=0, le=1_000
+    )
     n_townships: int = structure(89, "Township/street centres (Hohhot 2023).", ge=1, le=20_000)
-    n_communities: int = structure(1348, "Communities and villages (Hohhot 2023).", ge=1,
-                                   le=200_000)
+    n_communities: int = structure(
+        1348, "Communities and villages (Hohhot 2023).", ge=1, le=200_000
+    )
     urban_population_share: Prob = context(0.72, "Share of residents in urban communities (guess).")
     rural_radius_km: Annotated[float, Field(gt=0.0, le=5000.0)] = structure(
         75.0, "Radius of the synthetic city's rural ring, km (Hohhot ~17,200 km2)."
     )
     persons_per_household: Annotated[float, Field(ge=1.0, le=20.0)] = context(
-        2.6, "Residents per household (guess).")
+        2.6, "Residents per household (guess)."
+    )
     intra_community_km: dict[Literal["urban", "rural"], Km] = context(
         {"urban": 0.4, "rural": 1.5},
         "Mean distance from a home to its own community's centre point, km (guess).",
@@ -140,8 +150,10 @@ class GeographyConfig(Section):
             if self.n_urban_counties > self.n_counties:
                 raise ValueError("n_urban_counties exceeds n_counties")
             if self.population < self.n_communities:
-                raise ValueError(f"population {self.population:,} is fewer than one resident "
-                                 f"per community ({self.n_communities:,} communities)")
+                raise ValueError(
+                    f"population {self.population:,} is fewer than one resident "
+                    f"per community ({self.n_communities:,} communities)"
+                )
         return self
 
 
@@ -172,16 +184,20 @@ class StaffingConfig(Section):
         "and grid_officers is ignored.",
     )
     officers_per_grid: Annotated[int, Field(ge=1, le=10)] = lever(
-        1, "Grid officers per grid when households_per_grid is set.")
+        1, "Grid officers per grid when households_per_grid is set."
+    )
     court_mediators: Staff = context(
-        383, "Court mediators: 357 of all kinds plus 26 experts (Hohhot 2023).")
+        383, "Court mediators: 357 of all kinds plus 26 experts (Hohhot 2023)."
+    )
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self):
         both = set(self.mediators_by_level) & set(self.mediators_per_10k_by_level)
         if both:
-            raise ValueError(f"level(s) {sorted(both)} named in both mediators_by_level and "
-                             "mediators_per_10k_by_level; use one rule per level")
+            raise ValueError(
+                f"level(s) {sorted(both)} named in both mediators_by_level and "
+                "mediators_per_10k_by_level; use one rule per level"
+            )
         total = sum(self.mediator_share_by_level.get(level, 0.0) for level in CENTRE_LEVELS)
         if set(self.mediator_share_by_level) != set(CENTRE_LEVELS) or abs(total - 1) > 1e-6:
             raise ValueError(
@@ -200,17 +216,23 @@ class CalendarConfig(Section):
 
 
 class ArrivalConfig(Section):
-    incidence_per_10k_per_year: dict[DisputeType, Annotated[float, Field(ge=0, le=2000)]] = \
-        context(
+    incidence_per_10k_per_year: dict[DisputeType, Annotated[float, Field(ge=0, le=2000)]] = context(
         per_type(
-            neighbour=40, family=25, property_management=22, heating=12, land=6,
-            wage_arrears=12, medical=3, traffic=30, debt=55, housing_demolition=4,
+            neighbour=40,
+            family=25,
+            property_management=22,
+            heating=12,
+            land=6,
+            wage_arrears=12,
+            medical=3,
+            traffic=30,
+            debt=55,
+            housing_demolition=4,
         ),
         "Disputes arising per 10,000 urban residents per year, by type (guess).",
     )
     rural_multiplier: dict[DisputeType, Multiplier] = context(
-        per_type(property_management=0.1, heating=0.2, land=6.0, housing_demolition=1.5,
-                 other=0.8),
+        per_type(property_management=0.1, heating=0.2, land=6.0, housing_demolition=1.5, other=0.8),
         "Incidence in rural communities relative to urban, by type (guess).",
     )
     heating_season_multiplier: Multiplier = context(
@@ -224,18 +246,29 @@ class ArrivalConfig(Section):
         "Share of new disputes by complexity (guess).",
     )
     extra_parties_mean: dict[DisputeType, Annotated[float, Field(ge=0, le=50)]] = context(
-        per_type(wage_arrears=0.8, property_management=0.4, land=0.3, housing_demolition=0.5,
-                 other=0.02),
+        per_type(
+            wage_arrears=0.8, property_management=0.4, land=0.3, housing_demolition=0.5, other=0.02
+        ),
         "Mean parties beyond two, by type (Poisson); Hohhot 2023 averaged 2.09 (guess).",
     )
     money_median_yuan: dict[DisputeType, Annotated[float, Field(ge=0, le=1e10)]] = context(
-        per_type(neighbour=500, family=2000, property_management=1500, heating=1500, land=8000,
-                 wage_arrears=12000, medical=30000, traffic=9000, debt=6000,
-                 housing_demolition=50000),
+        per_type(
+            neighbour=500,
+            family=2000,
+            property_management=1500,
+            heating=1500,
+            land=8000,
+            wage_arrears=12000,
+            medical=30000,
+            traffic=9000,
+            debt=6000,
+            housing_demolition=50000,
+        ),
         "Median money at stake per case, yuan, by type; lognormal (guess).",
     )
     money_sigma: Annotated[float, Field(ge=0, le=5)] = context(
-        1.0, "Log-scale spread of money at stake (guess).")
+        1.0, "Log-scale spread of money at stake (guess)."
+    )
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self):
@@ -276,10 +309,18 @@ class LatentConfig(Section):
         3.0, "Walk-ins fall as exp(-distance / this) with distance to the nearest centre (guess)."
     )
     hotline_per_day: HazardPerDay = context(
-        0.00025, "12345 hotline call hazard at stage quarrel (guess).")
+        0.00025, "12345 hotline call hazard at stage quarrel (guess)."
+    )
     court_filing_per_day: dict[DisputeType, HazardPerDay] = context(
-        per_type(debt=0.032, traffic=0.026, wage_arrears=0.01, family=0.006, land=0.004,
-                 housing_demolition=0.004, other=0.002),
+        per_type(
+            debt=0.032,
+            traffic=0.026,
+            wage_arrears=0.01,
+            family=0.006,
+            land=0.004,
+            housing_demolition=0.004,
+            other=0.002,
+        ),
         "Hazard of filing a lawsuit directly, stage quarrel, by type (guess).",
     )
     stage_multiplier: list[Multiplier] = context(
@@ -335,8 +376,9 @@ class HandlingConfig(Section):
         "Time limits of a level, by complexity; replaces time_limit_days_by_complexity at the "
         "levels named (complexities not named keep it).",
     )
-    attempts_per_level: int = lever(1, "Mediation attempts at a level before escalation.", ge=1,
-                                    le=6)
+    attempts_per_level: int = lever(
+        1, "Mediation attempts at a level before escalation.", ge=1, le=6
+    )
     entry_level_by_type: dict[DisputeType, CentreLevel] = lever(
         {},
         "Types that skip levels: the lowest level such a dispute enters (the higher of this "
@@ -355,10 +397,12 @@ class HandlingConfig(Section):
     )
     split_parts: int = lever(2, "Parts a split dispute is cut into.", ge=2, le=6)
     split_part_logit: Logit = context(
-        1.0, "Logit shift of a part's success over the whole dispute's (guess).")
+        1.0, "Logit shift of a part's success over the whole dispute's (guess)."
+    )
     specialist_logit: Logit = context(
-        0.5, "Logit shift of success when the department or committee for the type takes part "
-        "(guess).")
+        0.5,
+        "Logit shift of success when the department or committee for the type takes part (guess).",
+    )
     success_logit_by_level: dict[CentreLevel, Logit] = context(
         {"community": 1.3, "township": 1.6, "county": 1.8, "city": 1.4},
         "Logit of mediation success by level; the logits below add to it (guess).",
@@ -379,9 +423,11 @@ class HandlingConfig(Section):
     )
     p_withdraw_after_failure: Prob = context(0.10, "A party gives up after a failed level (guess).")
     p_court_after_failure: Prob = context(
-        0.15, "A party goes to court after a failed level (guess).")
+        0.15, "A party goes to court after a failed level (guess)."
+    )
     p_petition_after_failure: list[Prob] = context(
-        [0.01, 0.03, 0.10], "A party petitions after a failed level, by stage (guess).",
+        [0.01, 0.03, 0.10],
+        "A party petitions after a failed level, by stage (guess).",
         **_stage_list(),
     )
     p_incident_after_failure_at_harm: Prob = context(
@@ -408,9 +454,11 @@ class FollowUpConfig(Section):
     """Relapse of settled disputes, and follow-up visits that catch relapses early."""
 
     p_relapse: Prob = context(
-        0.0, "Chance a dispute settled by a grid officer or centre flares up again (guess).")
+        0.0, "Chance a dispute settled by a grid officer or centre flares up again (guess)."
+    )
     mean_relapse_days: Days = context(
-        45.0, "Mean days from settlement to a relapse; exponential (guess).")
+        45.0, "Mean days from settlement to a relapse; exponential (guess)."
+    )
     p_follow_up: Prob = lever(
         0.0,
         "Share of settled disputes visited again (回访); a visited relapse is caught and goes "
@@ -442,16 +490,19 @@ class DepartmentConfig(Section):
 
     name: str = Field(min_length=1, max_length=40, description="Label, e.g. 'human resources'.")
     types: list[DisputeType] = Field(
-        min_length=1, description="Dispute types that need this department.")
+        min_length=1, description="Dispute types that need this department."
+    )
     mode: Literal["resident", "rotating", "on_call"] = lever(
         "resident",
         "Resident (always there), rotating (days_per_week at each county centre) or on call "
         "(summoned when a case needs it, arrives after on_call_days).",
     )
     days_per_week: Annotated[int, Field(ge=1, le=5)] = lever(
-        2, "Working days a week a rotating department sits at each county centre.")
+        2, "Working days a week a rotating department sits at each county centre."
+    )
     on_call_days: Annotated[float, Field(ge=0, le=365)] = lever(
-        2.0, "Mean days for an on-call department to arrive; exponential.")
+        2.0, "Mean days for an on-call department to arrive; exponential."
+    )
 
 
 class CommitteeConfig(Section):
@@ -459,13 +510,17 @@ class CommitteeConfig(Section):
 
     name: str = Field(min_length=1, max_length=40, description="Label, e.g. 'medical'.")
     types: list[DisputeType] = Field(
-        min_length=1, description="Types the committee takes straight from discovery.")
+        min_length=1, description="Types the committee takes straight from discovery."
+    )
     per: Literal["city", "county"] = structure(
-        "city", "One committee for the city, or one in each county.")
+        "city", "One committee for the city, or one in each county."
+    )
     mediators: int = lever(5, "Mediators of each committee.", ge=1, le=10_000)
     success_logit: Logit = context(
-        2.9, "Logit of success before type, complexity and stage shifts (medical committee, "
-        "Hohhot: 95% -> about 2.9).")
+        2.9,
+        "Logit of success before type, complexity and stage shifts (medical committee, "
+        "Hohhot: 95% -> about 2.9).",
+    )
     mean_session_days: Days = context(0.5, "Mean mediator time per session, days.")
 
 
@@ -473,7 +528,8 @@ class PlacementConfig(Section):
     """Where community rooms and centres stand. Communities are named by their id."""
 
     rural_room_share: Prob = structure(
-        1.0, "Share of rural villages with a mediation room of their own, largest first.")
+        1.0, "Share of rural villages with a mediation room of their own, largest first."
+    )
     rooms_closed: list[Label] = lever([], "Communities whose room closes.", max_length=200_000)
     rooms_opened: list[Label] = lever([], "Communities that get a room.", max_length=200_000)
     share_rooms_within_township: bool = lever(
@@ -481,10 +537,11 @@ class PlacementConfig(Section):
         "A community without a room uses the nearest room in its township; otherwise its "
         "disputes start at the township centre.",
     )
-    moved_centres: dict[Label, Annotated[list[Coordinate], Field(min_length=2, max_length=2)]] = \
+    moved_centres: dict[Label, Annotated[list[Coordinate], Field(min_length=2, max_length=2)]] = (
         lever(
-        {},
-        "Township or county centres moved to new [x_km, y_km], keyed by township or county id.",
+            {},
+            "Township or county centres moved to new [x_km, y_km], keyed by township or county id.",
+        )
     )
 
 
@@ -494,7 +551,8 @@ class RovingConfig(Section):
     teams_per_county: int = lever(0, "Teams in each county with rural villages.", ge=0, le=50)
     members: int = lever(2, "Mediators in a team.", ge=1, le=20)
     villages_per_day: int = lever(
-        2, "Villages a team visits on a working day, in a fixed round.", ge=1, le=20)
+        2, "Villages a team visits on a working day, in a fixed round.", ge=1, le=20
+    )
     serves: Literal["roomless", "rural"] = lever(
         "roomless",
         "Villages on the round: rural villages without a room, or every rural village.",
@@ -503,8 +561,9 @@ class RovingConfig(Section):
 
 class Scenario(Section):
     name: str = Field("hohhot-2023", min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
-    description: str = Field("Hohhot 2023 structure, uncalibrated behavioural guesses.",
-                             max_length=2000)
+    description: str = Field(
+        "Hohhot 2023 structure, uncalibrated behavioural guesses.", max_length=2000
+    )
     calibration: Annotated[str, Field(min_length=1, max_length=4096)] | None = Field(
         None,
         description="File of fitted parameter values written by `sim calibrate`, applied "
@@ -523,11 +582,15 @@ class Scenario(Section):
     placement: PlacementConfig = PlacementConfig()
     roving: RovingConfig = RovingConfig()
     departments: list[DepartmentConfig] = lever(
-        [], "Departments at the county centres, each [[departments]] with name, types, mode "
-        "(resident, rotating, on_call), days_per_week, on_call_days; none by default.")
+        [],
+        "Departments at the county centres, each [[departments]] with name, types, mode "
+        "(resident, rotating, on_call), days_per_week, on_call_days; none by default.",
+    )
     committees: list[CommitteeConfig] = lever(
-        [], "Specialised mediation committees, each [[committees]] with name, types, per "
-        "(city or county), mediators, success_logit, mean_session_days; none by default.")
+        [],
+        "Specialised mediation committees, each [[committees]] with name, types, per "
+        "(city or county), mediators, success_logit, mean_session_days; none by default.",
+    )
 
     @model_validator(mode="after")
     def _one_owner_per_type(self):
@@ -536,8 +599,9 @@ class Scenario(Section):
             for item in items:
                 for t in item.types:
                     if t in owner:
-                        raise ValueError(f"type {t!r} belongs to two {kind}s: "
-                                         f"{owner[t]!r} and {item.name!r}")
+                        raise ValueError(
+                            f"type {t!r} belongs to two {kind}s: {owner[t]!r} and {item.name!r}"
+                        )
                     owner[t] = item.name
         return self
 
@@ -563,9 +627,9 @@ def deep_merge(base: dict, overrides: dict) -> dict:
     return merged
 
 
-
-def parameters(role: str | None = None, model: type[BaseModel] = Scenario,
-               prefix: str = "") -> list[dict]:
+def parameters(
+    role: str | None = None, model: type[BaseModel] = Scenario, prefix: str = ""
+) -> list[dict]:
     """Every parameter as {key, role, default, description}, walking nested sections; only
     those of ``role`` ("lever", "context", "structure") when given."""
     rows = []
@@ -579,8 +643,15 @@ def parameters(role: str | None = None, model: type[BaseModel] = Scenario,
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         found = extra.get("role", "")
         if role is None or found == role:
-            rows.append({"key": key, "role": found, "default": getattr(defaults, name),
-                         "description": field.description or "", "range": value_range(field)})
+            rows.append(
+                {
+                    "key": key,
+                    "role": found,
+                    "default": getattr(defaults, name),
+                    "description": field.description or "",
+                    "range": value_range(field),
+                }
+            )
     return rows
 
 
@@ -591,8 +662,12 @@ def value_range(field) -> str:
     """The bounds of a field's values (of each entry, for tables and lists) as text, e.g.
     ">= 0, <= 200000"; "" when it has none."""
     metadata = list(field.metadata) or _entry_metadata(field.annotation)
-    parts = [f"{sign} {_number_text(getattr(m, name))}"
-             for name, sign in _BOUND_SIGNS for m in metadata if hasattr(m, name)]
+    parts = [
+        f"{sign} {_number_text(getattr(m, name))}"
+        for name, sign in _BOUND_SIGNS
+        for m in metadata
+        if hasattr(m, name)
+    ]
     if any(getattr(m, "func", None) is _days_or_inf for m in metadata):
         parts.append(f"<= {MAX_DAYS} or inf")
     return ", ".join(parts)

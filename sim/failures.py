@@ -32,8 +32,15 @@ def bad_input_errors() -> tuple[type[Exception], ...]:
     from sim.scenario_loader import ScenarioError
     from sim.sweeps.spec import SpecError
 
-    return (ScenarioError, GeographyError, CalibrationError, SpecError, ReportError,
-            OutputError, InputFileError)
+    return (
+        ScenarioError,
+        GeographyError,
+        CalibrationError,
+        SpecError,
+        ReportError,
+        OutputError,
+        InputFileError,
+    )
 
 
 def guarded(command: str, action: Callable[[], int]) -> int:
@@ -44,9 +51,11 @@ def guarded(command: str, action: Callable[[], int]) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("\ninterrupted: results not yet complete were not written (a sweep or a "
-              "calibration keeps its finished runs; the same command continues)",
-              file=sys.stderr)
+        print(
+            "\ninterrupted: results not yet complete were not written (a sweep or a "
+            "calibration keeps its finished runs; the same command continues)",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (silence the flush at exit)
@@ -59,12 +68,17 @@ def guarded(command: str, action: Callable[[], int]) -> int:
 def unexpected(command: str, err: BaseException) -> str:
     """One line about an unexpected failure, after saving its traceback to a file."""
     what = f"{type(err).__name__}: {str(err)[:200]}".rstrip(": ")
-    hint = (" The run needs more memory than this machine has: try a smaller --scale."
-            if isinstance(err, MemoryError) else "")
+    hint = (
+        " The run needs more memory than this machine has: try a smaller --scale."
+        if isinstance(err, MemoryError)
+        else ""
+    )
     saved = save_traceback(err)
     where = f"the traceback is in {saved}" if saved else "its traceback could not be saved"
-    return (f"error: unexpected failure in '{command}' ({what}); this is a fault of the tool, "
-            f"not of your input: {where}; please report it.{hint}")
+    return (
+        f"error: unexpected failure in '{command}' ({what}); this is a fault of the tool, "
+        f"not of your input: {where}; please report it.{hint}"
+    )
 
 
 def save_traceback(err: BaseException) -> Path | None:

@@ -20,8 +20,10 @@ MAX_CSV_BYTES = 200_000_000  # about a million communities
 MAX_TOML_DEPTH = 12  # tables and arrays inside each other; the schema needs 4
 
 _UTF16_32_BOMS = {
-    codecs.BOM_UTF32_LE: "UTF-32", codecs.BOM_UTF32_BE: "UTF-32",
-    codecs.BOM_UTF16_LE: "UTF-16", codecs.BOM_UTF16_BE: "UTF-16",
+    codecs.BOM_UTF32_LE: "UTF-32",
+    codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16",
+    codecs.BOM_UTF16_BE: "UTF-16",
 }
 
 
@@ -56,7 +58,8 @@ def decode(data: bytes, path: Path, what: str) -> str:
         raise InputFileError(
             f"{path}: the {what} is not UTF-8 text (byte 0x{data[err.start]:02X} at line "
             f"{line}, column {column}); if it was saved as GBK/GB18030, Latin-1 or UTF-16, "
-            "save it again as UTF-8") from None
+            "save it again as UTF-8"
+        ) from None
 
 
 def _check_regular_file(path: Path, what: str, max_bytes: int) -> None:
@@ -69,11 +72,13 @@ def _check_regular_file(path: Path, what: str, max_bytes: int) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise InputFileError(f"{path}: is a folder, not a {what}")
     if not stat.S_ISREG(info.st_mode):
-        raise InputFileError(f"{path}: is not a regular file (a pipe or a device?); "
-                             f"give a {what} saved on disk")
+        raise InputFileError(
+            f"{path}: is not a regular file (a pipe or a device?); give a {what} saved on disk"
+        )
     if info.st_size > max_bytes:
-        raise InputFileError(f"{path}: the {what} is {info.st_size:,} bytes; at most "
-                             f"{max_bytes:,} are read")
+        raise InputFileError(
+            f"{path}: the {what} is {info.st_size:,} bytes; at most {max_bytes:,} are read"
+        )
 
 
 def read_toml(path: str | Path, what: str = "TOML file") -> dict:
@@ -88,11 +93,15 @@ def parse_toml(text: str, path: Path, what: str) -> dict:
     except tomllib.TOMLDecodeError as err:
         raise InputFileError(f"{path}: the {what} is not valid TOML: {err}") from None
     except RecursionError:
-        raise InputFileError(f"{path}: the {what} nests tables or arrays too deeply "
-                             f"(at most {MAX_TOML_DEPTH} levels)") from None
+        raise InputFileError(
+            f"{path}: the {what} nests tables or arrays too deeply "
+            f"(at most {MAX_TOML_DEPTH} levels)"
+        ) from None
     if depth(data) > MAX_TOML_DEPTH:
-        raise InputFileError(f"{path}: the {what} nests tables or arrays too deeply "
-                             f"(at most {MAX_TOML_DEPTH} levels)")
+        raise InputFileError(
+            f"{path}: the {what} nests tables or arrays too deeply "
+            f"(at most {MAX_TOML_DEPTH} levels)"
+        )
     return data
 
 
@@ -102,8 +111,9 @@ def depth(value: object) -> int:
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
         item, level = stack.pop()
-        children = (item.values() if isinstance(item, dict)
-                    else item if isinstance(item, list) else None)
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
         if children is None:
             continue
         deepest = max(deepest, level + 1)

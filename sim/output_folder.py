@@ -29,6 +29,7 @@ _WRITER = "dispute-sim"
 _NAME_BYTES = 255  # longest file name on common file systems
 _PATH_BYTES = 4000  # a little under Linux's PATH_MAX
 
+
 # What each kind of folder holds. A folder written before the marker existed counts as the
 # tool's own only when it holds every core file of its kind, nothing but names the tool
 # writes for it, and (where there is one) a file that starts as the tool writes it: a
@@ -40,28 +41,44 @@ class _Kind:
     first_line: tuple[str, str] = ("", "")  # (file, how its first line starts)
 
 
-def _kind(core: set[str], extra: Iterable[str] = (),
-            first_line: tuple[str, str] = ("", "")) -> _Kind:
+def _kind(
+    core: set[str], extra: Iterable[str] = (), first_line: tuple[str, str] = ("", "")
+) -> _Kind:
     return _Kind(frozenset(core), frozenset(core | set(extra)), first_line)
 
 
 _KINDS = {
-    "run": _kind({"manifest.json", "cases.parquet", "stays.parquet", "daily.parquet",
-                    "summary.parquet"}, {"places.parquet", "centres.parquet", "overview.png"},
-                   ("manifest.json", '{\n  "scenario_name":')),
-    "policies": _kind({"runs.parquet", "differences.csv"},
-                        {"daily.parquet", "places.parquet", "centres.parquet",
-                         "differences.png"}),
+    "run": _kind(
+        {"manifest.json", "cases.parquet", "stays.parquet", "daily.parquet", "summary.parquet"},
+        {"places.parquet", "centres.parquet", "overview.png"},
+        ("manifest.json", '{\n  "scenario_name":'),
+    ),
+    "policies": _kind(
+        {"runs.parquet", "differences.csv"},
+        {"daily.parquet", "places.parquet", "centres.parquet", "differences.png"},
+    ),
     "validation": _kind({"validation.csv", "validation.md", "validation.png"}),
     "report": _kind({"report.html", "report.md"}),  # plus its figures, *.png
-    "calibration-work": _kind({"runs.jsonl"}, {"study.journal", "study.journal.lock"},
-                                ("runs.jsonl", '{"key": "')),
-    "calibration-report": _kind({"screening.csv"}, {
-        "trials.csv", "report.md", "report_targets.png", "report_marginals.png",
-        "report_convergence.png", "report_screening.png"},
-        ("screening.csv", "parameter,target,mu_star")),
-    "sweep": _kind({"manifest.json", "points.parquet", "runs", "errors"},
-                     {"cases", "sensitivity.csv"}, ("manifest.json", '{\n  "sweep":')),
+    "calibration-work": _kind(
+        {"runs.jsonl"}, {"study.journal", "study.journal.lock"}, ("runs.jsonl", '{"key": "')
+    ),
+    "calibration-report": _kind(
+        {"screening.csv"},
+        {
+            "trials.csv",
+            "report.md",
+            "report_targets.png",
+            "report_marginals.png",
+            "report_convergence.png",
+            "report_screening.png",
+        },
+        ("screening.csv", "parameter,target,mu_star"),
+    ),
+    "sweep": _kind(
+        {"manifest.json", "points.parquet", "runs", "errors"},
+        {"cases", "sensitivity.csv"},
+        ("manifest.json", '{\n  "sweep":'),
+    ),
 }
 
 
@@ -80,8 +97,15 @@ class Target:
     replaces_own: bool = False  # the folder holds the tool's earlier results of this kind
 
 
-def check(folder: str | Path, kind: str, *, flag: str = "--out", inputs: Iterable[Path] = (),
-          force: bool = False, default: bool = False) -> Target:
+def check(
+    folder: str | Path,
+    kind: str,
+    *,
+    flag: str = "--out",
+    inputs: Iterable[Path] = (),
+    force: bool = False,
+    default: bool = False,
+) -> Target:
     """Refuse ``folder`` (raise OutputError) unless writing ``kind`` results there destroys
     nothing. ``inputs`` are files the command reads; ``default`` says the folder is the
     command's own default place, where earlier results are replaced without ``force``."""
@@ -104,16 +128,22 @@ def check(folder: str | Path, kind: str, *, flag: str = "--out", inputs: Iterabl
     if own is None:
         marker = _read_marker(folder / MARKER)
         if marker is not None:
-            raise OutputError(f"{where}: holds {marker['kind']} results of this tool, not "
-                              f"{kind} results; name another folder (nothing was changed)")
+            raise OutputError(
+                f"{where}: holds {marker['kind']} results of this tool, not "
+                f"{kind} results; name another folder (nothing was changed)"
+            )
         known = _KINDS[kind].names if kind in _KINDS else frozenset()
         odd = sorted(entries - known) or sorted(entries)
         shown = ", ".join(odd[:3]) + (" ..." if len(odd) > 3 else "")
-        raise OutputError(f"{where}: holds files this tool did not write ({shown}); name a new "
-                          "or empty folder (nothing was changed)")
+        raise OutputError(
+            f"{where}: holds files this tool did not write ({shown}); name a new "
+            "or empty folder (nothing was changed)"
+        )
     if not (force or default):
-        raise OutputError(f"{where}: holds earlier {kind} results; add --force to replace "
-                          "them (only the files this tool wrote are replaced)")
+        raise OutputError(
+            f"{where}: holds earlier {kind} results; add --force to replace "
+            "them (only the files this tool wrote are replaced)"
+        )
     return Target(folder, kind, flag, replaces_own=True)
 
 
@@ -127,8 +157,10 @@ def check_file(path: str | Path, flag: str, is_own: Callable[[Path], bool]) -> P
     if path.is_dir():
         raise OutputError(f"{where}: is a folder; name a file")
     if path.exists() and not (path.is_file() and not path.is_symlink() and is_own(path)):
-        raise OutputError(f"{where}: exists and was not written by this tool; name a new "
-                          "file (nothing was changed)")
+        raise OutputError(
+            f"{where}: exists and was not written by this tool; name a new "
+            "file (nothing was changed)"
+        )
     return path
 
 
@@ -148,9 +180,12 @@ def owned_files(folder: Path, kind: str) -> set[str] | None:
     entries = {p.name for p in folder.iterdir()}
     if legacy is None or not legacy.core <= entries:
         return None
-    extra = {e for e in entries - legacy.names
-             if not (kind == "report" and e.endswith(".png"))
-             and not (e.startswith(".") and e.endswith(".tmp"))}  # the tool's own temp files
+    extra = {
+        e
+        for e in entries - legacy.names
+        if not (kind == "report" and e.endswith(".png"))
+        and not (e.startswith(".") and e.endswith(".tmp"))
+    }  # the tool's own temp files
     if extra or not _starts_with(folder, *legacy.first_line):
         return None
     return entries
@@ -174,9 +209,13 @@ def _read_marker(path: Path) -> dict | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not JSON
         return None
-    ok = (isinstance(data, dict) and data.get("written_by") == _WRITER
-          and isinstance(data.get("kind"), str) and isinstance(data.get("files"), list)
-          and all(isinstance(f, str) and _plain_name(f) for f in data["files"]))
+    ok = (
+        isinstance(data, dict)
+        and data.get("written_by") == _WRITER
+        and isinstance(data.get("kind"), str)
+        and isinstance(data.get("files"), list)
+        and all(isinstance(f, str) and _plain_name(f) for f in data["files"])
+    )
     return data if ok else None
 
 
@@ -200,12 +239,12 @@ def staged_folder(target: Target) -> Iterator[Path]:
     folder = target.folder
     made = _make_parents(folder.parent, target.flag)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name[:40]}.", suffix=".partial",
-                                        dir=folder.parent))
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{folder.name[:40]}.", suffix=".partial", dir=folder.parent)
+        )
     except OSError as err:
         _remove_empty(made)
-        raise OutputError(f"{target.flag} {folder}: cannot write there: {err.strerror}") \
-            from None
+        raise OutputError(f"{target.flag} {folder}: cannot write there: {err.strerror}") from None
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0o700; results are for sharing
     try:
         yield staging
@@ -234,21 +273,25 @@ def _publish(staging: Path, target: Target) -> None:
             return
         own = owned_files(folder, target.kind) if target.replaces_own else set()
         if own is None or (not target.replaces_own and any(folder.iterdir())):
-            raise OutputError(f"{target.flag} {folder}: was changed while the results were "
-                              "computed; nothing was written there")
+            raise OutputError(
+                f"{target.flag} {folder}: was changed while the results were "
+                "computed; nothing was written there"
+            )
         if {p.name for p in folder.iterdir()} <= own | {MARKER}:
             _swap_whole(staging, folder)
         else:
             _swap_files(staging, folder, own, target.flag)
     except OSError as err:  # permissions, a read-only or full disk: not the tool's fault
-        raise OutputError(f"{target.flag} {folder}: cannot write there ({err.strerror}); "
-                          "nothing was changed") from None
+        raise OutputError(
+            f"{target.flag} {folder}: cannot write there ({err.strerror}); nothing was changed"
+        ) from None
 
 
 def _swap_whole(staging: Path, folder: Path) -> None:
     """Only the tool's files are there: the folder is replaced in two renames."""
-    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name[:40]}.", suffix=".replaced",
-                                  dir=folder.parent))
+    aside = Path(
+        tempfile.mkdtemp(prefix=f".{folder.name[:40]}.", suffix=".replaced", dir=folder.parent)
+    )
     folder.rename(aside)  # onto the empty folder just made
     try:
         staging.rename(folder)
@@ -264,10 +307,13 @@ def _swap_files(staging: Path, folder: Path, own: set[str], flag: str) -> None:
     new = [p.name for p in staging.iterdir() if p.name != MARKER]
     clash = [n for n in new if n not in own and (folder / n).exists()]
     if clash:
-        raise OutputError(f"{flag} {folder}: holds files of the same name that this tool did "
-                          f"not write ({', '.join(sorted(clash))}); nothing was changed")
-    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name[:40]}.", suffix=".replaced",
-                                  dir=folder.parent))
+        raise OutputError(
+            f"{flag} {folder}: holds files of the same name that this tool did "
+            f"not write ({', '.join(sorted(clash))}); nothing was changed"
+        )
+    aside = Path(
+        tempfile.mkdtemp(prefix=f".{folder.name[:40]}.", suffix=".replaced", dir=folder.parent)
+    )
     old = [n for n in (*sorted(own), MARKER) if (folder / n).exists() or (folder / n).is_symlink()]
     moved_out: list[str] = []
     moved_in: list[str] = []
@@ -300,8 +346,7 @@ def _make_parents(folder: Path, flag: str) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OutputError(f"{flag} {folder}: cannot create the folder: {err.strerror}") \
-            from None
+        raise OutputError(f"{flag} {folder}: cannot create the folder: {err.strerror}") from None
     return missing
 
 
@@ -326,8 +371,10 @@ def _check_name(folder: Path, where: str) -> None:
         raise OutputError(f"{where}: path too long (over {_PATH_BYTES} bytes)")
     for part in folder.parts:
         if len(os.fsencode(part)) > _NAME_BYTES:
-            raise OutputError(f"{where}: the name {part[:40]}... is longer than "
-                              f"{_NAME_BYTES} bytes; choose a shorter one")
+            raise OutputError(
+                f"{where}: the name {part[:40]}... is longer than "
+                f"{_NAME_BYTES} bytes; choose a shorter one"
+            )
 
 
 def _resolve(folder: Path, where: str) -> Path:
@@ -343,8 +390,10 @@ def _check_not_above_cwd(resolved: Path, where: str) -> None:
     except OSError:  # the working folder was deleted: nothing can be above it
         return
     if resolved == cwd or resolved in cwd.parents:
-        raise OutputError(f"{where}: is the working folder or a folder above it; name a new "
-                          "folder for the results, e.g. outputs/my-run")
+        raise OutputError(
+            f"{where}: is the working folder or a folder above it; name a new "
+            "folder for the results, e.g. outputs/my-run"
+        )
 
 
 def _check_parents(folder: Path, where: str) -> None:
@@ -359,11 +408,15 @@ def _check_inputs(resolved: Path, inputs: Iterable[Path], where: str) -> None:
         with contextlib.suppress(OSError, RuntimeError):
             source = Path(path).resolve()
             if source == resolved or resolved in source.parents:
-                raise OutputError(f"{where}: holds an input of this command ({path}); write "
-                                  "the results to another folder")
+                raise OutputError(
+                    f"{where}: holds an input of this command ({path}); write "
+                    "the results to another folder"
+                )
             if source.is_dir() and source in resolved.parents:
-                raise OutputError(f"{where}: lies inside an input of this command ({path}); "
-                                  "write the results to another folder")
+                raise OutputError(
+                    f"{where}: lies inside an input of this command ({path}); "
+                    "write the results to another folder"
+                )
 
 
 def _first_existing(path: Path) -> Path:

@@ -35,33 +35,49 @@ from sim.scenario_loader import (
 
 def parser(description: str) -> argparse.ArgumentParser:
     p = Parser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--scenario", default=DEFAULT_PRESET,
-                   help=f"baseline preset or TOML file (default {DEFAULT_PRESET})")
+    p.add_argument(
+        "--scenario",
+        default=DEFAULT_PRESET,
+        help=f"baseline preset or TOML file (default {DEFAULT_PRESET})",
+    )
     p.add_argument("--reps", type=int, default=10, help="replications (seeds) per policy")
     p.add_argument("--seed", type=int, default=1, help="first seed")
     p.add_argument("--scale", type=float, help="population scale of every run")
     p.add_argument("--days", type=int, help="measured days of every run")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="change the baseline and every policy alike, e.g. "
-                   "staffing.availability_by_level.township=0.1 (repeatable)")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="change the baseline and every policy alike, e.g. "
+        "staffing.availability_by_level.township=0.1 (repeatable)",
+    )
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--workers", type=int, default=0, help="workers (default: one per core)")
     p.add_argument("--out", help="output folder (default outputs/policies/<script>)")
-    p.add_argument("--force", action="store_true",
-                   help="replace earlier results in --out (only the files this tool wrote)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace earlier results in --out (only the files this tool wrote)",
+    )
     return p
 
 
 def base_scenario(args) -> Scenario:
     overrides = command_overrides(args.set, {"days": args.days, "scale": args.scale})
-    check_counts(args, {"reps": (1, MAX_REPS), "workers": (0, MAX_WORKERS),
-                        "seed": (0, MAX_SEED - MAX_REPS)})
+    check_counts(
+        args, {"reps": (1, MAX_REPS), "workers": (0, MAX_WORKERS), "seed": (0, MAX_SEED - MAX_REPS)}
+    )
     return load_scenario(args.scenario, overrides)
 
 
-def main(name: str, description: str, policies: Callable[[Scenario, argparse.Namespace], dict],
-         argv: list[str] | None = None, outcomes: list[str] | None = None,
-         extra_arguments: Callable[[argparse.ArgumentParser], None] | None = None) -> int:
+def main(
+    name: str,
+    description: str,
+    policies: Callable[[Scenario, argparse.Namespace], dict],
+    argv: list[str] | None = None,
+    outcomes: list[str] | None = None,
+    extra_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> int:
     """Parse the command line, run every policy on the same seeds, report. ``policies(base,
     args)`` returns {label: scenario}, baseline first."""
     p = parser(description)
@@ -71,13 +87,19 @@ def main(name: str, description: str, policies: Callable[[Scenario, argparse.Nam
     return guarded(name, lambda: _compare(name, description, policies, args, outcomes))
 
 
-def _compare(name: str, description: str, policies: Callable, args: argparse.Namespace,
-             outcomes: list[str] | None) -> int:
+def _compare(
+    name: str,
+    description: str,
+    policies: Callable,
+    args: argparse.Namespace,
+    outcomes: list[str] | None,
+) -> int:
     base = base_scenario(args)
     default = args.out is None
     out = str(Path("outputs") / "policies" / name) if default else args.out
-    target = output_folder.check(out, "policies", inputs=source_files(args.scenario, base),
-                                 force=args.force, default=default)
+    target = output_folder.check(
+        out, "policies", inputs=source_files(args.scenario, base), force=args.force, default=default
+    )
     try:
         scenarios = policies(base, args)
     except ValidationError as err:  # a script's option made an invalid scenario
@@ -92,19 +114,24 @@ def _compare(name: str, description: str, policies: Callable, args: argparse.Nam
     title = " ".join(description.split("\n\n")[0].split())
     write_results(target, tables, differences, title=title, baseline=baseline)
     out = target.folder
-    print(f"\nwrote {out}/ (runs, daily, places, centres .parquet; differences.csv and .png)"
-          f"\nfigures and a one-page report: python3 -m sim compare {out}")
+    print(
+        f"\nwrote {out}/ (runs, daily, places, centres .parquet; differences.csv and .png)"
+        f"\nfigures and a one-page report: python3 -m sim compare {out}"
+    )
     return 0
 
 
-def write_results(target: output_folder.Target, tables, differences, title: str,
-                  baseline: str) -> None:
+def write_results(
+    target: output_folder.Target, tables, differences, title: str, baseline: str
+) -> None:
     """Write the files through a staged folder, so a crash leaves nothing behind."""
     from sim.report.paired_plot import plot_differences
 
     writers = {
-        **{f"{name}.parquet": partial(pq.write_table, getattr(tables, name))
-           for name in ("runs", "daily", "places", "centres")},
+        **{
+            f"{name}.parquet": partial(pq.write_table, getattr(tables, name))
+            for name in ("runs", "daily", "places", "centres")
+        },
         "differences.csv": lambda p: pacsv.write_csv(differences, p),
         "differences.png": lambda p: plot_differences(differences, p, title, baseline),
     }

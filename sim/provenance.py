@@ -19,8 +19,17 @@ PACKAGE = Path(__file__).resolve().parent
 # the package): the domain's names, the random streams, the scenario schema and loading,
 # the city, the engine and its agents, and the run's records and outcomes; and the presets'
 # scenario files (a sweep names its base scenario by preset, not by its values).
-MODEL_SOURCES = ("domain.py", "streams.py", "config.py", "scenario_loader.py",
-                 "scenario_keys.py", "city", "engine", "agents", "results")
+MODEL_SOURCES = (
+    "domain.py",
+    "streams.py",
+    "config.py",
+    "scenario_loader.py",
+    "scenario_keys.py",
+    "city",
+    "engine",
+    "agents",
+    "results",
+)
 SCENARIO_FILES = ("scenarios/*.toml", "scenarios/fitted/*.toml")
 
 
@@ -54,10 +63,21 @@ def source_hash(root: Path, presets: bool = True) -> str:
 def code_version() -> str:
     """Git commit of the code (with '+dirty' if changed), or the package version."""
     try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PACKAGE.parent,
-                             capture_output=True, text=True, timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "sim"], cwd=PACKAGE.parent,
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PACKAGE.parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "sim"],
+            cwd=PACKAGE.parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
         return sha + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         from importlib.metadata import PackageNotFoundError, version

@@ -47,8 +47,11 @@ def resolve_path(name_or_path: str | Path | None) -> Path:
     )
 
 
-def load_scenario(name_or_path: str | Path | None = None,
-                  overrides: dict | None = None, use_calibration: bool = True) -> Scenario:
+def load_scenario(
+    name_or_path: str | Path | None = None,
+    overrides: dict | None = None,
+    use_calibration: bool = True,
+) -> Scenario:
     """Read a preset or TOML file, apply ``overrides`` (nested dict), validate.
 
     Precedence, lowest first: model defaults, the scenario's calibration file, the scenario
@@ -89,8 +92,9 @@ def merge_checked(data: dict, overrides: dict, source: str, prefix: str = "") ->
     for key, value in overrides.items():
         here = merged.get(key)
         if isinstance(value, dict) and key in merged and not isinstance(here, dict):
-            raise ScenarioError(f"{source}: {prefix}{key}: expected a table of keys "
-                                f"(got {here!r:.60})")
+            raise ScenarioError(
+                f"{source}: {prefix}{key}: expected a table of keys (got {here!r:.60})"
+            )
         if isinstance(value, dict) and isinstance(here, dict):
             merged[key] = merge_checked(here, value, source, f"{prefix}{key}.")
         else:
@@ -132,8 +136,10 @@ def validate(data: dict, source: str = "scenario") -> Scenario:
 
 
 # Why the upper bounds exist, said once under a message that hits one.
-_UPPER_BOUND_WHY = ("Upper bounds keep one run inside this machine's memory and a day's time; "
-                    "`sim levers --role all` lists every key's range.")
+_UPPER_BOUND_WHY = (
+    "Upper bounds keep one run inside this machine's memory and a day's time; "
+    "`sim levers --role all` lists every key's range."
+)
 
 
 def format_errors(err: ValidationError, source: str) -> str:

@@ -16,8 +16,14 @@ SMALL_SCALE = 0.05
 
 def comparable(rows: list[dict], drop: tuple[str, ...] = ("wall_seconds",)) -> list[dict]:
     """Summary rows with NaN as None (NaN never equals itself) and timing dropped."""
-    return [{k: None if isinstance(v, float) and math.isnan(v) else v
-             for k, v in row.items() if k not in drop} for row in rows]
+    return [
+        {
+            k: None if isinstance(v, float) and math.isnan(v) else v
+            for k, v in row.items()
+            if k not in drop
+        }
+        for row in rows
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -34,16 +40,20 @@ def small_run(small_scenario):
 
 # Every lever away from its default at once: conservation and determinism must survive them.
 ALL_LEVERS = {
-    "staffing": {"mediators_by_level": {"township": 120},
-                 "mediators_per_10k_by_level": {"county": 0.4},
-                 "availability_by_level": {"community": 0.2, "township": 0.3},
-                 "households_per_grid": 400},
+    "staffing": {
+        "mediators_by_level": {"township": 120},
+        "mediators_per_10k_by_level": {"county": 0.4},
+        "availability_by_level": {"community": 0.2, "township": 0.3},
+        "households_per_grid": 400,
+    },
     "latent": {"patrol_regime": "3458"},
-    "handling": {"time_limit_days_by_level": {"township": {"general": 10.0}},
-                 "attempts_per_level": 2,
-                 "entry_level_by_type": {"housing_demolition": "county"},
-                 "whistle_types": ["wage_arrears"],
-                 "split_complexities": ["complex", "major"]},
+    "handling": {
+        "time_limit_days_by_level": {"township": {"general": 10.0}},
+        "attempts_per_level": 2,
+        "entry_level_by_type": {"housing_demolition": "county"},
+        "whistle_types": ["wage_arrears"],
+        "split_complexities": ["complex", "major"],
+    },
     "court": {"diversion_types": ["property_management", "heating"]},
     "follow_up": {"p_relapse": 0.2, "p_follow_up": 0.5},
     "placement": {"rural_room_share": 0.6},
@@ -53,8 +63,10 @@ ALL_LEVERS = {
         {"name": "natural resources", "types": ["land"], "mode": "on_call"},
         {"name": "housing", "types": ["housing_demolition"], "mode": "resident"},
     ],
-    "committees": [{"name": "medical", "types": ["medical"]},
-                   {"name": "traffic", "types": ["traffic"], "per": "county"}],
+    "committees": [
+        {"name": "medical", "types": ["medical"]},
+        {"name": "traffic", "types": ["traffic"], "per": "county"},
+    ],
 }
 
 

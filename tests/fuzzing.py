@@ -75,9 +75,13 @@ class Outcome:
 # ----------------------------------------------------------------------------- running
 
 
-def run_cli(args: Iterable[str], cwd: str | Path, timeout: float = DEFAULT_TIMEOUT,
-            input_files: Mapping[str, object] | None = None,
-            root: str | Path | None = None) -> Outcome:
+def run_cli(
+    args: Iterable[str],
+    cwd: str | Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    input_files: Mapping[str, object] | None = None,
+    root: str | Path | None = None,
+) -> Outcome:
     """Run ``python -m sim *args`` in ``cwd`` and return what happened.
 
     ``input_files`` (paths relative to ``root``, which defaults to ``cwd``) are written first:
@@ -93,19 +97,26 @@ def run_cli(args: Iterable[str], cwd: str | Path, timeout: float = DEFAULT_TIMEO
     try:
         started = time.monotonic()
         returncode, stdout, stderr, timed_out = _run(
-            [sys.executable, "-m", "sim", *args], cwd, _environment(private_tmp), timeout)
+            [sys.executable, "-m", "sim", *args], cwd, _environment(private_tmp), timeout
+        )
         elapsed = time.monotonic() - started
         tmp_files = _read_leftovers(private_tmp)
     finally:
         shutil.rmtree(private_tmp, ignore_errors=True)
-    return Outcome(args, cwd, root, returncode, stdout, stderr, elapsed, timed_out, before,
-                   inputs, tmp_files)
+    return Outcome(
+        args, cwd, root, returncode, stdout, stderr, elapsed, timed_out, before, inputs, tmp_files
+    )
 
 
 def _environment(private_tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(TMPDIR=str(private_tmp), TEMP=str(private_tmp), TMP=str(private_tmp),
-               MPLBACKEND="Agg", PYTHONIOENCODING="utf-8")
+    env.update(
+        TMPDIR=str(private_tmp),
+        TEMP=str(private_tmp),
+        TMP=str(private_tmp),
+        MPLBACKEND="Agg",
+        PYTHONIOENCODING="utf-8",
+    )
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     return env
 
@@ -118,9 +129,16 @@ def _limit_memory() -> None:  # runs in the child before exec
 def _run(argv: list[str], cwd: Path, env: dict, timeout: float):
     """(returncode, stdout, stderr, timed_out); a command past its timeout is killed with
     its whole process group."""
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, preexec_fn=_limit_memory)
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_limit_memory,
+    )
     timed_out = False
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -129,8 +147,12 @@ def _run(argv: list[str], cwd: Path, env: dict, timeout: float):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
-    return (proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
-            timed_out)
+    return (
+        proc.returncode,
+        out.decode("utf-8", "replace"),
+        err.decode("utf-8", "replace"),
+        timed_out,
+    )
 
 
 def _read_leftovers(folder: Path) -> dict[str, str]:
@@ -139,7 +161,8 @@ def _read_leftovers(folder: Path) -> dict[str, str]:
         if path.is_file():
             with contextlib.suppress(OSError):
                 found[path.relative_to(folder).as_posix()] = path.read_bytes()[:6000].decode(
-                    "utf-8", "replace")
+                    "utf-8", "replace"
+                )
     return found
 
 
@@ -216,8 +239,11 @@ class Changes:
 
     def describe(self, limit: int = 8) -> str:
         parts = []
-        for label, names in (("added", self.added), ("removed", self.removed),
-                             ("changed", self.changed)):
+        for label, names in (
+            ("added", self.added),
+            ("removed", self.removed),
+            ("changed", self.changed),
+        ):
             if names:
                 shown = ", ".join(names[:limit]) + (" ..." if len(names) > limit else "")
                 parts.append(f"{label}: {shown}")
@@ -225,17 +251,23 @@ class Changes:
 
 
 def changes(before: Snapshot, after: Snapshot) -> Changes:
-    return Changes(added=sorted(set(after) - set(before)),
-                   removed=sorted(set(before) - set(after)),
-                   changed=sorted(k for k in set(before) & set(after) if before[k] != after[k]))
+    return Changes(
+        added=sorted(set(after) - set(before)),
+        removed=sorted(set(before) - set(after)),
+        changed=sorted(k for k in set(before) & set(after) if before[k] != after[k]),
+    )
 
 
 # ----------------------------------------------------------------------------- checks
 
 
-def rejection_problems(outcome: Outcome, must_name: Iterable[str],
-                       before_snapshot: Snapshot | None = None, cwd: str | Path | None = None,
-                       must_not_show: Iterable[str] = ()) -> list[str]:
+def rejection_problems(
+    outcome: Outcome,
+    must_name: Iterable[str],
+    before_snapshot: Snapshot | None = None,
+    cwd: str | Path | None = None,
+    must_not_show: Iterable[str] = (),
+) -> list[str]:
     """Why ``outcome`` is not a clean refusal (empty if it is)."""
     problems = _crash_problems(outcome)
     if outcome.returncode != EXIT_BAD_INPUT and not outcome.timed_out:
@@ -249,8 +281,9 @@ def rejection_problems(outcome: Outcome, must_name: Iterable[str],
         if secret in outcome.stderr or secret in outcome.stdout:
             problems.append(f"output shows {secret!r} (content of a file it should not echo)")
     root = Path(cwd).resolve() if cwd is not None else outcome.root
-    found = changes(before_snapshot if before_snapshot is not None else outcome.before,
-                    snapshot(root))
+    found = changes(
+        before_snapshot if before_snapshot is not None else outcome.before, snapshot(root)
+    )
     if found:
         problems.append(f"the working folder changed ({found.describe()})")
     if outcome.tmp_files:
@@ -258,10 +291,13 @@ def rejection_problems(outcome: Outcome, must_name: Iterable[str],
     return problems
 
 
-def assert_rejected_cleanly(outcome: Outcome, must_name: Iterable[str],
-                            before_snapshot: Snapshot | None = None,
-                            cwd: str | Path | None = None,
-                            must_not_show: Iterable[str] = ()) -> None:
+def assert_rejected_cleanly(
+    outcome: Outcome,
+    must_name: Iterable[str],
+    before_snapshot: Snapshot | None = None,
+    cwd: str | Path | None = None,
+    must_not_show: Iterable[str] = (),
+) -> None:
     """Exit code 2, ``error:`` first, one of ``must_name`` named, nothing written/changed.
 
     ``before_snapshot`` and ``cwd`` (the folder compared) default to the outcome's own
@@ -272,10 +308,14 @@ def assert_rejected_cleanly(outcome: Outcome, must_name: Iterable[str],
         fail(outcome, problems, "expected a clean rejection")
 
 
-def assert_ok_or_rejected(outcome: Outcome, must_name: Iterable[str], out: str | Path,
-                          before_snapshot: Snapshot | None = None,
-                          cwd: str | Path | None = None,
-                          must_not_show: Iterable[str] = ()) -> None:
+def assert_ok_or_rejected(
+    outcome: Outcome,
+    must_name: Iterable[str],
+    out: str | Path,
+    before_snapshot: Snapshot | None = None,
+    cwd: str | Path | None = None,
+    must_not_show: Iterable[str] = (),
+) -> None:
     """Either exit 0, having written only below ``out`` (relative to the command's working
     folder) and changed no file that existed, or a clean rejection."""
     if outcome.returncode == EXIT_BAD_INPUT and not outcome.timed_out:
@@ -286,8 +326,13 @@ def assert_ok_or_rejected(outcome: Outcome, must_name: Iterable[str], out: str |
         fail(outcome, problems, "expected success (exit 0) or a clean rejection (exit 2)")
 
 
-def success_problems(outcome: Outcome, out: str | Path, before_snapshot: Snapshot | None = None,
-                     cwd: str | Path | None = None, may_replace: bool = False) -> list[str]:
+def success_problems(
+    outcome: Outcome,
+    out: str | Path,
+    before_snapshot: Snapshot | None = None,
+    cwd: str | Path | None = None,
+    may_replace: bool = False,
+) -> list[str]:
     """Why ``outcome`` is not a clean success writing into ``out`` (empty if it is).
     ``may_replace``: files already in ``out`` may change (a deliberate --force)."""
     problems = _crash_problems(outcome)
@@ -295,11 +340,15 @@ def success_problems(outcome: Outcome, out: str | Path, before_snapshot: Snapsho
         problems.append(f"exit code {outcome.returncode}, expected 0 (or 2 with a message)")
     root = Path(cwd).resolve() if cwd is not None else outcome.root
     target = _relative_to(outcome.cwd / out, root)
-    found = changes(before_snapshot if before_snapshot is not None else outcome.before,
-                    snapshot(root))
+    found = changes(
+        before_snapshot if before_snapshot is not None else outcome.before, snapshot(root)
+    )
     outside = [p for p in found.added if not _below(p, target)]
-    touched = [p for p in found.removed + found.changed
-               if not (may_replace and _below(p, target) and p != target)]
+    touched = [
+        p
+        for p in found.removed + found.changed
+        if not (may_replace and _below(p, target) and p != target)
+    ]
     if outside:
         problems.append(f"wrote outside {out}: {outside[:8]}")
     if touched:
@@ -367,13 +416,17 @@ def _record(outcome: Outcome, problems: list[str], summary: str) -> None:
     path = os.environ.get("FUZZ_REPORT")
     if not path:
         return
-    entry = {"test": os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0],
-             "summary": summary, "command": outcome.command(), "inputs": outcome.inputs,
-             "exit": "timeout" if outcome.timed_out else outcome.returncode,
-             "elapsed": round(outcome.elapsed, 2), "problems": problems,
-             "stderr_head": outcome.stderr_head(3),
-             "crash_report_tail": [t.strip().splitlines()[-3:]
-                                   for t in outcome.tmp_files.values()]}
+    entry = {
+        "test": os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0],
+        "summary": summary,
+        "command": outcome.command(),
+        "inputs": outcome.inputs,
+        "exit": "timeout" if outcome.timed_out else outcome.returncode,
+        "elapsed": round(outcome.elapsed, 2),
+        "problems": problems,
+        "stderr_head": outcome.stderr_head(3),
+        "crash_report_tail": [t.strip().splitlines()[-3:] for t in outcome.tmp_files.values()],
+    }
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 

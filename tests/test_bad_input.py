@@ -10,31 +10,40 @@ from sim.cli import EXIT_BAD_INPUT, main
 
 BROKEN_SCENARIOS = {
     "unknown_key": ("[staffing]\nmediator_total = 10\n", "staffing.mediator_total"),
-    "wrong_type": ("[run]\ndays = \"a year\"\n", "run.days"),
+    "wrong_type": ('[run]\ndays = "a year"\n', "run.days"),
     "out_of_range": ("[latent]\nwalk_in_per_day = -0.5\n", "latent.walk_in_per_day"),
-    "bad_probability": ("[handling]\np_withdraw_after_failure = 1.5\n",
-                        "handling.p_withdraw_after_failure"),
-    "unknown_type": ("[arrivals.incidence_per_10k_per_year]\nghosts = 3.0\n",
-                     "arrivals.incidence_per_10k_per_year.ghosts"),
-    "shares_do_not_sum": (
-        "[staffing.mediator_share_by_level]\ncommunity = 0.9\n", "staffing"),
+    "bad_probability": (
+        "[handling]\np_withdraw_after_failure = 1.5\n",
+        "handling.p_withdraw_after_failure",
+    ),
+    "unknown_type": (
+        "[arrivals.incidence_per_10k_per_year]\nghosts = 3.0\n",
+        "arrivals.incidence_per_10k_per_year.ghosts",
+    ),
+    "shares_do_not_sum": ("[staffing.mediator_share_by_level]\ncommunity = 0.9\n", "staffing"),
     "wrong_list_length": ("[latent]\nlapse_per_day = [0.1]\n", "latent.lapse_per_day"),
     "unknown_section": ("[staffs]\nx = 1\n", "staffs"),
-    "bad_level_name": ("[handling.entry_level_by_complexity]\nsimple = \"village\"\n",
-                       "handling.entry_level_by_complexity.simple"),
+    "bad_level_name": (
+        '[handling.entry_level_by_complexity]\nsimple = "village"\n',
+        "handling.entry_level_by_complexity.simple",
+    ),
     "not_toml": ("[run\ndays = 3\n", "not valid TOML"),
-    "missing_csv": ("[geography]\nsource = \"csv\"\ncsv_path = \"nowhere.csv\"\n",
-                    "nowhere.csv"),
-    "bad_department_mode": ("[[departments]]\nname = \"hr\"\ntypes = [\"land\"]\n"
-                            "mode = \"sometimes\"\n", "departments.0.mode"),
-    "type_in_two_committees": ("[[committees]]\nname = \"a\"\ntypes = [\"medical\"]\n"
-                               "[[committees]]\nname = \"b\"\ntypes = [\"medical\"]\n",
-                               "'medical' belongs to two committees"),
-    "both_staffing_rules": ("[staffing]\nmediators_by_level = { county = 3 }\n"
-                            "mediators_per_10k_by_level = { county = 1.0 }\n",
-                            "one rule per level"),
-    "unknown_room": ("[placement]\nrooms_closed = [\"C99999\"]\n",
-                     "placement.rooms_closed"),
+    "missing_csv": ('[geography]\nsource = "csv"\ncsv_path = "nowhere.csv"\n', "nowhere.csv"),
+    "bad_department_mode": (
+        '[[departments]]\nname = "hr"\ntypes = ["land"]\nmode = "sometimes"\n',
+        "departments.0.mode",
+    ),
+    "type_in_two_committees": (
+        '[[committees]]\nname = "a"\ntypes = ["medical"]\n'
+        '[[committees]]\nname = "b"\ntypes = ["medical"]\n',
+        "'medical' belongs to two committees",
+    ),
+    "both_staffing_rules": (
+        "[staffing]\nmediators_by_level = { county = 3 }\n"
+        "mediators_per_10k_by_level = { county = 1.0 }\n",
+        "one rule per level",
+    ),
+    "unknown_room": ('[placement]\nrooms_closed = ["C99999"]\n', "placement.rooms_closed"),
 }
 
 
@@ -52,14 +61,17 @@ def test_broken_scenario_is_rejected_and_writes_nothing(case, tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == [scenario.name]
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["--days", "0"], "run.days"),
-    (["--scale", "-1"], "run.scale"),
-    (["--seed", "-3"], "run.seed"),
-    (["--set", "handling.attempts_per_level=0"], "handling.attempts_per_level"),
-    (["--set", "nonsense"], "KEY.PATH=VALUE"),
-    (["no-such-preset"], "neither a scenario file nor a preset"),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["--days", "0"], "run.days"),
+        (["--scale", "-1"], "run.scale"),
+        (["--seed", "-3"], "run.seed"),
+        (["--set", "handling.attempts_per_level=0"], "handling.attempts_per_level"),
+        (["--set", "nonsense"], "KEY.PATH=VALUE"),
+        (["no-such-preset"], "neither a scenario file nor a preset"),
+    ],
+)
 def test_bad_command_line_values(argv, expected, tmp_path, capsys):
     out = tmp_path / "out"
     code = main(["run", *argv, "--out", str(out), "--quiet"])
@@ -69,21 +81,35 @@ def test_bad_command_line_values(argv, expected, tmp_path, capsys):
 
 
 BROKEN_CSVS = {
-    "missing_column": ("id,township,county,x_km,y_km,population\nA,T,K,0,0,10\n",
-                       "missing column(s) ['urban']"),
-    "not_a_number": ("id,township,county,x_km,y_km,population,urban\nA,T,K,east,0,10,1\n",
-                     ":2: column 'x_km': 'east' is not a number"),
-    "negative_population": ("id,township,county,x_km,y_km,population,urban\n"
-                            "A,T,K,0,0,-4,1\n", "column 'population'"),
-    "bad_flag": ("id,township,county,x_km,y_km,population,urban\nA,T,K,0,0,4,maybe\n",
-                 "column 'urban'"),
-    "duplicate_id": ("id,township,county,x_km,y_km,population,urban\nA,T,K,0,0,4,1\n"
-                     "A,T,K,1,1,5,1\n", ":3: column 'id': duplicate"),
-    "township_in_two_counties": ("id,township,county,x_km,y_km,population,urban\n"
-                                 "A,T,K,0,0,4,1\nB,T,L,1,1,5,1\n", "township 'T'"),
+    "missing_column": (
+        "id,township,county,x_km,y_km,population\nA,T,K,0,0,10\n",
+        "missing column(s) ['urban']",
+    ),
+    "not_a_number": (
+        "id,township,county,x_km,y_km,population,urban\nA,T,K,east,0,10,1\n",
+        ":2: column 'x_km': 'east' is not a number",
+    ),
+    "negative_population": (
+        "id,township,county,x_km,y_km,population,urban\nA,T,K,0,0,-4,1\n",
+        "column 'population'",
+    ),
+    "bad_flag": (
+        "id,township,county,x_km,y_km,population,urban\nA,T,K,0,0,4,maybe\n",
+        "column 'urban'",
+    ),
+    "duplicate_id": (
+        "id,township,county,x_km,y_km,population,urban\nA,T,K,0,0,4,1\nA,T,K,1,1,5,1\n",
+        ":3: column 'id': duplicate",
+    ),
+    "township_in_two_counties": (
+        "id,township,county,x_km,y_km,population,urban\nA,T,K,0,0,4,1\nB,T,L,1,1,5,1\n",
+        "township 'T'",
+    ),
     "empty": ("id,township,county,x_km,y_km,population,urban\n", "no communities"),
-    "empty_cell": ("id,township,county,x_km,y_km,population,urban\nA,,K,0,0,4,1\n",
-                   "column 'township' is empty"),
+    "empty_cell": (
+        "id,township,county,x_km,y_km,population,urban\nA,,K,0,0,4,1\n",
+        "column 'township' is empty",
+    ),
 }
 
 
@@ -99,9 +125,10 @@ def test_broken_geography_csv(case, tmp_path):
 
 
 def test_broken_geography_through_cli_writes_nothing(tmp_path, capsys):
-    (tmp_path / "g.csv").write_text("id,township,county,x_km,y_km,population,urban\n"
-                                    "A,T,K,0,0,lots,1\n")
-    (tmp_path / "s.toml").write_text("[geography]\nsource = \"csv\"\ncsv_path = \"g.csv\"\n")
+    (tmp_path / "g.csv").write_text(
+        "id,township,county,x_km,y_km,population,urban\nA,T,K,0,0,lots,1\n"
+    )
+    (tmp_path / "s.toml").write_text('[geography]\nsource = "csv"\ncsv_path = "g.csv"\n')
     out = tmp_path / "out"
     code = main(["run", str(tmp_path / "s.toml"), "--out", str(out), "--quiet"])
     assert code == EXIT_BAD_INPUT
@@ -115,7 +142,7 @@ STRICT_SETS = {
     "run.days=true": "run.days",  # a boolean is not a number
     "handling.success_logit_by_type.debt=true": "handling.success_logit_by_type.debt",
     "run.days=365.0": "run.days",  # nor a whole number written as a float
-    "placement.share_rooms_within_township=\"no\"": "placement.share_rooms_within_township",
+    'placement.share_rooms_within_township="no"': "placement.share_rooms_within_township",
     "staffing.mediators_total=1e19": "staffing.mediators_total",
     "staffing.mediators_total=9223372036854775807": "staffing.mediators_total",
     "staffing.grid_officers=1000000000000": "staffing.grid_officers",
@@ -156,17 +183,24 @@ def test_strict_and_bounded_values_are_refused(assignment, tmp_path, capsys):
 def test_inf_still_means_no_limit_where_documented():
     from sim.scenario_loader import load_scenario
 
-    scenario = load_scenario(overrides={"handling": {
-        "time_limit_days_by_complexity": {"simple": float("inf")},
-        "mean_patience_days": float("inf")}})
+    scenario = load_scenario(
+        overrides={
+            "handling": {
+                "time_limit_days_by_complexity": {"simple": float("inf")},
+                "mean_patience_days": float("inf"),
+            }
+        }
+    )
     assert scenario.handling.mean_patience_days == float("inf")
 
 
 ENCODINGS = {
     "binary": (b"\x00\x01\x02PK\x03\x04" * 50, "binary data"),
     "utf16": ('name = "x"\n'.encode("utf-16"), "UTF-16"),
-    "latin1": ('name = "x"\ndescription = "caf\xe9"\n'.encode("latin-1"),
-               "not UTF-8 text (byte 0xE9 at line 2"),
+    "latin1": (
+        'name = "x"\ndescription = "caf\xe9"\n'.encode("latin-1"),
+        "not UTF-8 text (byte 0xE9 at line 2",
+    ),
     "gbk": ('description = "城市"\n'.encode("gbk"), "GBK/GB18030"),
     "empty": (b"", "is empty"),
     "deep": (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "too deeply"),
@@ -243,43 +277,74 @@ def test_a_misspelt_column_is_suggested(tmp_path):
 
 SPEC_HEAD = 'base = "hohhot-2023"\n[run]\nscale = 0.02\ndays = 5\n'
 BROKEN_SPECS = {
-    "save_cases_string": (SPEC_HEAD + 'save_cases = "no"\n[[factor]]\nkey = "run.seed"\n'
-                          "values = [1]\n", "run.save_cases: expected true or false"),
+    "save_cases_string": (
+        SPEC_HEAD + 'save_cases = "no"\n[[factor]]\nkey = "run.seed"\nvalues = [1]\n',
+        "run.save_cases: expected true or false",
+    ),
     "integer_key": (SPEC_HEAD + "[[factor]]\nkey = 3\nvalues = [1]\n", "key: expected text"),
-    "integer_name": (SPEC_HEAD + '[[factor]]\nkey = "handling.attempts_per_level"\nname = 3\n'
-                     "values = [1]\n", "name: expected text"),
-    "two_on_one_key": (SPEC_HEAD + '[[factor]]\nkey = "handling.attempts_per_level"\n'
-                       'values = [1]\n[[factor]]\nkey = "handling.attempts_per_level"\n'
-                       'name = "again"\nvalues = [2]\n', "two factors have the same key"),
-    "huge_levels": (SPEC_HEAD + '[[factor]]\nkey = "latent.walk_in_per_day"\nlow = 0.0\n'
-                    "high = 0.001\nlevels = 1000000000\n", "levels: must be at most 101"),
-    "huge_replications": ("replications = 1000000000\n" + SPEC_HEAD
-                          + '[[factor]]\nkey = "handling.attempts_per_level"\nvalues = [1]\n',
-                          "replications: must be at most 1,000"),
-    "bool_low": (SPEC_HEAD + '[[factor]]\nkey = "latent.walk_in_per_day"\nlow = false\n'
-                 "high = 0.001\n", "low: expected a finite number"),
-    "too_many_runs": (SPEC_HEAD.replace("base", "replications = 1000\nbase")
-                      + '[[factor]]\nkey = "latent.walk_in_per_day"\nlow = 0.0\n'
-                      "high = 0.001\nlevels = 101\n", "at most 100,000"),
+    "integer_name": (
+        SPEC_HEAD + '[[factor]]\nkey = "handling.attempts_per_level"\nname = 3\nvalues = [1]\n',
+        "name: expected text",
+    ),
+    "two_on_one_key": (
+        SPEC_HEAD + '[[factor]]\nkey = "handling.attempts_per_level"\n'
+        'values = [1]\n[[factor]]\nkey = "handling.attempts_per_level"\n'
+        'name = "again"\nvalues = [2]\n',
+        "two factors have the same key",
+    ),
+    "huge_levels": (
+        SPEC_HEAD + '[[factor]]\nkey = "latent.walk_in_per_day"\nlow = 0.0\n'
+        "high = 0.001\nlevels = 1000000000\n",
+        "levels: must be at most 101",
+    ),
+    "huge_replications": (
+        "replications = 1000000000\n"
+        + SPEC_HEAD
+        + '[[factor]]\nkey = "handling.attempts_per_level"\nvalues = [1]\n',
+        "replications: must be at most 1,000",
+    ),
+    "bool_low": (
+        SPEC_HEAD + '[[factor]]\nkey = "latent.walk_in_per_day"\nlow = false\nhigh = 0.001\n',
+        "low: expected a finite number",
+    ),
+    "too_many_runs": (
+        SPEC_HEAD.replace("base", "replications = 1000\nbase")
+        + '[[factor]]\nkey = "latent.walk_in_per_day"\nlow = 0.0\n'
+        "high = 0.001\nlevels = 101\n",
+        "at most 100,000",
+    ),
 }
 for _column in ("seed", "run_id", "point", "replication", "error", "centre_resolution_rate"):
     BROKEN_SPECS[f"name_{_column}"] = (
         SPEC_HEAD + f'[[factor]]\nkey = "handling.attempts_per_level"\nname = "{_column}"\n'
-        "values = [1]\n", "is a column of the run store")
+        "values = [1]\n",
+        "is a column of the run store",
+    )
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN_SPECS))
 def test_broken_sweep_specs(case, tmp_path, capsys):
     text, expected = BROKEN_SPECS[case]
     (tmp_path / "spec.toml").write_text(text)
-    assert main(["sweep", str(tmp_path / "spec.toml"), "--out", str(tmp_path / "out"),
-                 "--quiet", "--executor", "serial"]) == 2
+    assert (
+        main(
+            [
+                "sweep",
+                str(tmp_path / "spec.toml"),
+                "--out",
+                str(tmp_path / "out"),
+                "--quiet",
+                "--executor",
+                "serial",
+            ]
+        )
+        == 2
+    )
     assert expected in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["spec.toml"]
 
 
-def test_unexpected_failures_become_one_line_with_a_saved_traceback(tmp_path, capsys,
-                                                                    monkeypatch):
+def test_unexpected_failures_become_one_line_with_a_saved_traceback(tmp_path, capsys, monkeypatch):
     import sim.cli
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))

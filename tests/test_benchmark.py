@@ -18,8 +18,9 @@ def test_bare_replay_carries_the_same_flow(small_scenario, small_run):
     assert min(start for start, *_ in plan) == 0.0
     model = DisputeModel(small_scenario, seed=11)
     staff = {c.index: len(c.mediators) for c in model.centres}
-    seconds, events = replay_seconds(small_run.cases, small_run.stays, small_scenario, staff,
-                                     model.network.staff.court_mediators)
+    seconds, events = replay_seconds(
+        small_run.cases, small_run.stays, small_scenario, staff, model.network.staff.court_mediators
+    )
     assert seconds > 0 and events > len(visits)
 
 

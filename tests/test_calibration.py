@@ -59,19 +59,24 @@ def test_scale_and_shift_act_on_every_entry():
     assert filing["debt"] == pytest.approx(2 * base.latent.court_filing_per_day["debt"])
     shifted = overrides([params["success_shift"]], {"success_shift": -0.5}, base)
     logits = shifted["handling"]["success_logit_by_level"]
-    assert logits["county"] == pytest.approx(base.handling.success_logit_by_level["county"] - .5)
+    assert logits["county"] == pytest.approx(base.handling.success_logit_by_level["county"] - 0.5)
 
 
-@pytest.mark.parametrize("entry, complaint", [
-    ('key = "latent.no_such_rate"\ntransform = "set"\nlow = 0.1\nhigh = 0.2',
-     "not a scenario key"),
-    ('key = "court.p_court_mediation"\ntransform = "set"\nlow = 0.5\nhigh = 1.5',
-     "court.p_court_mediation"),
-    ('key = "court.p_court_mediation"\ntransform = "bend"\nlow = 0.5\nhigh = 0.6',
-     "transform"),
-    ('key = "court.p_court_mediation"\ntransform = "set"\nlow = 0.6\nhigh = 0.5',
-     "low < high"),
-])
+@pytest.mark.parametrize(
+    "entry, complaint",
+    [
+        (
+            'key = "latent.no_such_rate"\ntransform = "set"\nlow = 0.1\nhigh = 0.2',
+            "not a scenario key",
+        ),
+        (
+            'key = "court.p_court_mediation"\ntransform = "set"\nlow = 0.5\nhigh = 1.5',
+            "court.p_court_mediation",
+        ),
+        ('key = "court.p_court_mediation"\ntransform = "bend"\nlow = 0.5\nhigh = 0.6', "transform"),
+        ('key = "court.p_court_mediation"\ntransform = "set"\nlow = 0.6\nhigh = 0.5', "low < high"),
+    ],
+)
 def test_bad_parameter_file_names_the_problem(tmp_path, entry, complaint):
     path = tmp_path / "parameters.toml"
     path.write_text(f'[[parameter]]\nname = "x"\nwhy = "test"\n{entry}\n')
@@ -101,14 +106,35 @@ def test_pool_and_serial_runs_agree(tmp_path):
 
 
 def _dirs(tmp_path: Path) -> list[str]:
-    return ["--work-dir", str(tmp_path / "work"), "--report-dir", str(tmp_path / "report"),
-            "--fitted-file", str(tmp_path / "fitted.toml")]
+    return [
+        "--work-dir",
+        str(tmp_path / "work"),
+        "--report-dir",
+        str(tmp_path / "report"),
+        "--fitted-file",
+        str(tmp_path / "fitted.toml"),
+    ]
 
 
 def test_smoke_calibration_end_to_end(tmp_path):
-    args = ["calibrate", "all", "--trials", "3", "--refine", "1", "--uncertainty", "2",
-            "--reps", "1", "--morris-trajectories", "1", "--check-reps", "2", *TINY,
-            *_dirs(tmp_path)]
+    args = [
+        "calibrate",
+        "all",
+        "--trials",
+        "3",
+        "--refine",
+        "1",
+        "--uncertainty",
+        "2",
+        "--reps",
+        "1",
+        "--morris-trajectories",
+        "1",
+        "--check-reps",
+        "2",
+        *TINY,
+        *_dirs(tmp_path),
+    ]
     assert main(args) == 0
     report = tmp_path / "report"
     text = (report / "report.md").read_text()
@@ -136,8 +162,19 @@ def test_smoke_calibration_end_to_end(tmp_path):
 
 
 def test_fit_resumes_after_a_kill_without_rerunning(tmp_path):
-    base = ["calibrate", "--reps", "1", "--morris-trajectories", "1", "--refine", "0",
-            "--uncertainty", "0", *TINY, *_dirs(tmp_path)]
+    base = [
+        "calibrate",
+        "--reps",
+        "1",
+        "--morris-trajectories",
+        "1",
+        "--refine",
+        "0",
+        "--uncertainty",
+        "0",
+        *TINY,
+        *_dirs(tmp_path),
+    ]
     assert main([*base[:1], "screen", *base[1:]]) == 0
     assert main([*base[:1], "fit", "--trials", "2", *base[1:]]) == 0
     # A kill in mid-trial leaves a RUNNING trial in the journal.
@@ -157,12 +194,22 @@ def test_fit_resumes_after_a_kill_without_rerunning(tmp_path):
 
 
 def test_fit_refuses_a_work_folder_of_other_settings(tmp_path):
-    base = ["calibrate", "--reps", "1", "--morris-trajectories", "1", "--refine", "0",
-            "--uncertainty", "0", *TINY, *_dirs(tmp_path)]
+    base = [
+        "calibrate",
+        "--reps",
+        "1",
+        "--morris-trajectories",
+        "1",
+        "--refine",
+        "0",
+        "--uncertainty",
+        "0",
+        *TINY,
+        *_dirs(tmp_path),
+    ]
     assert main([*base[:1], "screen", *base[1:]]) == 0
     assert main([*base[:1], "fit", "--trials", "1", *base[1:]]) == 0
-    assert main(["calibrate", "fit", "--trials", "1", "--reps", "2", *TINY,
-                 *_dirs(tmp_path)]) == 2
+    assert main(["calibrate", "fit", "--trials", "1", "--reps", "2", *TINY, *_dirs(tmp_path)]) == 2
 
 
 def test_bad_calibrate_arguments_exit_2(tmp_path, capsys):

@@ -18,6 +18,7 @@ def test_case_table_declares_every_column_it_creates():
 
 
 def test_latent_pool_declares_every_field():
-    declared = {name for name, value in vars(latent.LatentPool).items()
-                if isinstance(value, latent._InUse)}
+    declared = {
+        name for name, value in vars(latent.LatentPool).items() if isinstance(value, latent._InUse)
+    }
     assert declared == set(latent.LatentPool.FIELDS)

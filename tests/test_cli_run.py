@@ -16,9 +16,17 @@ def test_scaled_default_run_writes_outputs(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "disputes received by the centres" in printed and "centre resolution rate" in printed
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".dispute-sim.json", "cases.parquet", "centres.parquet", "daily.parquet",
-                     "manifest.json",
-                     "overview.png", "places.parquet", "stays.parquet", "summary.parquet"]
+    assert names == [
+        ".dispute-sim.json",
+        "cases.parquet",
+        "centres.parquet",
+        "daily.parquet",
+        "manifest.json",
+        "overview.png",
+        "places.parquet",
+        "stays.parquet",
+        "summary.parquet",
+    ]
     summary = pq.read_table(out / "summary.parquet")
     assert summary.num_rows == 1
     daily = pq.read_table(out / "daily.parquet")
@@ -56,7 +64,13 @@ def test_levers_lists_every_planner_key(capsys):
 
     assert main(["levers"]) == 0
     out = capsys.readouterr().out
-    for key in ("staffing.mediators_by_level", "placement.rooms_opened", "departments",
-                "handling.whistle_types", "roving.teams_per_county", "follow_up.p_follow_up"):
+    for key in (
+        "staffing.mediators_by_level",
+        "placement.rooms_opened",
+        "departments",
+        "handling.whistle_types",
+        "roving.teams_per_county",
+        "follow_up.p_follow_up",
+    ):
         assert f"\n{key} = " in f"\n{out}"
     assert "arrivals.incidence_per_10k_per_year" not in out  # context, not a lever

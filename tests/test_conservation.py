@@ -43,12 +43,12 @@ def test_daily_flows_add_up_to_end_states(small_run):
 def test_open_cases_are_latent_or_in_the_system(small_run):
     cases, daily = small_run.cases, small_run.daily
     state = _strings(cases, "end_state")
-    found = np.isfinite(cases.column("discovered_day").to_numpy(zero_copy_only=False)
-                        .astype(float))
+    found = np.isfinite(cases.column("discovered_day").to_numpy(zero_copy_only=False).astype(float))
     latent_open = (~found & (state == "open")).sum()
     assert latent_open == daily.column("latent")[-1].as_py()
-    in_system = sum(daily.column(f"in_{lvl}")[-1].as_py()
-                    for lvl in ("community", "township", "county", "city"))
+    in_system = sum(
+        daily.column(f"in_{lvl}")[-1].as_py() for lvl in ("community", "township", "county", "city")
+    )
     in_court = daily.column("in_court")[-1].as_py()
     between = (found & (state == "open")).sum() - in_system - in_court
     assert between >= 0  # the rest are between sessions' steps (e.g. travelling up a level)
@@ -61,12 +61,18 @@ def test_stays_close_exactly_for_ended_cases(small_run):
     ids = stays.column("case_id").to_numpy()
     assert np.all(state[ids[open_stay]] == "open")
     # a case that ended at a centre level has its last stay there
-    assert np.all(np.isin(np.unique(ids), np.flatnonzero(
-        cases.column("visited_community").to_numpy(zero_copy_only=False)
-        | cases.column("visited_township").to_numpy(zero_copy_only=False)
-        | cases.column("visited_county").to_numpy(zero_copy_only=False)
-        | cases.column("visited_city").to_numpy(zero_copy_only=False)
-        | cases.column("visited_committee").to_numpy(zero_copy_only=False))))
+    assert np.all(
+        np.isin(
+            np.unique(ids),
+            np.flatnonzero(
+                cases.column("visited_community").to_numpy(zero_copy_only=False)
+                | cases.column("visited_township").to_numpy(zero_copy_only=False)
+                | cases.column("visited_county").to_numpy(zero_copy_only=False)
+                | cases.column("visited_city").to_numpy(zero_copy_only=False)
+                | cases.column("visited_committee").to_numpy(zero_copy_only=False)
+            ),
+        )
+    )
 
 
 def test_resolved_cases_name_where(small_run):
@@ -74,5 +80,12 @@ def test_resolved_cases_name_where(small_run):
     level = small_run.cases.column("end_level").cast("string").to_numpy(zero_copy_only=False)
     resolved_level = level[state == "resolved"]
     assert all(lv is not None for lv in resolved_level)
-    assert set(resolved_level) <= {"grid", "community", "township", "county", "city",
-                                   "committee", "court"}
+    assert set(resolved_level) <= {
+        "grid",
+        "community",
+        "township",
+        "county",
+        "city",
+        "committee",
+        "court",
+    }

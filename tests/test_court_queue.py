@@ -24,8 +24,12 @@ def _court_draws(model, case_id: int) -> tuple[float, float, float, float]:
     cases = model.cases
     ka = int(cases.n_attempt_draws_used[case_id]) - 1
     ks = int(cases.n_session_draws_used[case_id]) - 1
-    return (float(cases.u_attempt[case_id, ka]), float(cases.u_failure[case_id, ka]),
-            float(cases.e_session[case_id, ks]), float(cases.e_gap[case_id, ks]))
+    return (
+        float(cases.u_attempt[case_id, ka]),
+        float(cases.u_failure[case_id, ka]),
+        float(cases.e_session[case_id, ks]),
+        float(cases.e_gap[case_id, ks]),
+    )
 
 
 def _replay(model, filings: list[tuple[float, int]]) -> tuple[dict, dict, list]:
@@ -88,8 +92,10 @@ def test_court_queue_matches_a_simpy_resource(small_scenario, monkeypatch):
     np.testing.assert_array_equal(cases.end_state[ids[done]], expected)
     assert (cases.end_state[ids[~done]] == END["open"]).all()
     # A mediation is recorded once it has ended, also for cases still waiting for judgment.
-    recorded = [mediations[c][1] if c in mediations and mediations[c][0] < model.days
-                else NOT_MEDIATED for c in ids]
+    recorded = [
+        mediations[c][1] if c in mediations and mediations[c][0] < model.days else NOT_MEDIATED
+        for c in ids
+    ]
     np.testing.assert_array_equal(cases.court_mediation[ids], recorded)
     # Mediator time counts from each session's start.
     started = sum(days for start, days in sessions if start < model.days)

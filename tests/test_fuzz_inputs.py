@@ -85,17 +85,20 @@ def check_case(case: Case) -> None:
     with sandbox() as root:
         if case.setup is not None:
             case.setup(root)
-        outcome = run_cli(case.args, root / case.cwd, timeout=case.timeout,
-                          input_files=case.files, root=root)
+        outcome = run_cli(
+            case.args, root / case.cwd, timeout=case.timeout, input_files=case.files, root=root
+        )
         if case.expect == "rejected":
             assert_rejected_cleanly(outcome, case.must_name, must_not_show=case.must_not_show)
         else:
-            assert_ok_or_rejected(outcome, case.must_name, case.out,
-                                  must_not_show=case.must_not_show)
+            assert_ok_or_rejected(
+                outcome, case.must_name, case.out, must_not_show=case.must_not_show
+            )
 
 
-def run_case(name: str, scenario_text: str | bytes, flags=RUN_FLAGS, extra=(), out="out",
-             **kw) -> Case:
+def run_case(
+    name: str, scenario_text: str | bytes, flags=RUN_FLAGS, extra=(), out="out", **kw
+) -> Case:
     """``sim run s.toml --out OUT FLAGS EXTRA`` with the scenario ``scenario_text``."""
     files = {"s.toml": scenario_text, **kw.pop("files", {})}
     return Case(name, ("run", "s.toml", "--out", out, *flags, *extra), files, out=out, **kw)
@@ -344,8 +347,11 @@ def corpus_case(rel: str) -> Case:
     expect = CORPUS[rel]
     path = BROKEN / rel
     kind, name = rel.split("/")
-    kw = {"must_name": expect.must_name or (name,), "expect": expect.expect,
-          "must_not_show": expect.must_not_show}
+    kw = {
+        "must_name": expect.must_name or (name,),
+        "expect": expect.expect,
+        "must_not_show": expect.must_not_show,
+    }
     if kind == "scenarios":
         return Case(rel, ("run", name, "--out", "out", *expect.flags), {name: path}, **kw)
     if kind == "csv":
@@ -354,12 +360,15 @@ def corpus_case(rel: str) -> Case:
     if kind == "sweeps":
         return Case(rel, ("sweep", name, "--out", "out", *SWEEP_FLAGS), {name: path}, **kw)
     if kind == "calibration":
-        return run_case(rel, f'calibration = "{name}"\n', expect.flags, files={name: path},
-                        **kw)
+        return run_case(rel, f'calibration = "{name}"\n', expect.flags, files={name: path}, **kw)
     if kind == "sensitivity":
         kw["must_name"] = expect.must_name or ("store", "manifest.json")
-        return Case(rel, ("sensitivity", "store", "--outcome", "centre_resolution_rate"),
-                    {"store/manifest.json": path}, **kw)
+        return Case(
+            rel,
+            ("sensitivity", "store", "--outcome", "centre_resolution_rate"),
+            {"store/manifest.json": path},
+            **kw,
+        )
     raise ValueError(f"corpus folder {kind!r} has no command")
 
 
@@ -381,17 +390,29 @@ SET_CASES = [  # (value of --set, key the message must name, run flags)
     ("staffing.mediators_total=1e19", "staffing.mediators_total", RUN_FLAGS),
     ("staffing.mediators_total=9223372036854775807", "staffing.mediators_total", RUN_FLAGS),
     ("staffing.mediators_total=-1", "staffing.mediators_total", RUN_FLAGS),
-    ("arrivals.incidence_per_10k_per_year.debt=inf",
-     "arrivals.incidence_per_10k_per_year", RUN_FLAGS),
-    ("arrivals.incidence_per_10k_per_year.debt=nan",
-     "arrivals.incidence_per_10k_per_year", RUN_FLAGS),
+    (
+        "arrivals.incidence_per_10k_per_year.debt=inf",
+        "arrivals.incidence_per_10k_per_year",
+        RUN_FLAGS,
+    ),
+    (
+        "arrivals.incidence_per_10k_per_year.debt=nan",
+        "arrivals.incidence_per_10k_per_year",
+        RUN_FLAGS,
+    ),
     ("geography.seed=-1", "geography.seed", RUN_FLAGS),
     ("run.start_date=0001-01-01", "run.start_date", RUN_FLAGS),
     ("run.start_date=9999-12-31", "run.start_date", RUN_FLAGS),
-    ('placement.share_rooms_within_township="no"',
-     "placement.share_rooms_within_township", RUN_FLAGS),
-    ("placement.share_rooms_within_township=no",
-     "placement.share_rooms_within_township", RUN_FLAGS),
+    (
+        'placement.share_rooms_within_township="no"',
+        "placement.share_rooms_within_township",
+        RUN_FLAGS,
+    ),
+    (
+        "placement.share_rooms_within_township=no",
+        "placement.share_rooms_within_township",
+        RUN_FLAGS,
+    ),
     ("placement.moved_centres.T001=[nan, 0]", "placement.moved_centres", RUN_FLAGS),
     ("latent.p_notice_on_visit=[nan, 0.5, 0.5]", "latent.p_notice_on_visit", RUN_FLAGS),
     ("handling.attempts_per_level=[]", "handling.attempts_per_level", RUN_FLAGS),
@@ -421,31 +442,50 @@ FLAG_CASES = [  # (extra flags, names the message may use)
 
 
 def _flag_cases() -> list[Case]:
-    cases = [run_case("flag " + " ".join(flags), VALID_SCENARIO, run_flags_without(*flags),
-                      flags, must_name=names) for flags, names in FLAG_CASES]
+    cases = [
+        run_case(
+            "flag " + " ".join(flags),
+            VALID_SCENARIO,
+            run_flags_without(*flags),
+            flags,
+            must_name=names,
+        )
+        for flags, names in FLAG_CASES
+    ]
     for flags in (("--scale", "1e-300"), ("--seed", "99999999999999999999999")):
-        cases.append(run_case("flag " + " ".join(flags), VALID_SCENARIO,
-                              run_flags_without(*flags), flags, must_name=(flags[0], "run."),
-                              expect="ok_or_rejected"))
+        cases.append(
+            run_case(
+                "flag " + " ".join(flags),
+                VALID_SCENARIO,
+                run_flags_without(*flags),
+                flags,
+                must_name=(flags[0], "run."),
+                expect="ok_or_rejected",
+            )
+        )
     return cases
 
 
 def _mkfifo(name: str) -> Callable[[Path], None]:
     def setup(root: Path) -> None:
         os.mkfifo(root / name)
+
     return setup
 
 
 def _symlink_loop(name: str) -> Callable[[Path], None]:
     def setup(root: Path) -> None:
         (root / name).symlink_to(name)
+
     return setup
 
 
 def _big_csv(rows: int = 100_000) -> str:
     lines = ["id,township,county,x_km,y_km,population,urban"]
-    lines += [f"c{i},T{i % 500},K{i % 500 % 7},{i % 97}.5,{i % 89}.25,{100 + i % 50},{i % 2}"
-              for i in range(rows - 1)]
+    lines += [
+        f"c{i},T{i % 500},K{i % 500 % 7},{i % 97}.5,{i % 89}.25,{100 + i % 50},{i % 2}"
+        for i in range(rows - 1)
+    ]
     lines.append(f"c{rows},T1,K1,0.0,0.0,lots,1")  # the last row is bad
     return "\n".join(lines) + "\n"
 
@@ -456,110 +496,227 @@ CSV_SCENARIO = '[geography]\nsource = "csv"\ncsv_path = "g.csv"\n'
 def _input_cases() -> list[Case]:
     """Files that are not files, are huge, are nested too deeply, or leak content."""
     return [
-        run_case("csv 100000 rows, last bad", CSV_SCENARIO, files={"g.csv": _big_csv()},
-                 must_name=("g.csv",), timeout=60),
-        run_case("csv is a folder", CSV_SCENARIO, files={"g.csv": FOLDER},
-                 must_name=("g.csv",)),
-        run_case("csv is a fifo", CSV_SCENARIO, must_name=("g.csv",),
-                 setup=_mkfifo("g.csv"), timeout=30),
-        run_case("csv is a symlink loop", CSV_SCENARIO, must_name=("g.csv",),
-                 setup=_symlink_loop("g.csv")),
-        run_case("csv path is the scenario itself", '[geography]\nsource = "csv"\n'
-                 'csv_path = "s.toml"\n', must_name=("s.toml",)),
-        run_case("csv_path via --set is /etc/passwd", VALID_SCENARIO,
-                 extra=("--set", "geography.source=csv",
-                        "--set", "geography.csv_path=/etc/passwd"),
-                 must_name=("/etc/passwd",), must_not_show=("root:",)),
+        run_case(
+            "csv 100000 rows, last bad",
+            CSV_SCENARIO,
+            files={"g.csv": _big_csv()},
+            must_name=("g.csv",),
+            timeout=60,
+        ),
+        run_case("csv is a folder", CSV_SCENARIO, files={"g.csv": FOLDER}, must_name=("g.csv",)),
+        run_case(
+            "csv is a fifo", CSV_SCENARIO, must_name=("g.csv",), setup=_mkfifo("g.csv"), timeout=30
+        ),
+        run_case(
+            "csv is a symlink loop",
+            CSV_SCENARIO,
+            must_name=("g.csv",),
+            setup=_symlink_loop("g.csv"),
+        ),
+        run_case(
+            "csv path is the scenario itself",
+            '[geography]\nsource = "csv"\ncsv_path = "s.toml"\n',
+            must_name=("s.toml",),
+        ),
+        run_case(
+            "csv_path via --set is /etc/passwd",
+            VALID_SCENARIO,
+            extra=("--set", "geography.source=csv", "--set", "geography.csv_path=/etc/passwd"),
+            must_name=("/etc/passwd",),
+            must_not_show=("root:",),
+        ),
         run_case("scenario nested array 5000 deep", nested_array(), must_name=("s.toml",)),
         run_case("scenario nested table 5000 deep", nested_table(), must_name=("s.toml",)),
-        run_case("scenario 6 MB of comments", "# padding\n" * 600_000, must_name=("s.toml",),
-                 expect="ok_or_rejected"),
-        Case("scenario is a folder", ("run", "dir.toml", "--out", "out", *RUN_FLAGS),
-             {"dir.toml": FOLDER}, must_name=("dir.toml",)),
-        Case("scenario is a fifo", ("run", "pipe.toml", "--out", "out", *RUN_FLAGS),
-             must_name=("pipe.toml",), setup=_mkfifo("pipe.toml"), timeout=30),
-        Case("scenario is missing", ("run", "missing.toml", "--out", "out", *RUN_FLAGS),
-             must_name=("missing.toml",)),
-        Case("scenario is no preset", ("run", "no-such-preset", "--out", "out", *RUN_FLAGS),
-             must_name=("no-such-preset",)),
-        run_case("calibration nested array 5000 deep", 'calibration = "cal.toml"\n',
-                 files={"cal.toml": "[overrides]\n" + nested_array()},
-                 must_name=("cal.toml",)),
-        run_case("calibration is a folder", 'calibration = "cal.toml"\n',
-                 files={"cal.toml": FOLDER}, must_name=("cal.toml",)),
-        run_case("calibration is /etc/passwd", 'calibration = "/etc/passwd"\n',
-                 must_name=("/etc/passwd",), must_not_show=("root:",)),
-        Case("sweep spec nested array 5000 deep",
-             ("sweep", "spec.toml", "--out", "out", *SWEEP_FLAGS),
-             {"spec.toml": 'base = "hohhot-2023"\n' + nested_array()},
-             must_name=("spec.toml",)),
-        Case("sweep spec is a fifo", ("sweep", "spec.toml", "--out", "out", *SWEEP_FLAGS),
-             must_name=("spec.toml",), setup=_mkfifo("spec.toml"), timeout=30),
-        Case("sweep name ../escape without --out", ("sweep", "spec.toml", *SWEEP_FLAGS),
-             {"spec.toml": (BROKEN / "sweeps/name_escape.toml")}, must_name=("name",)),
-        Case("sensitivity manifest nested 100000 deep",
-             ("sensitivity", "store", "--outcome", "centre_resolution_rate"),
-             {"store/manifest.json": "[" * 100_000 + "]" * 100_000},
-             must_name=("store", "manifest.json")),
-        Case("sensitivity folder missing",
-             ("sensitivity", "nowhere", "--outcome", "centre_resolution_rate"),
-             must_name=("nowhere",)),
-        Case("sensitivity folder is a file",
-             ("sensitivity", "afile.txt", "--outcome", "centre_resolution_rate"),
-             {"afile.txt": "a planner's notes\n"}, must_name=("afile.txt",)),
+        run_case(
+            "scenario 6 MB of comments",
+            "# padding\n" * 600_000,
+            must_name=("s.toml",),
+            expect="ok_or_rejected",
+        ),
+        Case(
+            "scenario is a folder",
+            ("run", "dir.toml", "--out", "out", *RUN_FLAGS),
+            {"dir.toml": FOLDER},
+            must_name=("dir.toml",),
+        ),
+        Case(
+            "scenario is a fifo",
+            ("run", "pipe.toml", "--out", "out", *RUN_FLAGS),
+            must_name=("pipe.toml",),
+            setup=_mkfifo("pipe.toml"),
+            timeout=30,
+        ),
+        Case(
+            "scenario is missing",
+            ("run", "missing.toml", "--out", "out", *RUN_FLAGS),
+            must_name=("missing.toml",),
+        ),
+        Case(
+            "scenario is no preset",
+            ("run", "no-such-preset", "--out", "out", *RUN_FLAGS),
+            must_name=("no-such-preset",),
+        ),
+        run_case(
+            "calibration nested array 5000 deep",
+            'calibration = "cal.toml"\n',
+            files={"cal.toml": "[overrides]\n" + nested_array()},
+            must_name=("cal.toml",),
+        ),
+        run_case(
+            "calibration is a folder",
+            'calibration = "cal.toml"\n',
+            files={"cal.toml": FOLDER},
+            must_name=("cal.toml",),
+        ),
+        run_case(
+            "calibration is /etc/passwd",
+            'calibration = "/etc/passwd"\n',
+            must_name=("/etc/passwd",),
+            must_not_show=("root:",),
+        ),
+        Case(
+            "sweep spec nested array 5000 deep",
+            ("sweep", "spec.toml", "--out", "out", *SWEEP_FLAGS),
+            {"spec.toml": 'base = "hohhot-2023"\n' + nested_array()},
+            must_name=("spec.toml",),
+        ),
+        Case(
+            "sweep spec is a fifo",
+            ("sweep", "spec.toml", "--out", "out", *SWEEP_FLAGS),
+            must_name=("spec.toml",),
+            setup=_mkfifo("spec.toml"),
+            timeout=30,
+        ),
+        Case(
+            "sweep name ../escape without --out",
+            ("sweep", "spec.toml", *SWEEP_FLAGS),
+            {"spec.toml": (BROKEN / "sweeps/name_escape.toml")},
+            must_name=("name",),
+        ),
+        Case(
+            "sensitivity manifest nested 100000 deep",
+            ("sensitivity", "store", "--outcome", "centre_resolution_rate"),
+            {"store/manifest.json": "[" * 100_000 + "]" * 100_000},
+            must_name=("store", "manifest.json"),
+        ),
+        Case(
+            "sensitivity folder missing",
+            ("sensitivity", "nowhere", "--outcome", "centre_resolution_rate"),
+            must_name=("nowhere",),
+        ),
+        Case(
+            "sensitivity folder is a file",
+            ("sensitivity", "afile.txt", "--outcome", "centre_resolution_rate"),
+            {"afile.txt": "a planner's notes\n"},
+            must_name=("afile.txt",),
+        ),
     ]
 
 
 PLANNER_FILES = {"plans/notes.txt": "meeting on Tuesday\n", "plans/budget.csv": "a,b\n1,2\n"}
-TINY_SWEEP = ('name = "tiny"\nbase = "hohhot-2023"\n[run]\nscale = 0.02\ndays = 5\n'
-              '[[factor]]\nkey = "handling.attempts_per_level"\nvalues = [1, 2]\n')
+TINY_SWEEP = (
+    'name = "tiny"\nbase = "hohhot-2023"\n[run]\nscale = 0.02\ndays = 5\n'
+    '[[factor]]\nkey = "handling.attempts_per_level"\nvalues = [1, 2]\n'
+)
 
 
 def _out_cases() -> list[Case]:
     """Output folders that must be refused before anything is computed (the scenario and
     the sweep spec are valid, so only the folder is wrong)."""
     return [
-        run_case("out is a planner's folder", VALID_SCENARIO, out="plans",
-                 files=PLANNER_FILES, must_name=("--out", "plans")),
-        Case("out .. from a project subfolder",
-             ("run", "../s.toml", "--out", "..", *RUN_FLAGS),
-             {"proj/s.toml": VALID_SCENARIO, "proj/notes.txt": "mine\n",
-              "proj/sub/keep.txt": "also mine\n"}, must_name=("--out",), cwd="proj/sub"),
+        run_case(
+            "out is a planner's folder",
+            VALID_SCENARIO,
+            out="plans",
+            files=PLANNER_FILES,
+            must_name=("--out", "plans"),
+        ),
+        Case(
+            "out .. from a project subfolder",
+            ("run", "../s.toml", "--out", "..", *RUN_FLAGS),
+            {
+                "proj/s.toml": VALID_SCENARIO,
+                "proj/notes.txt": "mine\n",
+                "proj/sub/keep.txt": "also mine\n",
+            },
+            must_name=("--out",),
+            cwd="proj/sub",
+        ),
         run_case("out is .", VALID_SCENARIO, out=".", must_name=("--out",)),
-        Case("out is the scenario's folder",
-             ("run", "proj/s.toml", "--out", "proj", *RUN_FLAGS),
-             {"proj/s.toml": VALID_SCENARIO}, must_name=("--out", "proj")),
-        run_case("out is an existing file", VALID_SCENARIO, out="afile.txt",
-                 files={"afile.txt": "keep me\n"}, must_name=("--out", "afile.txt")),
-        run_case("out is below a file", VALID_SCENARIO, out="afile.txt/sub",
-                 files={"afile.txt": "keep me\n"}, must_name=("--out", "afile.txt")),
-        run_case("out is newdir/..", VALID_SCENARIO, out="newdir/..",
-                 must_name=("--out", "newdir")),
-        run_case("out has a 300-character name", VALID_SCENARIO, out="a" * 300,
-                 must_name=("--out",)),
-        run_case("out/../plans is a planner's folder", VALID_SCENARIO, out="out/../plans",
-                 files=PLANNER_FILES, must_name=("--out",)),
-        run_case("out is a symlink to a planner's folder", VALID_SCENARIO, out="link",
-                 files=PLANNER_FILES, must_name=("--out", "link"),
-                 setup=lambda root: (root / "link").symlink_to("plans")),
-        run_case("out beside a planner's .out.old", VALID_SCENARIO,
-                 files={".out.old/keep.txt": "mine\n"}, must_name=("--out",),
-                 expect="ok_or_rejected"),
-        Case("sweep out is a planner's folder",
-             ("sweep", "spec.toml", "--out", "plans", *SWEEP_FLAGS),
-             {"spec.toml": TINY_SWEEP, **PLANNER_FILES}, must_name=("--out", "plans")),
-        Case("sweep out is an existing file",
-             ("sweep", "spec.toml", "--out", "afile.txt", *SWEEP_FLAGS),
-             {"spec.toml": TINY_SWEEP, "afile.txt": "keep me\n"},
-             must_name=("--out", "afile.txt")),
-        Case("sweep out is .", ("sweep", "spec.toml", "--out", ".", *SWEEP_FLAGS),
-             {"spec.toml": TINY_SWEEP}, must_name=("--out",)),
+        Case(
+            "out is the scenario's folder",
+            ("run", "proj/s.toml", "--out", "proj", *RUN_FLAGS),
+            {"proj/s.toml": VALID_SCENARIO},
+            must_name=("--out", "proj"),
+        ),
+        run_case(
+            "out is an existing file",
+            VALID_SCENARIO,
+            out="afile.txt",
+            files={"afile.txt": "keep me\n"},
+            must_name=("--out", "afile.txt"),
+        ),
+        run_case(
+            "out is below a file",
+            VALID_SCENARIO,
+            out="afile.txt/sub",
+            files={"afile.txt": "keep me\n"},
+            must_name=("--out", "afile.txt"),
+        ),
+        run_case(
+            "out is newdir/..", VALID_SCENARIO, out="newdir/..", must_name=("--out", "newdir")
+        ),
+        run_case(
+            "out has a 300-character name", VALID_SCENARIO, out="a" * 300, must_name=("--out",)
+        ),
+        run_case(
+            "out/../plans is a planner's folder",
+            VALID_SCENARIO,
+            out="out/../plans",
+            files=PLANNER_FILES,
+            must_name=("--out",),
+        ),
+        run_case(
+            "out is a symlink to a planner's folder",
+            VALID_SCENARIO,
+            out="link",
+            files=PLANNER_FILES,
+            must_name=("--out", "link"),
+            setup=lambda root: (root / "link").symlink_to("plans"),
+        ),
+        run_case(
+            "out beside a planner's .out.old",
+            VALID_SCENARIO,
+            files={".out.old/keep.txt": "mine\n"},
+            must_name=("--out",),
+            expect="ok_or_rejected",
+        ),
+        Case(
+            "sweep out is a planner's folder",
+            ("sweep", "spec.toml", "--out", "plans", *SWEEP_FLAGS),
+            {"spec.toml": TINY_SWEEP, **PLANNER_FILES},
+            must_name=("--out", "plans"),
+        ),
+        Case(
+            "sweep out is an existing file",
+            ("sweep", "spec.toml", "--out", "afile.txt", *SWEEP_FLAGS),
+            {"spec.toml": TINY_SWEEP, "afile.txt": "keep me\n"},
+            must_name=("--out", "afile.txt"),
+        ),
+        Case(
+            "sweep out is .",
+            ("sweep", "spec.toml", "--out", ".", *SWEEP_FLAGS),
+            {"spec.toml": TINY_SWEEP},
+            must_name=("--out",),
+        ),
     ]
 
 
 def _set_cases() -> list[Case]:
-    return [run_case(f"--set {value}", VALID_SCENARIO, flags, ("--set", value),
-                     must_name=(key,)) for value, key, flags in SET_CASES]
+    return [
+        run_case(f"--set {value}", VALID_SCENARIO, flags, ("--set", value), must_name=(key,))
+        for value, key, flags in SET_CASES
+    ]
 
 
 def built_cases() -> list[Case]:
@@ -569,19 +726,31 @@ def built_cases() -> list[Case]:
 # ---------------------------------------------------------------------------- quick sample
 
 QUICK = {  # 18 cases, about a second each: every kind of input at least once
-    "scenarios/binary_junk.toml", "scenarios/utf16_bom.toml",
-    "scenarios/moved_centres_nan.toml", "csv/superscript_population.csv",
-    "csv/latin1_township.csv", "sweeps/name_escape.toml", "sweeps/factor_name_seed.toml",
-    "sweeps/levels_billion.toml", "calibration/binary.toml", "sensitivity/list.json",
-    "--set run.days=true", "--set staffing.mediators_total=9223372036854775807",
-    "flag --scale nan", "scenario nested array 5000 deep", "csv is a fifo",
-    "out is a planner's folder", "out is an existing file", "out .. from a project subfolder",
+    "scenarios/binary_junk.toml",
+    "scenarios/utf16_bom.toml",
+    "scenarios/moved_centres_nan.toml",
+    "csv/superscript_population.csv",
+    "csv/latin1_township.csv",
+    "sweeps/name_escape.toml",
+    "sweeps/factor_name_seed.toml",
+    "sweeps/levels_billion.toml",
+    "calibration/binary.toml",
+    "sensitivity/list.json",
+    "--set run.days=true",
+    "--set staffing.mediators_total=9223372036854775807",
+    "flag --scale nan",
+    "scenario nested array 5000 deep",
+    "csv is a fifo",
+    "out is a planner's folder",
+    "out is an existing file",
+    "out .. from a project subfolder",
 }
 
 
 def params(cases: list[Case]) -> list:
-    return [pytest.param(c, id=c.id, marks=() if c.id in QUICK else pytest.mark.slow)
-            for c in cases]
+    return [
+        pytest.param(c, id=c.id, marks=() if c.id in QUICK else pytest.mark.slow) for c in cases
+    ]
 
 
 # ============================================================================ tests
@@ -589,10 +758,15 @@ def params(cases: list[Case]) -> list:
 
 def test_every_corpus_file_has_an_expectation():
     """A file added to tests/data/broken/ without an entry in CORPUS would go untested."""
-    on_disk = {p.relative_to(BROKEN).as_posix() for p in BROKEN.rglob("*")
-               if p.is_file() and p.name != "README.md"}
-    assert on_disk == set(CORPUS), {"untested": sorted(on_disk - set(CORPUS)),
-                                    "missing": sorted(set(CORPUS) - on_disk)}
+    on_disk = {
+        p.relative_to(BROKEN).as_posix()
+        for p in BROKEN.rglob("*")
+        if p.is_file() and p.name != "README.md"
+    }
+    assert on_disk == set(CORPUS), {
+        "untested": sorted(on_disk - set(CORPUS)),
+        "missing": sorted(set(CORPUS) - on_disk),
+    }
 
 
 def test_quick_sample_names_existing_cases():
@@ -617,8 +791,11 @@ def test_bad_command_line(case):
 def finished_run(tmp_path_factory) -> Path:
     """A real run folder written by the CLI (for compare and re-run cases)."""
     folder = tmp_path_factory.mktemp("finished")
-    outcome = run_cli(["run", "s.toml", "--out", "run", *RUN_FLAGS], folder,
-                      input_files={"s.toml": VALID_SCENARIO})
+    outcome = run_cli(
+        ["run", "s.toml", "--out", "run", *RUN_FLAGS],
+        folder,
+        input_files={"s.toml": VALID_SCENARIO},
+    )
     assert outcome.returncode == 0, describe(outcome, [], "the reference run failed")
     return folder / "run"
 
@@ -640,8 +817,9 @@ COMPARE_CASES = [  # (arguments after `compare`, names, extra files)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args, names, files", COMPARE_CASES,
-                         ids=[" ".join(a) for a, _, _ in COMPARE_CASES])
+@pytest.mark.parametrize(
+    "args, names, files", COMPARE_CASES, ids=[" ".join(a) for a, _, _ in COMPARE_CASES]
+)
 def test_compare_refuses(args, names, files, finished_run):
     with sandbox() as root:
         shutil.copytree(finished_run, root / "results", symlinks=True)
@@ -679,8 +857,9 @@ DOCUMENTED_INF = [  # the schema documents inf as "none" for these keys
 def test_documented_inf_still_runs(text):
     """Hardening must not refuse what the schema documents: inf means no limit here."""
     with sandbox() as root:
-        outcome = run_cli(["run", "s.toml", "--out", "out", *RUN_FLAGS], root,
-                          input_files={"s.toml": text})
+        outcome = run_cli(
+            ["run", "s.toml", "--out", "out", *RUN_FLAGS], root, input_files={"s.toml": text}
+        )
         problems = success_problems(outcome, "out")
         assert not problems, describe(outcome, problems, "a documented inf was refused")
 
@@ -706,12 +885,21 @@ def explore(strategy, check_one: Callable, max_examples: int) -> None:
     failures: list[str] = []
     ran = [0]
 
-    @settings(derandomize=True, database=None, deadline=None, max_examples=max_examples,
-              phases=[Phase.explicit, Phase.generate], print_blob=False,
-              suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                     HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.large_base_example,
-                                     HealthCheck.filter_too_much])
+    @settings(
+        derandomize=True,
+        database=None,
+        deadline=None,
+        max_examples=max_examples,
+        phases=[Phase.explicit, Phase.generate],
+        print_blob=False,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+            HealthCheck.filter_too_much,
+        ],
+    )
     @given(strategy)
     def run_one(example):
         ran[0] += 1
@@ -721,8 +909,7 @@ def explore(strategy, check_one: Callable, max_examples: int) -> None:
             failures.append(str(err))
 
     run_one()
-    assert not failures, (f"{len(failures)} of {ran[0]} examples failed:\n\n"
-                          + "\n\n".join(failures))
+    assert not failures, f"{len(failures)} of {ran[0]} examples failed:\n\n" + "\n\n".join(failures)
 
 
 # ---------------------------------------------------------------------------- 1: bad values
@@ -730,12 +917,14 @@ def explore(strategy, check_one: Callable, max_examples: int) -> None:
 BAD_SCALARS = st.one_of(
     st.booleans(),
     st.text(max_size=12),
-    st.sampled_from(["", "yes", "no", "true", "1", "inf", "nan", "2023-01-01", "../x",
-                     "C99999", "community"]),
+    st.sampled_from(
+        ["", "yes", "no", "true", "1", "inf", "nan", "2023-01-01", "../x", "C99999", "community"]
+    ),
     st.integers(min_value=2**31, max_value=2**70),
     st.integers(min_value=-(2**70), max_value=-1),
-    st.sampled_from([0, 2**63 - 1, 2**63, 2**64, math.inf, -math.inf, math.nan, 1e308,
-                     -1e308, 5e-324, -0.0]),
+    st.sampled_from(
+        [0, 2**63 - 1, 2**63, 2**64, math.inf, -math.inf, math.nan, 1e308, -1e308, 5e-324, -0.0]
+    ),
     st.dates(),
 )
 
@@ -784,8 +973,9 @@ def check_bad_value(example: tuple[str, object]) -> None:
     argv = ["run", "s.toml", "--out", "out", "--quiet"]
     argv += [x for f in flags for x in (f, "0.02" if f == "--scale" else "5")]
     with sandbox() as root:
-        outcome = run_cli(argv, root, GENERATED_TIMEOUT,
-                          input_files={"s.toml": tomli_w.dumps(nest(key, value))})
+        outcome = run_cli(
+            argv, root, GENERATED_TIMEOUT, input_files={"s.toml": tomli_w.dumps(nest(key, value))}
+        )
         assert_ok_or_rejected(outcome, ancestors(key), "out")
 
 
@@ -819,12 +1009,26 @@ name = "medical"
 types = ["medical"]
 """
 
-ENCODINGS = ["utf-8"] * 12 + ["utf-16", "utf-16-be", "utf-32", "latin-1", "gb18030",
-                              "utf-8-sig"]
+ENCODINGS = ["utf-8"] * 12 + ["utf-16", "utf-16-be", "utf-32", "latin-1", "gb18030", "utf-8-sig"]
 
 
-NUMBERS = st.sampled_from(["0", "-1", "1e308", "inf", "-inf", "nan", "true", '"7"', "[]",
-                           "99999999999999999999", "0x7FFFFFFFFFFFFFFF", "2023-02-30", "{}"])
+NUMBERS = st.sampled_from(
+    [
+        "0",
+        "-1",
+        "1e308",
+        "inf",
+        "-inf",
+        "nan",
+        "true",
+        '"7"',
+        "[]",
+        "99999999999999999999",
+        "0x7FFFFFFFFFFFFFFF",
+        "2023-02-30",
+        "{}",
+    ]
+)
 
 
 def mutate_lines(draw, text: str) -> str:
@@ -852,11 +1056,11 @@ def mutate_bytes(draw, data: bytearray) -> None:
     elif kind == "set":
         data[pos] = draw(st.integers(0, 255))
     elif kind == "delete":
-        del data[pos:pos + draw(st.integers(1, 24))]
+        del data[pos : pos + draw(st.integers(1, 24))]
     elif kind == "insert":
         data[pos:pos] = draw(st.binary(min_size=1, max_size=8))
     elif kind == "duplicate":
-        data[pos:pos] = data[pos:pos + draw(st.integers(1, 40))]
+        data[pos:pos] = data[pos : pos + draw(st.integers(1, 40))]
     else:
         del data[pos:]
 
@@ -879,8 +1083,12 @@ def mutated_scenario(draw) -> bytes:
 
 def check_mutated_scenario(data: bytes) -> None:
     with sandbox() as root:
-        outcome = run_cli(["run", "s.toml", "--out", "out", *RUN_FLAGS], root,
-                          GENERATED_TIMEOUT, input_files={"s.toml": data})
+        outcome = run_cli(
+            ["run", "s.toml", "--out", "out", *RUN_FLAGS],
+            root,
+            GENERATED_TIMEOUT,
+            input_files={"s.toml": data},
+        )
         assert_ok_or_rejected(outcome, ["s.toml"], "out")
 
 
@@ -900,14 +1108,41 @@ GOOD_FACTORS = {  # key: (transform, low, high, values) that make a valid, tiny 
     "calendar.kind": ("set", None, None, ["china", "weekdays"]),
     "placement.share_rooms_within_township": ("set", None, None, [True, False]),
 }
-BAD_FACTOR_KEYS = ["", ".", "nonexistent.key", "staffing.", "staffing..mediators_total",
-                   "run.days.x", "departments.0.name", "__class__", "run", "handling", "name",
-                   "HANDLING.attempts_per_level"]
-RESERVED_NAMES = ["seed", "run_id", "point", "replication", "error", "traceback",
-                  "wall_seconds", "centre_resolution_rate", "days"]
-ODD = st.one_of(st.booleans(), st.integers(-3, 8), st.floats(), st.text(max_size=6),
-                st.integers(2**63, 2**70), st.just([]), st.lists(st.integers(-1, 3),
-                                                                 max_size=2), st.dates())
+BAD_FACTOR_KEYS = [
+    "",
+    ".",
+    "nonexistent.key",
+    "staffing.",
+    "staffing..mediators_total",
+    "run.days.x",
+    "departments.0.name",
+    "__class__",
+    "run",
+    "handling",
+    "name",
+    "HANDLING.attempts_per_level",
+]
+RESERVED_NAMES = [
+    "seed",
+    "run_id",
+    "point",
+    "replication",
+    "error",
+    "traceback",
+    "wall_seconds",
+    "centre_resolution_rate",
+    "days",
+]
+ODD = st.one_of(
+    st.booleans(),
+    st.integers(-3, 8),
+    st.floats(),
+    st.text(max_size=6),
+    st.integers(2**63, 2**70),
+    st.just([]),
+    st.lists(st.integers(-1, 3), max_size=2),
+    st.dates(),
+)
 HUGE = st.integers(10**6, 10**12)
 
 
@@ -920,25 +1155,38 @@ def mostly(draw, usual, odd, odd_in: int = 4):
 @st.composite
 def factor_entry(draw) -> dict:
     """A [[factor]] that is valid and tiny, with some of its parts replaced by odd ones."""
-    key = mostly(draw, st.sampled_from(sorted(GOOD_FACTORS)),
-                 st.one_of(st.sampled_from(BAD_FACTOR_KEYS), st.integers(-2, 5), st.booleans()))
+    key = mostly(
+        draw,
+        st.sampled_from(sorted(GOOD_FACTORS)),
+        st.one_of(st.sampled_from(BAD_FACTOR_KEYS), st.integers(-2, 5), st.booleans()),
+    )
     transform, low, high, values = GOOD_FACTORS.get(key, ("set", 1, 2, [1, 2]))
     entry: dict = {"key": key}
     if transform != "set" or draw(st.integers(0, 3)) == 3:
-        entry["transform"] = mostly(draw, st.just(transform),
-                                    st.sampled_from(["set", "scale", "shift", "log", "", 5]))
+        entry["transform"] = mostly(
+            draw, st.just(transform), st.sampled_from(["set", "scale", "shift", "log", "", 5])
+        )
     if draw(st.booleans()):
-        entry["name"] = mostly(draw, st.sampled_from(["a", "b", "f_1"]), st.one_of(
-            st.text(max_size=8), st.sampled_from(RESERVED_NAMES), st.integers(), st.booleans()))
+        entry["name"] = mostly(
+            draw,
+            st.sampled_from(["a", "b", "f_1"]),
+            st.one_of(
+                st.text(max_size=8), st.sampled_from(RESERVED_NAMES), st.integers(), st.booleans()
+            ),
+        )
     if low is None or draw(st.booleans()):
-        entry["values"] = mostly(draw, st.just(values), st.one_of(
-            st.just([]), st.lists(ODD, min_size=1, max_size=2), ODD))
+        entry["values"] = mostly(
+            draw,
+            st.just(values),
+            st.one_of(st.just([]), st.lists(ODD, min_size=1, max_size=2), ODD),
+        )
     else:
         entry["low"] = mostly(draw, st.just(low), ODD)
         entry["high"] = mostly(draw, st.just(high), ODD)
         if draw(st.booleans()):
-            entry["levels"] = mostly(draw, st.integers(2, 3),
-                                     st.one_of(st.integers(-3, 1), HUGE, ODD))
+            entry["levels"] = mostly(
+                draw, st.integers(2, 3), st.one_of(st.integers(-3, 1), HUGE, ODD)
+            )
         for flag in ("log", "integer"):
             if draw(st.integers(0, 3)) == 3:
                 entry[flag] = draw(st.one_of(st.booleans(), st.text(max_size=4)))
@@ -951,20 +1199,36 @@ def factor_entry(draw) -> dict:
 def sweep_spec(draw) -> dict:
     """A spec with random factors; valid ones stay tiny (scale 0.02, 5 days, <= 9 runs)."""
     spec: dict = {"base": "hohhot-2023", "run": {"scale": 0.02, "days": 5}}
-    spec["name"] = mostly(draw, st.just("fz"), st.one_of(
-        st.text(max_size=10), st.integers(),
-        st.sampled_from(["../escape", "/abs", "", ".", "a/b", "a\\b", "x" * 300])))
+    spec["name"] = mostly(
+        draw,
+        st.just("fz"),
+        st.one_of(
+            st.text(max_size=10),
+            st.integers(),
+            st.sampled_from(["../escape", "/abs", "", ".", "a/b", "a\\b", "x" * 300]),
+        ),
+    )
     if draw(st.booleans()):
-        spec["replications"] = mostly(draw, st.just(1), st.one_of(
-            st.integers(-2, 0), HUGE, st.booleans(), st.text(max_size=3)))
+        spec["replications"] = mostly(
+            draw,
+            st.just(1),
+            st.one_of(st.integers(-2, 0), HUGE, st.booleans(), st.text(max_size=3)),
+        )
     if draw(st.integers(0, 2)) == 2:
         spec["design"] = {
-            "kind": mostly(draw, st.sampled_from(["factorial", "lhs", "sobol", "morris"]),
-                           st.sampled_from(["grid", "", 3, True])),
-            "samples": mostly(draw, st.just(2), st.one_of(st.integers(-1, 1), HUGE,
-                                                          st.booleans()))}
-    spec["factor"] = mostly(draw, st.lists(factor_entry(), min_size=1, max_size=2),
-                            st.sampled_from(["x", [1], [], [[]]]), odd_in=8)
+            "kind": mostly(
+                draw,
+                st.sampled_from(["factorial", "lhs", "sobol", "morris"]),
+                st.sampled_from(["grid", "", 3, True]),
+            ),
+            "samples": mostly(draw, st.just(2), st.one_of(st.integers(-1, 1), HUGE, st.booleans())),
+        }
+    spec["factor"] = mostly(
+        draw,
+        st.lists(factor_entry(), min_size=1, max_size=2),
+        st.sampled_from(["x", [1], [], [[]]]),
+        odd_in=8,
+    )
     if draw(st.integers(0, 7)) == 7:
         spec["extra"] = True
     return spec
@@ -972,8 +1236,12 @@ def sweep_spec(draw) -> dict:
 
 def check_sweep_spec(spec: dict) -> None:
     with sandbox() as root:
-        outcome = run_cli(["sweep", "spec.toml", "--out", "out", *SWEEP_FLAGS], root,
-                          GENERATED_TIMEOUT, input_files={"spec.toml": tomli_w.dumps(spec)})
+        outcome = run_cli(
+            ["sweep", "spec.toml", "--out", "out", *SWEEP_FLAGS],
+            root,
+            GENERATED_TIMEOUT,
+            input_files={"spec.toml": tomli_w.dumps(spec)},
+        )
         assert_ok_or_rejected(outcome, ["spec.toml"], "out")
 
 
@@ -993,12 +1261,38 @@ BASE_CSV = [
 ]
 CELLS = st.one_of(
     st.text(max_size=10),
-    st.integers(-10**6, 10**6).map(str),
+    st.integers(-(10**6), 10**6).map(str),
     st.floats().map(repr),
-    st.sampled_from(["", " ", "\u00b2", "\u0661\u0662", "1_000", "0x10", "1e3", "TRUE", "yes",
-                     "maybe", "Tr\u00e9s", '"', '""', "a,b", "a\nb", "\x00", "-0", "+5", " 7 ",
-                     "1000000000000000000000000000000", "18446744073709551616", "\uff19",
-                     "1e300", "-1e300", "inf", "nan"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\u00b2",
+            "\u0661\u0662",
+            "1_000",
+            "0x10",
+            "1e3",
+            "TRUE",
+            "yes",
+            "maybe",
+            "Tr\u00e9s",
+            '"',
+            '""',
+            "a,b",
+            "a\nb",
+            "\x00",
+            "-0",
+            "+5",
+            " 7 ",
+            "1000000000000000000000000000000",
+            "18446744073709551616",
+            "\uff19",
+            "1e300",
+            "-1e300",
+            "inf",
+            "nan",
+        ]
+    ),
 )
 
 
@@ -1008,8 +1302,11 @@ def mutated_csv(draw) -> bytes:
     re-encoded."""
     rows = [list(r) for r in BASE_CSV]
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["cell", "cell", "cell", "drop_row", "copy_row",
-                                     "drop_column", "swap_header"]))
+        kind = draw(
+            st.sampled_from(
+                ["cell", "cell", "cell", "drop_row", "copy_row", "drop_column", "swap_header"]
+            )
+        )
         r = draw(st.integers(0, len(rows) - 1))
         c = draw(st.integers(0, len(BASE_CSV[0]) - 1))
         if kind == "cell" and c < len(rows[r]):
@@ -1019,7 +1316,7 @@ def mutated_csv(draw) -> bytes:
         elif kind == "copy_row":
             rows.insert(r, list(rows[r]))
         elif kind == "drop_column":
-            rows = [row[:c] + row[c + 1:] for row in rows]
+            rows = [row[:c] + row[c + 1 :] for row in rows]
         elif kind == "swap_header" and c + 1 < len(rows[0]):
             rows[0][c], rows[0][c + 1] = rows[0][c + 1], rows[0][c]
     buffer = io.StringIO()
@@ -1030,9 +1327,12 @@ def mutated_csv(draw) -> bytes:
 
 def check_mutated_csv(data: bytes) -> None:
     with sandbox() as root:
-        outcome = run_cli(["run", "s.toml", "--out", "out", *RUN_FLAGS], root,
-                          GENERATED_TIMEOUT,
-                          input_files={"s.toml": CSV_SCENARIO, "g.csv": data})
+        outcome = run_cli(
+            ["run", "s.toml", "--out", "out", *RUN_FLAGS],
+            root,
+            GENERATED_TIMEOUT,
+            input_files={"s.toml": CSV_SCENARIO, "g.csv": data},
+        )
         assert_ok_or_rejected(outcome, ["g.csv"], "out")
 
 

@@ -23,8 +23,11 @@ def test_synthetic_city_has_published_structure():
 
 
 def test_csv_round_trip(tmp_path):
-    geo = synthetic(GeographyConfig(n_counties=2, n_urban_counties=1, n_townships=5,
-                                    n_communities=30, population=50_000))
+    geo = synthetic(
+        GeographyConfig(
+            n_counties=2, n_urban_counties=1, n_townships=5, n_communities=30, population=50_000
+        )
+    )
     write_csv(geo, tmp_path / "g.csv")
     back = load_csv(tmp_path / "g.csv")
     assert np.array_equal(back.population, geo.population)

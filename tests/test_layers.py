@@ -20,8 +20,15 @@ import sim
 PACKAGE = Path(sim.__file__).parent
 COMMAND_LINES = ("sim.cli", "sim.policy_script", "sim.__main__", "sim.scenarios")
 ENGINE = ("sim.engine", "sim.agents")
-ABOVE_ENGINE = ("sim.results", "sim.report", "sim.analysis", "sim.sweeps", "sim.calibrate",
-                "sim.bench", *COMMAND_LINES)
+ABOVE_ENGINE = (
+    "sim.results",
+    "sim.report",
+    "sim.analysis",
+    "sim.sweeps",
+    "sim.calibrate",
+    "sim.bench",
+    *COMMAND_LINES,
+)
 
 # (modules, modules they must never reach)
 RULES = [
@@ -31,8 +38,7 @@ RULES = [
     (ENGINE, ABOVE_ENGINE),
     (("sim.report",), ENGINE),
     (("sim.sweeps",), ("sim.calibrate", *COMMAND_LINES)),
-    (("sim.results", "sim.analysis", "sim.report", "sim.calibrate", "sim.bench"),
-     COMMAND_LINES),
+    (("sim.results", "sim.analysis", "sim.report", "sim.calibrate", "sim.bench"), COMMAND_LINES),
 ]
 
 
@@ -77,8 +83,7 @@ def reached(name: str) -> frozenset[str]:
 
 
 def within(name: str, prefixes: tuple[str, ...]) -> bool:
-    return any(name == p or name.startswith(p if p.endswith(".") else p + ".")
-               for p in prefixes)
+    return any(name == p or name.startswith(p if p.endswith(".") else p + ".") for p in prefixes)
 
 
 def test_the_graph_sees_imports():
@@ -91,8 +96,11 @@ def test_the_graph_sees_imports():
 
 @pytest.mark.parametrize(("layer", "forbidden"), RULES, ids=lambda v: "+".join(v)[:60])
 def test_layer_never_reaches(layer, forbidden):
-    broken = sorted(f"{name} -> {other}"
-                    for name in modules() if within(name, layer)
-                    for other in reached(name)
-                    if within(other, forbidden) and not within(other, layer))
+    broken = sorted(
+        f"{name} -> {other}"
+        for name in modules()
+        if within(name, layer)
+        for other in reached(name)
+        if within(other, forbidden) and not within(other, layer)
+    )
     assert not broken, "layer rule broken:\n" + "\n".join(broken)

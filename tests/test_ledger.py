@@ -81,5 +81,8 @@ def test_reopen_undoes_an_end_and_counts_the_relapse():
     ledger.reopen(3)
     cases = ledger.cases
     assert (cases.end_state[3], cases.end_level[3], cases.n_relapses[3]) == (
-        END["open"], NO_LEVEL, 1)
+        END["open"],
+        NO_LEVEL,
+        1,
+    )
     assert np.isnan(cases.end_day[3])

@@ -32,8 +32,13 @@ def scenario(**overrides) -> Scenario:
 def summaries(base: Scenario, overrides: dict, seeds=SEEDS) -> list[tuple[dict, dict]]:
     """(baseline, policy) summary rows per seed."""
     policy = base.with_overrides(overrides)
-    return [(simulate(base, seed=s).summary.to_pylist()[0],
-             simulate(policy, seed=s).summary.to_pylist()[0]) for s in seeds]
+    return [
+        (
+            simulate(base, seed=s).summary.to_pylist()[0],
+            simulate(policy, seed=s).summary.to_pylist()[0],
+        )
+        for s in seeds
+    ]
 
 
 def strings(table, name) -> np.ndarray:
@@ -41,6 +46,7 @@ def strings(table, name) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------- staffing
+
 
 def test_more_mediators_shorten_waits_when_mediators_are_busy():
     busy = {"availability_by_level": {"township": 0.05}, "mediators_by_level": {"township": 90}}
@@ -52,8 +58,12 @@ def test_more_mediators_shorten_waits_when_mediators_are_busy():
 
 def test_staffing_rules_per_level():
     geo = build(Scenario().geography)
-    plan = allocate(geo, StaffingConfig(mediators_by_level={"township": 500},
-                                        mediators_per_10k_by_level={"county": 0.5}))
+    plan = allocate(
+        geo,
+        StaffingConfig(
+            mediators_by_level={"township": 500}, mediators_per_10k_by_level={"county": 0.5}
+        ),
+    )
     assert plan.township_mediators.sum() == 500 and plan.township_mediators.min() >= 1
     county_pop = np.bincount(geo.community_county, weights=geo.population)
     assert np.array_equal(plan.county_mediators, np.maximum(np.rint(0.5 * county_pop / 1e4), 1))
@@ -80,8 +90,9 @@ def test_rotating_and_on_call_departments_make_county_cases_wait():
     needs = [{"name": "housing", "types": ["property_management", "heating", "land", "debt"]}]
     base = scenario(departments=[{**needs[0], "mode": "resident"}])
     for mode in ("rotating", "on_call"):
-        change = {"departments": [{**needs[0], "mode": mode, "days_per_week": 1,
-                                   "on_call_days": 5.0}]}
+        change = {
+            "departments": [{**needs[0], "mode": mode, "days_per_week": 1, "on_call_days": 5.0}]
+        }
         for before, after in summaries(base, change):
             assert after["mean_wait_days_county"] > before["mean_wait_days_county"], mode
 
@@ -101,14 +112,18 @@ def test_committee_takes_its_types_and_they_skip_the_joint_centres():
 
 
 def test_roving_teams_bring_walk_ins_and_serve_roomless_villages():
-    base = scenario(placement={"rural_room_share": 0.3, "share_rooms_within_township": False},
-                    latent={"walk_in_per_day": 0.01}, run={"scale": 0.1})
+    base = scenario(
+        placement={"rural_room_share": 0.3, "share_rooms_within_township": False},
+        latent={"walk_in_per_day": 0.01},
+        run={"scale": 0.1},
+    )
     for before, after in summaries(base, {"roving": {"teams_per_county": 3}}):
         assert after["found_by_walk_in"] > before["found_by_walk_in"]
         assert after["resolved_at_community"] > before["resolved_at_community"]
 
 
 # ------------------------------------------------------------------------------- placement
+
 
 def test_a_room_in_a_dense_community_brings_walk_ins_and_shortens_travel():
     """Baseline: the most populous community has no room and shares its neighbour's.
@@ -146,12 +161,17 @@ def test_unknown_ids_in_a_placement_are_refused(tmp_path):
         DisputeModel(scenario(placement={"rooms_opened": ["NOPE"]}))
     path = tmp_path / "bad.toml"
     path.write_text('[placement]\nmoved_centres = { "T999" = [1.0, 2.0] }\n')
-    assert cli_main(["run", str(path), "--out", str(tmp_path / "out"), "--scale", "0.05",
-                     "--days", "5"]) == 2
+    assert (
+        cli_main(
+            ["run", str(path), "--out", str(tmp_path / "out"), "--scale", "0.05", "--days", "5"]
+        )
+        == 2
+    )
     assert not (tmp_path / "out").exists()
 
 
 # ------------------------------------------------------------------------------- escalation
+
 
 def test_tighter_time_limits_escalate_more():
     tight = {"simple": 1.0, "general": 2.0, "complex": 3.0, "major": 4.0}
@@ -170,7 +190,7 @@ def test_time_limits_per_level_override_the_complexity_ones():
     base = scenario(handling={"time_limit_days_by_level": {"township": {"general": 0.5}}})
     stays = simulate(base, seed=1).stays
     level = strings(stays, "level")
-    allowed = (stays.column("deadline_day").to_numpy() - stays.column("entered_day").to_numpy())
+    allowed = stays.column("deadline_day").to_numpy() - stays.column("entered_day").to_numpy()
     limits = set(np.unique(allowed[level == "township"].round(6)).tolist())
     assert 0.5 in limits and limits <= {0.5, 7.0, 30.0, 60.0}  # general changed, others kept
     assert 15.0 not in limits
@@ -186,17 +206,30 @@ def test_skip_level_types_never_visit_the_lower_levels():
 
 
 def test_whistle_with_a_strong_department_settles_more_at_community():
-    base = scenario(departments=[{"name": "human resources", "types": ["wage_arrears", "debt"],
-                                  "mode": "on_call", "on_call_days": 1.0}],
-                    handling={"specialist_logit": 3.0})
+    base = scenario(
+        departments=[
+            {
+                "name": "human resources",
+                "types": ["wage_arrears", "debt"],
+                "mode": "on_call",
+                "on_call_days": 1.0,
+            }
+        ],
+        handling={"specialist_logit": 3.0},
+    )
     change = {"handling": {"whistle_types": ["wage_arrears", "debt"]}}
     for seed in SEEDS:
         settled = []
         for s in (base, base.with_overrides(change)):
             cases = simulate(s, seed=seed).cases
             mine = np.isin(strings(cases, "type"), ("wage_arrears", "debt"))
-            settled.append((mine & (strings(cases, "end_level") == "community")
-                            & (strings(cases, "end_state") == "resolved")).sum())
+            settled.append(
+                (
+                    mine
+                    & (strings(cases, "end_level") == "community")
+                    & (strings(cases, "end_state") == "resolved")
+                ).sum()
+            )
         assert settled[1] > settled[0]
 
 
@@ -233,6 +266,7 @@ def test_court_diversion_sends_named_types_to_the_township_first():
 
 # ------------------------------------------------------------------------------- regressions
 
+
 def _county_everything(**extra) -> Scenario:
     every = {c: "county" for c in ("simple", "general", "complex", "major")}
     handling = {"entry_level_by_complexity": every, **extra.pop("handling", {})}
@@ -240,8 +274,16 @@ def _county_everything(**extra) -> Scenario:
 
 
 def test_a_late_department_cannot_hold_a_case_past_its_deadline():
-    base = _county_everything(departments=[{"name": "slow", "types": ["debt", "neighbour"],
-                                            "mode": "on_call", "on_call_days": 40.0}])
+    base = _county_everything(
+        departments=[
+            {
+                "name": "slow",
+                "types": ["debt", "neighbour"],
+                "mode": "on_call",
+                "on_call_days": 40.0,
+            }
+        ]
+    )
     stays = simulate(base, seed=1).stays
     left = stays.column("left_day").to_numpy(zero_copy_only=False).astype(float)
     deadline = stays.column("deadline_day").to_numpy()
@@ -257,9 +299,16 @@ def test_a_late_department_cannot_hold_a_case_past_its_deadline():
 
 def test_sessions_of_a_rotating_department_fall_on_its_days():
     base = _county_everything(
-        departments=[{"name": "rota", "types": ["debt", "neighbour", "family"],
-                      "mode": "rotating", "days_per_week": 1}],
-        staffing={"availability_by_level": {"county": 0.2}})
+        departments=[
+            {
+                "name": "rota",
+                "types": ["debt", "neighbour", "family"],
+                "mode": "rotating",
+                "days_per_week": 1,
+            }
+        ],
+        staffing={"availability_by_level": {"county": 0.2}},
+    )
     model = DisputeModel(base).run()
     rows = model.stays.rows
     checked = 0
@@ -274,8 +323,9 @@ def test_sessions_of_a_rotating_department_fall_on_its_days():
 
 
 def test_split_parts_book_their_wait_once():
-    base = _county_everything(handling={"split_complexities": ["simple", "general", "complex",
-                                                               "major"], "split_parts": 3})
+    base = _county_everything(
+        handling={"split_complexities": ["simple", "general", "complex", "major"], "split_parts": 3}
+    )
     stays = simulate(base, seed=1).stays
     left = stays.column("left_day").to_numpy(zero_copy_only=False).astype(float)
     entered = stays.column("entered_day").to_numpy()

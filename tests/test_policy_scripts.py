@@ -34,9 +34,13 @@ def runs_table(rng) -> tuple[pa.Table, np.ndarray, np.ndarray]:
     seeds = np.arange(1, 9)
     base = rng.normal(10, 3, len(seeds))  # large between-seed noise ...
     policy = base + 0.5 + rng.normal(0, 0.1, len(seeds))  # ... small paired effect
-    table = pa.table({"policy": ["base"] * 8 + ["new"] * 8,
-                      "seed": np.r_[seeds, seeds[::-1]],  # order must not matter
-                      "x": np.r_[base, policy[::-1]]})
+    table = pa.table(
+        {
+            "policy": ["base"] * 8 + ["new"] * 8,
+            "seed": np.r_[seeds, seeds[::-1]],  # order must not matter
+            "x": np.r_[base, policy[::-1]],
+        }
+    )
     return table, base, policy
 
 
@@ -62,11 +66,20 @@ def test_t_quantile_fallback_is_close_to_scipy(monkeypatch):
 
 
 def test_means_use_only_seeds_where_both_policies_are_defined():
-    table = pa.table({"policy": ["base"] * 3 + ["new"] * 3, "seed": [1, 2, 3] * 2,
-                      "x": [1.0, 10.0, 1.0, 2.0, float("nan"), 2.0]})
+    table = pa.table(
+        {
+            "policy": ["base"] * 3 + ["new"] * 3,
+            "seed": [1, 2, 3] * 2,
+            "x": [1.0, 10.0, 1.0, 2.0, float("nan"), 2.0],
+        }
+    )
     row = paired_differences(table, "base", ["x"]).to_pylist()[0]
     assert (row["n"], row["baseline_mean"], row["policy_mean"], row["difference"]) == (
-        2, 1.0, 2.0, 1.0)
+        2,
+        1.0,
+        2.0,
+        1.0,
+    )
 
 
 def test_one_replication_has_no_interval():
@@ -77,9 +90,20 @@ def test_one_replication_has_no_interval():
 
 
 def test_differences_figure_has_a_panel_per_outcome_and_a_row_per_policy():
-    rows = [{"policy": p, "outcome": o, "n": 5, "baseline_mean": 1.0, "policy_mean": 1.2,
-             "difference": 0.2, "ci_low": 0.1, "ci_high": 0.3}
-            for p in ("A", "B") for o in ("mean_wait_days", "court_cases", "petitions")]
+    rows = [
+        {
+            "policy": p,
+            "outcome": o,
+            "n": 5,
+            "baseline_mean": 1.0,
+            "policy_mean": 1.2,
+            "difference": 0.2,
+            "ci_low": 0.1,
+            "ci_high": 0.3,
+        }
+        for p in ("A", "B")
+        for o in ("mean_wait_days", "court_cases", "petitions")
+    ]
     fig = differences_figure(pa.Table.from_pylist(rows), "title", "base")
     panels = [ax for ax in fig.axes if ax.get_visible()]
     assert len(panels) == 3
@@ -90,13 +114,16 @@ def test_differences_figure_has_a_panel_per_outcome_and_a_row_per_policy():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("name, policies", [
-    ("township_mediators", 2),
-    ("time_limits", 2),
-    ("departments", 3),
-    ("new_community_rooms", 3),
-    ("grid_patrols", 3),
-])
+@pytest.mark.parametrize(
+    "name, policies",
+    [
+        ("township_mediators", 2),
+        ("time_limits", 2),
+        ("departments", 3),
+        ("new_community_rooms", 3),
+        ("grid_patrols", 3),
+    ],
+)
 def test_script_runs_at_small_scale(name, policies, tmp_path, capsys):
     script = load_script(name)
     out = tmp_path / name
@@ -107,7 +134,8 @@ def test_script_runs_at_small_scale(name, policies, tmp_path, capsys):
     day = np.array(pq.read_table(out / "daily.parquet").column("day").to_pylist())
     assert (day >= 0).sum() == policies * 2 * 30  # and the warm-up before day 0
     assert set(pq.read_table(out / "places.parquet").column("policy").to_pylist()) == set(
-        runs.column("policy").to_pylist())
+        runs.column("policy").to_pylist()
+    )
     assert runs.num_rows == policies * 2
     assert runs.column("seed").to_pylist() == [1, 2] * policies
     differences = pacsv.read_csv(out / "differences.csv")

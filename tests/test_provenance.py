@@ -24,18 +24,36 @@ def test_copy_hashes_like_the_package(package_copy):
     assert provenance.source_hash(package_copy) == provenance.model_source_hash()
 
 
-@pytest.mark.parametrize("edited", ["report/style.py", "report/overview_plot.py", "cli.py",
-                                    "sweeps/store.py", "calibrate/report.py",
-                                    "analysis/paired.py", "bench/benchmark.py"])
+@pytest.mark.parametrize(
+    "edited",
+    [
+        "report/style.py",
+        "report/overview_plot.py",
+        "cli.py",
+        "sweeps/store.py",
+        "calibrate/report.py",
+        "analysis/paired.py",
+        "bench/benchmark.py",
+    ],
+)
 def test_edits_outside_the_model_keep_the_hash(package_copy, edited):
     before = provenance.source_hash(package_copy)
     _touch(package_copy / edited)
     assert provenance.source_hash(package_copy) == before
 
 
-@pytest.mark.parametrize("edited", ["engine/model.py", "agents/centre.py", "city/staffing.py",
-                                    "config.py", "domain.py", "results/metrics.py",
-                                    "scenarios/otog-banner.toml"])
+@pytest.mark.parametrize(
+    "edited",
+    [
+        "engine/model.py",
+        "agents/centre.py",
+        "city/staffing.py",
+        "config.py",
+        "domain.py",
+        "results/metrics.py",
+        "scenarios/otog-banner.toml",
+    ],
+)
 def test_edits_to_the_model_change_the_hash(package_copy, edited):
     before = provenance.source_hash(package_copy)
     _touch(package_copy / edited)

@@ -81,7 +81,11 @@ def test_little_law_per_level(small_run):
         batches = sampled[: horizon // 30 * 30].reshape(-1, 30).mean(axis=1)
         se = batches.std(ddof=1) / math.sqrt(len(batches))
         assert abs(sampled.mean() - arrival_rate * mean_time) < 4 * se + 0.02 * sampled.mean(), (
-            name, sampled.mean(), arrival_rate * mean_time, se)
+            name,
+            sampled.mean(),
+            arrival_rate * mean_time,
+            se,
+        )
         checked += 1
     assert checked >= 2
 
@@ -91,10 +95,15 @@ def test_part_time_mediators_match_erlang_c_with_the_slower_service():
     the same M/M/c queue as full-time mediators with sessions four times as long. The
     staff come from the absolute per-level lever instead of total x share."""
     lam, c = 4.0, 5
-    overrides = {"staffing": {"mediators_total": 0, "mediators_by_level": {"community": c},
-                              "availability_by_level": {"community": 0.25}},
-                 "handling": {"mean_session_days_by_level": {"community": 0.25}},
-                 "run": {"days": 800}}
+    overrides = {
+        "staffing": {
+            "mediators_total": 0,
+            "mediators_by_level": {"community": c},
+            "availability_by_level": {"community": 0.25},
+        },
+        "handling": {"mean_session_days_by_level": {"community": 0.25}},
+        "run": {"days": 800},
+    }
     waits = []
     for seed in range(6):
         result = simulate(load_scenario(DATA / "erlang.toml", overrides), seed=seed)

@@ -40,16 +40,26 @@ high = 1.0
 """
 
 
-def _spec(tmp_path: Path, design: str, samples: int = 4, reps: int = 2, extra: str = "",
-          factors: str = FACTORS) -> Path:
+def _spec(
+    tmp_path: Path,
+    design: str,
+    samples: int = 4,
+    reps: int = 2,
+    extra: str = "",
+    factors: str = FACTORS,
+) -> Path:
     path = tmp_path / "spec.toml"
-    path.write_text(f'name = "t"\nreplications = {reps}\n[design]\nkind = "{design}"\n'
-                    f"samples = {samples}\nseed = 3\n{TINY_RUN}{extra}{factors}")
+    path.write_text(
+        f'name = "t"\nreplications = {reps}\n[design]\nkind = "{design}"\n'
+        f"samples = {samples}\nseed = 3\n{TINY_RUN}{extra}{factors}"
+    )
     return path
 
 
-@pytest.mark.parametrize("design, samples, points", [
-    ("factorial", 4, 9), ("lhs", 5, 5), ("sobol", 4, 4 * (2 + 2)), ("morris", 3, 3 * 3)])
+@pytest.mark.parametrize(
+    "design, samples, points",
+    [("factorial", 4, 9), ("lhs", 5, 5), ("sobol", 4, 4 * (2 + 2)), ("morris", 3, 3 * 3)],
+)
 def test_design_sizes_and_common_seeds(tmp_path, design, samples, points):
     spec = load_spec(_spec(tmp_path, design, samples))
     runs = plan(spec)
@@ -65,13 +75,16 @@ def test_design_sizes_and_common_seeds(tmp_path, design, samples, points):
 
 
 def test_factorial_crosses_value_lists(tmp_path):
-    factors = ('[[factor]]\nkey = "handling.attempts_per_level"\nvalues = [1, 2]\n'
-               '[[factor]]\nkey = "calendar.kind"\nvalues = ["china", "weekdays", "every_day"]\n')
+    factors = (
+        '[[factor]]\nkey = "handling.attempts_per_level"\nvalues = [1, 2]\n'
+        '[[factor]]\nkey = "calendar.kind"\nvalues = ["china", "weekdays", "every_day"]\n'
+    )
     spec = load_spec(_spec(tmp_path, "factorial", reps=1, factors=factors))
     points = design_points(spec)
     assert len(points) == 6
     assert {(p["handling.attempts_per_level"], p["calendar.kind"]) for p in points} == {
-        (a, k) for a in (1, 2) for k in ("china", "weekdays", "every_day")}
+        (a, k) for a in (1, 2) for k in ("china", "weekdays", "every_day")
+    }
 
 
 def _table(store: RunStore):
@@ -91,11 +104,23 @@ def test_executors_give_identical_tables(tmp_path):
 def test_killed_sweep_resumes_with_exactly_the_missing_runs(tmp_path):
     spec_path = _spec(tmp_path, "lhs", samples=10, reps=2)
     killed, whole = tmp_path / "killed", tmp_path / "whole"
-    command = [sys.executable, "-m", "sim", "sweep", str(spec_path), "--executor", "serial",
-               "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "sim",
+        "sweep",
+        str(spec_path),
+        "--executor",
+        "serial",
+        "--quiet",
+    ]
     env = os.environ | {"PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([*command, "--out", str(killed)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [*command, "--out", str(killed)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 120
     while len(list((killed / "runs").glob("part-*.parquet"))) < 4 and time.time() < deadline:
         time.sleep(0.05)
@@ -103,10 +128,13 @@ def test_killed_sweep_resumes_with_exactly_the_missing_runs(tmp_path):
     process.wait()
     partial = len(list((killed / "runs").glob("part-*.parquet")))
     assert 4 <= partial < 20, "the sweep should have been killed part-way"
-    assert main(["sweep", str(spec_path), "--out", str(killed), "--executor", "serial",
-                 "--quiet"]) == 0
-    assert main(["sweep", str(spec_path), "--out", str(whole), "--executor", "serial",
-                 "--quiet"]) == 0
+    assert (
+        main(["sweep", str(spec_path), "--out", str(killed), "--executor", "serial", "--quiet"])
+        == 0
+    )
+    assert (
+        main(["sweep", str(spec_path), "--out", str(whole), "--executor", "serial", "--quiet"]) == 0
+    )
     assert _table(RunStore(killed)) == _table(RunStore(whole))
     assert not [p for p in (killed / "runs").iterdir() if not p.name.startswith("part-")]
 
@@ -133,16 +161,21 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     assert store.read_runs().num_rows == 6 and store.read_errors().num_rows == 0
 
 
-@pytest.mark.parametrize("change, complaint", [
-    ('colour = "red"\n', "unknown key"),
-    ('[design]\nkind = "grid"\n', "design.kind"),
-    ('[[factor]]\nkey = "staffing.no_such"\nvalues = [1]\n', "staffing.no_such"),
-    ('[[factor]]\nkey = "court.p_court_mediation"\nvalues = [0.5, 1.5]\n',
-     "court.p_court_mediation"),
-    ('[[factor]]\nkey = "court.p_court_mediation"\nlow = 0.9\nhigh = 0.5\n', "low < high"),
-    ('[[factor]]\nkey = "court.p_court_mediation"\nvalues = [0.5]\nlow = 0.1\n', "either"),
-    ("replications = 0\n", "replications"),
-])
+@pytest.mark.parametrize(
+    "change, complaint",
+    [
+        ('colour = "red"\n', "unknown key"),
+        ('[design]\nkind = "grid"\n', "design.kind"),
+        ('[[factor]]\nkey = "staffing.no_such"\nvalues = [1]\n', "staffing.no_such"),
+        (
+            '[[factor]]\nkey = "court.p_court_mediation"\nvalues = [0.5, 1.5]\n',
+            "court.p_court_mediation",
+        ),
+        ('[[factor]]\nkey = "court.p_court_mediation"\nlow = 0.9\nhigh = 0.5\n', "low < high"),
+        ('[[factor]]\nkey = "court.p_court_mediation"\nvalues = [0.5]\nlow = 0.1\n', "either"),
+        ("replications = 0\n", "replications"),
+    ],
+)
 def test_bad_spec_is_named_and_writes_nothing(tmp_path, capsys, change, complaint):
     head = 'name = "bad"\n' + (change if not change.startswith("[") else "")
     body = change if change.startswith("[") else ""
@@ -212,12 +245,39 @@ def test_example_specs_load_and_plan(name):
 def test_dask_executor_by_scheduler_address(tmp_path):
     distributed = pytest.importorskip("distributed")
     path = _spec(tmp_path, "lhs", samples=2, reps=1)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        assert main(["sweep", str(path), "--out", str(tmp_path / "remote"), "--executor",
-                     "dask", "--scheduler", cluster.scheduler_address, "--quiet"]) == 0
-    assert main(["sweep", str(path), "--out", str(tmp_path / "serial"), "--executor",
-                 "serial", "--quiet"]) == 0
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        assert (
+            main(
+                [
+                    "sweep",
+                    str(path),
+                    "--out",
+                    str(tmp_path / "remote"),
+                    "--executor",
+                    "dask",
+                    "--scheduler",
+                    cluster.scheduler_address,
+                    "--quiet",
+                ]
+            )
+            == 0
+        )
+    assert (
+        main(
+            [
+                "sweep",
+                str(path),
+                "--out",
+                str(tmp_path / "serial"),
+                "--executor",
+                "serial",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert _table(RunStore(tmp_path / "remote")) == _table(RunStore(tmp_path / "serial"))
 
 

@@ -15,15 +15,22 @@ from sim.results.simulation import simulate
 from sim.scenario_loader import load_scenario, preset_names
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "published_figures.toml"
-PRESETS = ("hohhot-2023", "hohhot-2025", "karamay", "otog-banner", "shanxi-nancheng",
-           "shanxi-qincunbei")
+PRESETS = (
+    "hohhot-2023",
+    "hohhot-2025",
+    "karamay",
+    "otog-banner",
+    "shanxi-nancheng",
+    "shanxi-qincunbei",
+)
 
 
 def test_every_article_system_has_a_preset_citing_its_sources():
     assert set(PRESETS) <= set(preset_names())
     for name in PRESETS:
-        text = (Path(__file__).resolve().parent.parent / "sim" / "scenarios"
-                / f"{name}.toml").read_text()
+        text = (
+            Path(__file__).resolve().parent.parent / "sim" / "scenarios" / f"{name}.toml"
+        ).read_text()
         assert "seeds/" in text or "source" in text.lower()  # sources are cited
         assert load_scenario(name).calibration == "fitted/hohhot-2023.toml"
 
@@ -74,17 +81,41 @@ def test_validation_table_from_a_small_run():
 
 def test_validate_command_writes_its_files(tmp_path):
     out = tmp_path / "val"
-    assert main(["validate", "--reps", "2", "--days", "20", "--scale", "0.1",
-                 "--preset", "shanxi-qincunbei", "--executor", "serial",
-                 "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [".dispute-sim.json", "validation.csv",
-                                                     "validation.md", "validation.png"]
+    assert (
+        main(
+            [
+                "validate",
+                "--reps",
+                "2",
+                "--days",
+                "20",
+                "--scale",
+                "0.1",
+                "--preset",
+                "shanxi-qincunbei",
+                "--executor",
+                "serial",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".dispute-sim.json",
+        "validation.csv",
+        "validation.md",
+        "validation.png",
+    ]
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["--preset", "atlantis"], "no validation figure uses it"),
-    (["--reps", "1"], "--reps 1"),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["--preset", "atlantis"], "no validation figure uses it"),
+        (["--reps", "1"], "--reps 1"),
+    ],
+)
 def test_validate_bad_input(argv, expected, tmp_path, capsys):
     out = tmp_path / "val"
     assert main(["validate", *argv, "--days", "10", "--out", str(out)]) == 2

@@ -1,6 +1,6 @@
 """Regenerate the golden baseline (run by hand, only when a change of results is intended):
 
-    python3 -m tests.update_baseline
+python3 -m tests.update_baseline
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ SCALE, SEED = 0.05, 2023
 def baseline_summary() -> dict:
     scenario = load_scenario(overrides={"run": {"scale": SCALE}})
     row = simulate(scenario, seed=SEED).summary.to_pylist()[0]
-    return {key: (round(value, 9) if isinstance(value, float) else value)
-            for key, value in row.items()}
+    return {
+        key: (round(value, 9) if isinstance(value, float) else value) for key, value in row.items()
+    }
 
 
 if __name__ == "__main__":

@@ -26,9 +26,18 @@ class Centre(mesa.Agent):
     first served) and gives it back after. ``n_present`` counts the cases at this centre.
     """
 
-    def __init__(self, model: DisputeModel, index: int, level: int, x_km: float, y_km: float,
-                 n_mediators: int, roving=None, logit: float | None = None,
-                 session_days: float | None = None) -> None:
+    def __init__(
+        self,
+        model: DisputeModel,
+        index: int,
+        level: int,
+        x_km: float,
+        y_km: float,
+        n_mediators: int,
+        roving=None,
+        logit: float | None = None,
+        session_days: float | None = None,
+    ) -> None:
         super().__init__(model)
         self.index = index
         self.level = level  # code in RESOLUTION_PLACES (community = 1 ... committee = 5)
@@ -78,8 +87,9 @@ class Centre(mesa.Agent):
         outcome = STAY_FAILED
         attempts = model.scenario.handling.attempts_per_level
         for attempt in range(attempts):
-            outcome = yield from attempt_once(case_id, stay, deadline, give_up_at, support,
-                                              ready_at)
+            outcome = yield from attempt_once(
+                case_id, stay, deadline, give_up_at, support, ready_at
+            )
             if outcome != STAY_FAILED:
                 break
             if attempt + 1 < attempts and env.now >= deadline:
@@ -89,14 +99,31 @@ class Centre(mesa.Agent):
         model.stays.close(stay, env.now, outcome)
         return outcome
 
-    def _attempt(self, case_id: int, stay: int, deadline: float, give_up_at: float, support,
-                 ready_at: float, logit: float = 0.0, part: int = 0):
+    def _attempt(
+        self,
+        case_id: int,
+        stay: int,
+        deadline: float,
+        give_up_at: float,
+        support,
+        ready_at: float,
+        logit: float = 0.0,
+        part: int = 0,
+    ):
         """One attempt: the sessions, then whether they settled it."""
         model = self.model
         n_sessions = model.rules.sessions.item(model.cases.complexity.item(case_id))
         for session in range(n_sessions):
-            stopped = yield from self._session(case_id, stay, deadline, give_up_at, support,
-                                               ready_at, session + 1 == n_sessions, part)
+            stopped = yield from self._session(
+                case_id,
+                stay,
+                deadline,
+                give_up_at,
+                support,
+                ready_at,
+                session + 1 == n_sessions,
+                part,
+            )
             if stopped is not None:
                 return stopped
         u_success, _ = model.cases.next_attempt_draw(case_id)
@@ -104,15 +131,21 @@ class Centre(mesa.Agent):
             return STAY_RESOLVED
         return STAY_FAILED
 
-    def _split_attempt(self, case_id: int, stay: int, deadline: float, give_up_at: float,
-                       support, ready_at: float):
+    def _split_attempt(
+        self, case_id: int, stay: int, deadline: float, give_up_at: float, support, ready_at: float
+    ):
         """'One key for one lock': the parts go on in parallel, each with its own mediator,
         and the dispute is settled when every part is."""
         env = self.model.env
         bonus = self.model.rules.split_part_logit
-        parts = [env.process(self._attempt(case_id, stay, deadline, give_up_at, support,
-                                           ready_at, logit=bonus, part=k))
-                 for k in range(self.model.scenario.handling.split_parts)]
+        parts = [
+            env.process(
+                self._attempt(
+                    case_id, stay, deadline, give_up_at, support, ready_at, logit=bonus, part=k
+                )
+            )
+            for k in range(self.model.scenario.handling.split_parts)
+        ]
         yield env.all_of(parts)
         outcomes = [part.value for part in parts]
         for worst in (STAY_WITHDRAWN, STAY_TIMED_OUT, STAY_FAILED):
@@ -120,8 +153,17 @@ class Centre(mesa.Agent):
                 return worst
         return STAY_RESOLVED
 
-    def _session(self, case_id: int, stay: int, deadline: float, give_up_at: float, support,
-                 ready_at: float, last: bool, part: int = 0):
+    def _session(
+        self,
+        case_id: int,
+        stay: int,
+        deadline: float,
+        give_up_at: float,
+        support,
+        ready_at: float,
+        last: bool,
+        part: int = 0,
+    ):
         """Wait for whoever must be there and a mediator, hold the session and the gap after
         it. Returns None, or the stay outcome if time or patience ran out first. Parts of a
         split dispute wait side by side; only part 0 books the wait, so it counts once."""
@@ -159,8 +201,15 @@ class Centre(mesa.Agent):
             yield env.timeout(gap * e_gap)
         return None
 
-    def _stop(self, case_id: int, stay: int, queued_at: float, deadline: float,
-              give_up_at: float, part: int) -> int:
+    def _stop(
+        self,
+        case_id: int,
+        stay: int,
+        queued_at: float,
+        deadline: float,
+        give_up_at: float,
+        part: int,
+    ) -> int:
         """No session came: book the wait (it counts all the same) and say why."""
         if part == 0:
             waited = self.model.env.now - queued_at

@@ -82,8 +82,14 @@ class Court(mesa.Agent):
         delay_until_open = self.model.calendar.delay_until_open
         free_at, starting, ending = self.free_at, self.starting, self.ending
         for now, case_id, mediate, settled, days, wait in zip(
-                times, ids.tolist(), mediated.tolist(), settles.tolist(),
-                mediation_days.tolist(), judgment_days.tolist(), strict=True):
+            times,
+            ids.tolist(),
+            mediated.tolist(),
+            settles.tolist(),
+            mediation_days.tolist(),
+            judgment_days.tolist(),
+            strict=True,
+        ):
             at = now
             if mediate:
                 turn = max(now, heapq.heappop(free_at))
@@ -108,8 +114,10 @@ class Court(mesa.Agent):
         the event order of a per-case SimPy process would have it; never at the end of
         the run, whose horizon SimPy does not process."""
         starting = self.starting
-        while starting and (starting[0][0] < until or (
-                not final and starting[0][0] == until and starting[0][1] < until - 1)):
+        while starting and (
+            starting[0][0] < until
+            or (not final and starting[0][0] == until and starting[0][1] < until - 1)
+        ):
             self.busy_days += heapq.heappop(starting)[2]
 
     def _end_decided(self, until: int) -> None:

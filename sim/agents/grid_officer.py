@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 # Channels through which the grid officer learns of a dispute (the building head reports
 # to the officer of the grid), as a lookup by channel code.
-BY_OFFICER = np.isin(np.arange(len(CHANNELS)), [CHANNELS.index("patrol"),
-                                                CHANNELS.index("building_head")])
+BY_OFFICER = np.isin(
+    np.arange(len(CHANNELS)), [CHANNELS.index("patrol"), CHANNELS.index("building_head")]
+)
 
 
 class GridOfficer(mesa.Agent):

@@ -21,8 +21,9 @@ class Resident(mesa.Agent):
     It decides how long to wait for a mediator and what to do after a failure.
     """
 
-    def __init__(self, model: DisputeModel, case_id: int, community: int,
-                 patience_days: float) -> None:
+    def __init__(
+        self, model: DisputeModel, case_id: int, community: int, patience_days: float
+    ) -> None:
         super().__init__(model)
         self.case_id = case_id
         self.community = community

@@ -21,9 +21,38 @@ DAILY_COLUMNS = ("day", "in_community", "in_township", "in_county", "in_city", "
 
 
 # Two-sided 95% quantiles of Student's t for 1 to 30 degrees of freedom (standard tables).
-T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
-         2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
-         2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+T_975 = (
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+)
 
 
 def t_quantile_975(df: int) -> float:
@@ -54,8 +83,9 @@ def mean_interval(values) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def paired_differences(runs: pa.Table, baseline: str,
-                       outcomes: Sequence[str] | None = None) -> pa.Table:
+def paired_differences(
+    runs: pa.Table, baseline: str, outcomes: Sequence[str] | None = None
+) -> pa.Table:
     """Per policy and outcome: baseline mean, policy mean, mean paired difference and its
     95% interval (NaN when fewer than two replications pair up)."""
     outcomes = list(outcomes or KEY_OUTCOMES)
@@ -89,9 +119,14 @@ def _interval(base: np.ndarray, policy: np.ndarray) -> dict:
     half = math.nan
     if n >= 2:
         half = t_quantile_975(n - 1) * float(diff.std(ddof=1)) / math.sqrt(n)
-    return {"n": n, "baseline_mean": float(base.mean()) if n else math.nan,
-            "policy_mean": float(policy.mean()) if n else math.nan,
-            "difference": mean, "ci_low": mean - half, "ci_high": mean + half}
+    return {
+        "n": n,
+        "baseline_mean": float(base.mean()) if n else math.nan,
+        "policy_mean": float(policy.mean()) if n else math.nan,
+        "difference": mean,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+    }
 
 
 def format_table(differences: pa.Table) -> str:
@@ -103,16 +138,20 @@ def format_table(differences: pa.Table) -> str:
     for policy in dict.fromkeys(r["policy"] for r in rows):
         n = max(r["n"] for r in rows if r["policy"] == policy)
         lines.append(f"\n{policy} vs baseline (paired over {n} replications)")
-        lines.append(f"  {'outcome':{width}s} {'baseline':>12s} {'policy':>12s}   "
-                     f"{'difference [95% interval]':>36s}")
+        lines.append(
+            f"  {'outcome':{width}s} {'baseline':>12s} {'policy':>12s}   "
+            f"{'difference [95% interval]':>36s}"
+        )
         for r in (r for r in rows if r["policy"] == policy):
             outcome = OUTCOME.get(r["outcome"])
             fmt = outcome.fmt if outcome else "{:.4g}"
-            lines.append(f"  {label(r['outcome']):{width}s} {_fmt(fmt, r['baseline_mean']):>12s} "
-                         f"{_fmt(fmt, r['policy_mean']):>12s}   "
-                         f"{_signed(fmt, r['difference']):>12s} "
-                         f"[{_signed(fmt, r['ci_low'])}, {_signed(fmt, r['ci_high'])}]"
-                         + ("  *" if r["ci_low"] > 0 or r["ci_high"] < 0 else ""))
+            lines.append(
+                f"  {label(r['outcome']):{width}s} {_fmt(fmt, r['baseline_mean']):>12s} "
+                f"{_fmt(fmt, r['policy_mean']):>12s}   "
+                f"{_signed(fmt, r['difference']):>12s} "
+                f"[{_signed(fmt, r['ci_low'])}, {_signed(fmt, r['ci_high'])}]"
+                + ("  *" if r["ci_low"] > 0 or r["ci_high"] < 0 else "")
+            )
     lines.append("  * the 95% interval of the difference excludes zero")
     return "\n".join(lines)
 

@@ -32,21 +32,31 @@ def _run(payload: tuple[str, dict, int, bool]) -> dict:
     result = simulate(Scenario.from_payload(scenario), seed=seed)
     tag = {"policy": policy, "seed": seed}
     daily = result.daily.select(list(DAILY_COLUMNS)).to_pylist()
-    out = {"summary": {**tag, **result.summary.to_pylist()[0]},
-           "daily": [{**tag, **row} for row in daily]}
+    out = {
+        "summary": {**tag, **result.summary.to_pylist()[0]},
+        "daily": [{**tag, **row} for row in daily],
+    }
     if first:
         out["places"] = [{"policy": policy, **r} for r in result.places.to_pylist()]
         out["centres"] = [{"policy": policy, **r} for r in result.centres.to_pylist()]
     return out
 
 
-def run_policies(policies: dict[str, Scenario], seeds: Sequence[int], executor: str = "process",
-                 workers: int = 0, progress: bool = True) -> PolicyRuns:
+def run_policies(
+    policies: dict[str, Scenario],
+    seeds: Sequence[int],
+    executor: str = "process",
+    workers: int = 0,
+    progress: bool = True,
+) -> PolicyRuns:
     """Every policy on every seed; tables in (policy, seed) order whatever the executor."""
     from sim.sweeps.executors import execute
 
-    payloads = [(name, scenario.model_dump(mode="json"), int(seed), k == 0)
-                for name, scenario in policies.items() for k, seed in enumerate(seeds)]
+    payloads = [
+        (name, scenario.model_dump(mode="json"), int(seed), k == 0)
+        for name, scenario in policies.items()
+        for k, seed in enumerate(seeds)
+    ]
     order = {(name, int(seed)): k for k, (name, _, seed, _) in enumerate(payloads)}
     results = []
     for k, out in enumerate(execute(_run, payloads, executor, workers), start=1):

@@ -35,23 +35,35 @@ def run_one(payload: tuple[str, int, dict]) -> dict:
     preset, seed, overrides = payload
     result = simulate(load_scenario(preset, overrides), seed=seed)
     summary = result.summary.to_pylist()[0]
-    return {"preset": preset, "seed": seed, **summary,
-            **extra_outputs(summary, result.cases, result.stays)}
+    return {
+        "preset": preset,
+        "seed": seed,
+        **summary,
+        **extra_outputs(summary, result.cases, result.stays),
+    }
 
 
 def load_figures(path: Path = VALIDATION_FILE) -> list[dict]:
     with Path(path).open("rb") as fh:
         figures = tomllib.load(fh)["figure"]
     for f in figures:
-        if "output" in f and not ("band_relative" in f or "band_absolute" in f
-                                  or f.get("bound") == "at_least"):
+        if "output" in f and not (
+            "band_relative" in f or "band_absolute" in f or f.get("bound") == "at_least"
+        ):
             raise ScenarioError(f"{path}: figure {f['id']} has an output but no band")
     return figures
 
 
-def validate(reps: int = 5, days: int = 365, scale: float = 1.0, executor: str = "process",
-             workers: int = 0, presets: list[str] | None = None, progress: bool = True,
-             path: Path = VALIDATION_FILE) -> pa.Table:
+def validate(
+    reps: int = 5,
+    days: int = 365,
+    scale: float = 1.0,
+    executor: str = "process",
+    workers: int = 0,
+    presets: list[str] | None = None,
+    progress: bool = True,
+    path: Path = VALIDATION_FILE,
+) -> pa.Table:
     """The validation table: one row per figure (predicted or with the reason why not)."""
     from sim.sweeps.executors import execute
 
@@ -60,8 +72,9 @@ def validate(reps: int = 5, days: int = 365, scale: float = 1.0, executor: str =
     if presets:
         unknown = sorted(set(presets) - set(wanted))
         if unknown:
-            raise ScenarioError(f"--preset {unknown}: no validation figure uses it; "
-                                f"presets with figures: {wanted}")
+            raise ScenarioError(
+                f"--preset {unknown}: no validation figure uses it; presets with figures: {wanted}"
+            )
         wanted = presets
     overrides = {"run": {"days": days, "scale": scale}}
     payloads = [(p, FIRST_SEED + k, overrides) for p in wanted for k in range(reps)]
@@ -77,11 +90,20 @@ def validate(reps: int = 5, days: int = 365, scale: float = 1.0, executor: str =
 
 
 def _row(figure: dict, runs: dict[str, list[dict]], days: int) -> dict:
-    row = {"id": figure["id"], "label": figure["label"], "published": float(figure["value"]),
-           "preset": figure.get("preset", ""), "output": figure.get("output", ""),
-           "kind": figure.get("kind", "count"),
-           "predicted": math.nan, "low": math.nan, "high": math.nan, "band": "",
-           "verdict": "not predicted", "reason": figure.get("why_none", "")}
+    row = {
+        "id": figure["id"],
+        "label": figure["label"],
+        "published": float(figure["value"]),
+        "preset": figure.get("preset", ""),
+        "output": figure.get("output", ""),
+        "kind": figure.get("kind", "count"),
+        "predicted": math.nan,
+        "low": math.nan,
+        "high": math.nan,
+        "band": "",
+        "verdict": "not predicted",
+        "reason": figure.get("why_none", ""),
+    }
     if "output" not in figure:
         return row
     mine = runs[figure["preset"]]
@@ -94,9 +116,14 @@ def _row(figure: dict, runs: dict[str, list[dict]], days: int) -> dict:
         return row | {"reason": f"{figure['output']} is undefined in every run"}
     mean, low, high = mean_interval(values)
     within, band = _judge(figure, mean)
-    return row | {"predicted": mean, "low": low, "high": high, "band": band,
-                  "verdict": "within" if within else "miss",
-                  "reason": figure.get("note", "") if within else figure.get("if_missed", "")}
+    return row | {
+        "predicted": mean,
+        "low": low,
+        "high": high,
+        "band": band,
+        "verdict": "within" if within else "miss",
+        "reason": figure.get("note", "") if within else figure.get("if_missed", ""),
+    }
 
 
 def _judge(figure: dict, mean: float) -> tuple[bool, str]:
@@ -111,19 +138,30 @@ def _judge(figure: dict, mean: float) -> tuple[bool, str]:
 
 
 def markdown(table: pa.Table) -> str:
-    lines = ["# Validation: presets against published figures (not fitted)", "",
-             "Each preset runs with the Hohhot 2023 calibration; predictions are means over "
-             "replications with 95% intervals, per year times the years a figure covers.", "",
-             "| figure | preset | published | predicted [95%] | band | verdict | why |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Validation: presets against published figures (not fitted)",
+        "",
+        "Each preset runs with the Hohhot 2023 calibration; predictions are means over "
+        "replications with 95% intervals, per year times the years a figure covers.",
+        "",
+        "| figure | preset | published | predicted [95%] | band | verdict | why |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in table.to_pylist():
-        lines.append(f"| {r['label']} | {r['preset'] or '-'} | "
-                     f"{_num(r['published'], r['kind'])} | "
-                     f"{_interval(r)} | {r['band'] or '-'} | {r['verdict']} | {r['reason']} |")
-    counts = {v: sum(1 for r in table.to_pylist() if r["verdict"] == v)
-              for v in ("within", "miss", "not predicted")}
-    lines += ["", f"{counts['within']} within their band, {counts['miss']} missed, "
-              f"{counts['not predicted']} not predicted."]
+        lines.append(
+            f"| {r['label']} | {r['preset'] or '-'} | "
+            f"{_num(r['published'], r['kind'])} | "
+            f"{_interval(r)} | {r['band'] or '-'} | {r['verdict']} | {r['reason']} |"
+        )
+    counts = {
+        v: sum(1 for r in table.to_pylist() if r["verdict"] == v)
+        for v in ("within", "miss", "not predicted")
+    }
+    lines += [
+        "",
+        f"{counts['within']} within their band, {counts['miss']} missed, "
+        f"{counts['not predicted']} not predicted.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -139,5 +177,4 @@ def _interval(r: dict) -> str:
         return "-"
     if not math.isfinite(r["low"]):
         return _num(r["predicted"], kind)
-    return (f"{_num(r['predicted'], kind)} [{_num(r['low'], kind)}, "
-            f"{_num(r['high'], kind)}]")
+    return f"{_num(r['predicted'], kind)} [{_num(r['low'], kind)}, {_num(r['high'], kind)}]"

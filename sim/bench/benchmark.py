@@ -39,17 +39,20 @@ def one_run(scenario_name: str, scale: float, replay: bool = True) -> dict:
     if replay:
         model = DisputeModel(scenario)  # built, not run: its staff per centre
         staff = {c.index: len(c.mediators) for c in model.centres}
-        seconds, events = replay_seconds(result.cases, result.stays, scenario, staff,
-                                         model.network.staff.court_mediators)
-        row |= {"replay_seconds": seconds, "replay_events": events,
-                "replay_ratio": wall / seconds}
+        seconds, events = replay_seconds(
+            result.cases, result.stays, scenario, staff, model.network.staff.court_mediators
+        )
+        row |= {"replay_seconds": seconds, "replay_events": events, "replay_ratio": wall / seconds}
     return row
 
 
 def _fresh(scenario_name: str, scale: float, replay: bool) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "sim.bench.benchmark", scenario_name, str(scale), str(int(replay))],
-        capture_output=True, text=True, check=True)
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -57,25 +60,39 @@ def _median(runs: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
-def benchmark(scenario_name: str, repeats: int = 3, scale: float = 1.0,
-              scales: tuple[float, ...] = (), sweep_runs: int = 0) -> int:
-    print(f"benchmark: {scenario_name}, {repeats} repeats, "
-          f"{platform.python_implementation()} {platform.python_version()}, "
-          f"{platform.machine()}")
+def benchmark(
+    scenario_name: str,
+    repeats: int = 3,
+    scale: float = 1.0,
+    scales: tuple[float, ...] = (),
+    sweep_runs: int = 0,
+) -> int:
+    print(
+        f"benchmark: {scenario_name}, {repeats} repeats, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}"
+    )
     runs = []
     for k in range(repeats):
         runs.append(_fresh(scenario_name, scale, True))
-        print(f"  run {k + 1}/{repeats}: {runs[-1]['wall_seconds']:.2f} s, "
-              f"{runs[-1]['peak_mib']:.0f} MiB", file=sys.stderr)
+        print(
+            f"  run {k + 1}/{repeats}: {runs[-1]['wall_seconds']:.2f} s, "
+            f"{runs[-1]['peak_mib']:.0f} MiB",
+            file=sys.stderr,
+        )
     m = _median(runs)
     walls = [r["wall_seconds"] for r in runs]
-    print(f"  one year at scale {scale:g}, median wall time {m['wall_seconds']:8.2f} s "
-          f"(build + run + tables + summary; {min(walls):.2f} to {max(walls):.2f} s)")
+    print(
+        f"  one year at scale {scale:g}, median wall time {m['wall_seconds']:8.2f} s "
+        f"(build + run + tables + summary; {min(walls):.2f} to {max(walls):.2f} s)"
+    )
     print(f"  SimPy events                       {m['simpy_events']:8.0f}")
     print(f"  disputes                           {m['cases']:8.0f}")
     print(f"  peak memory (max RSS)              {m['peak_mib']:8.0f} MiB")
-    print(f"  bare-SimPy replay of the same flow {m['replay_seconds']:8.2f} s "
-          f"({m['replay_events']:.0f} events)")
+    print(
+        f"  bare-SimPy replay of the same flow {m['replay_seconds']:8.2f} s "
+        f"({m['replay_events']:.0f} events)"
+    )
     print(f"  model / bare SimPy                 {m['replay_ratio']:8.2f} x")
     if scales:
         _scaling(scenario_name, repeats, scales)
@@ -106,9 +123,13 @@ def _sweep_throughput(scenario_name: str, n_runs: int) -> None:
     from sim.sweeps.runner import run_sweep
     from sim.sweeps.spec import parse_spec
 
-    data = {"name": "bench", "base": scenario_name, "replications": n_runs,
-            "design": {"kind": "factorial"},
-            "factor": [{"key": "handling.attempts_per_level", "values": [1]}]}
+    data = {
+        "name": "bench",
+        "base": scenario_name,
+        "replications": n_runs,
+        "design": {"kind": "factorial"},
+        "factor": [{"key": "handling.attempts_per_level", "values": [1]}],
+    }
     spec = parse_spec(data, Path("bench.toml"))
     seconds = {"serial": 0.0, "process": 0.0}
     for executor in ("serial", "process", "process", "serial"):
@@ -117,8 +138,10 @@ def _sweep_throughput(scenario_name: str, n_runs: int) -> None:
             run_sweep(spec, out, executor, 1 if executor == "serial" else 2, progress=False)
             seconds[executor] += time.perf_counter() - started
     rates = {executor: 60 * 2 * n_runs / s for executor, s in seconds.items()}
-    print(f"  sweep of {n_runs} years: serial {rates['serial']:.1f} runs/min, 2 workers "
-          f"{rates['process']:.1f} runs/min ({rates['process'] / rates['serial']:.2f} x)")
+    print(
+        f"  sweep of {n_runs} years: serial {rates['serial']:.1f} runs/min, 2 workers "
+        f"{rates['process']:.1f} runs/min ({rates['process'] / rates['serial']:.2f} x)"
+    )
 
 
 if __name__ == "__main__":

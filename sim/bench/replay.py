@@ -21,8 +21,13 @@ from sim.config import Scenario
 from sim.results.simulation import simpy_events
 
 
-def replay_seconds(cases: pa.Table, stays: pa.Table, scenario: Scenario,
-                   mediators_by_centre: dict[int, int], court_mediators: int) -> tuple[float, int]:
+def replay_seconds(
+    cases: pa.Table,
+    stays: pa.Table,
+    scenario: Scenario,
+    mediators_by_centre: dict[int, int],
+    court_mediators: int,
+) -> tuple[float, int]:
     """Wall seconds and SimPy events of the bare replay of one run's tables."""
     plan = _plan(cases, stays)
     rng = np.random.default_rng(0)
@@ -37,8 +42,11 @@ def replay_seconds(cases: pa.Table, stays: pa.Table, scenario: Scenario,
     gap, rules = scenario.handling.mean_gap_days, scenario.court
     started = time.perf_counter()
     for start, visits, court_day, mediated in plan:
-        env.process(_dispute(env, stores, court, start, visits, court_day, mediated,
-                             rng, session, gap, rules))
+        env.process(
+            _dispute(
+                env, stores, court, start, visits, court_day, mediated, rng, session, gap, rules
+            )
+        )
     env.run()
     return time.perf_counter() - started, simpy_events(env)
 
@@ -71,13 +79,13 @@ def _plan(cases: pa.Table, stays: pa.Table) -> list:
     centres = stays.column("centre").to_numpy()[order]
     sessions = stays.column("n_sessions").to_numpy()[order]
     entered = stays.column("entered_day").to_numpy()[order]
-    for case, centre, n, day in zip(case_ids.tolist(), centres.tolist(), sessions.tolist(),
-                                    entered.tolist(), strict=True):
+    for case, centre, n, day in zip(
+        case_ids.tolist(), centres.tolist(), sessions.tolist(), entered.tolist(), strict=True
+    ):
         visits.setdefault(case, []).append((centre, max(int(n), 1)))
         starts.setdefault(case, day)
     court_day = cases.column("court_day").to_numpy(zero_copy_only=False).astype(float)
-    mediation = cases.column("court_mediation").cast(pa.string()).to_numpy(
-        zero_copy_only=False)
+    mediation = cases.column("court_mediation").cast(pa.string()).to_numpy(zero_copy_only=False)
     ids = cases.column("case_id").to_numpy()
     plan = []
     for row, case in enumerate(ids.tolist()):
@@ -85,10 +93,17 @@ def _plan(cases: pa.Table, stays: pa.Table) -> list:
         if case not in visits and not at_court:
             continue
         start = starts.get(case, court_day[row])
-        plan.append((start, visits.get(case, []), court_day[row] if at_court else None,
-                     mediation[row] in ("succeeded", "failed")))
+        plan.append(
+            (
+                start,
+                visits.get(case, []),
+                court_day[row] if at_court else None,
+                mediation[row] in ("succeeded", "failed"),
+            )
+        )
     plan.sort(key=lambda p: p[0])
     origin = plan[0][0] if plan else 0.0  # the warm-up has negative days: start at zero
-    return [(start - origin, visits, None if court is None else court - origin, mediated)
-            for start, visits, court, mediated in plan]
-
+    return [
+        (start - origin, visits, None if court is None else court - origin, mediated)
+        for start, visits, court, mediated in plan
+    ]

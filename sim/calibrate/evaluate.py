@@ -28,9 +28,10 @@ def run_key(scenario: Scenario, seed: int) -> str:
     values are in the key, so the presets' files are left out of the code's hash: writing
     the fitted file does not make the next calibration start again)."""
     parameters = scenario.model_dump(mode="json", exclude=LABELS)
-    text = json.dumps({"model": model_source_hash(presets=False), "seed": seed,
-                       "scenario": parameters},
-                      sort_keys=True)
+    text = json.dumps(
+        {"model": model_source_hash(presets=False), "seed": seed, "scenario": parameters},
+        sort_keys=True,
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -71,8 +72,10 @@ class Evaluator:
                     bar.update()
         else:
             with process_pool(min(self.workers, len(todo))) as pool:
-                futures = {pool.submit(_simulate_summary, scenario.model_dump(mode="json"),
-                                       seed): key for key, (scenario, seed) in todo.items()}
+                futures = {
+                    pool.submit(_simulate_summary, scenario.model_dump(mode="json"), seed): key
+                    for key, (scenario, seed) in todo.items()
+                }
                 for future in as_completed(futures):
                     self._store(futures[future], future.result())
                     if bar:
@@ -97,8 +100,11 @@ class Evaluator:
                     entry = json.loads(line)
                 except (ValueError, RecursionError):  # a line cut short by a kill: rerun it
                     continue
-                if isinstance(entry, dict) and isinstance(entry.get("key"), str) \
-                        and isinstance(entry.get("summary"), dict):
+                if (
+                    isinstance(entry, dict)
+                    and isinstance(entry.get("key"), str)
+                    and isinstance(entry.get("summary"), dict)
+                ):
                     cache[entry["key"]] = entry["summary"]
         return cache
 

@@ -40,18 +40,19 @@ def fit(settings: Settings) -> dict:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     params = selected_parameters(settings)
     study = _open_study(settings, params)
-    evaluator = Evaluator(Path(settings.work_dir) / "runs.jsonl", settings.workers,
-                          progress=False)
+    evaluator = Evaluator(Path(settings.work_dir) / "runs.jsonl", settings.workers, progress=False)
     bar = _bar(settings.trials, _complete(study))
     while (done := _complete(study)) < settings.trials:
         study.sampler = _sampler(study, params, settings)
         trials = [study.ask() for _ in range(min(settings.batch, settings.trials - done))]
-        values = [{p.name: t.suggest_float(p.name, p.low, p.high, log=p.log) for p in params}
-                  for t in trials]
+        values = [
+            {p.name: t.suggest_float(p.name, p.low, p.high, log=p.log) for p in params}
+            for t in trials
+        ]
         jobs = [(settings.scenario_with(v), seed) for v in values for seed in settings.fit_seeds()]
         rows = evaluator.run(jobs)
         for k, trial in enumerate(trials):
-            reps = rows[k * settings.reps:(k + 1) * settings.reps]
+            reps = rows[k * settings.reps : (k + 1) * settings.reps]
             score, means = score_trial(settings.targets, reps)
             trial.set_user_attr("means", means)
             study.tell(trial, score)
@@ -71,8 +72,11 @@ def _sampler(study, params: list[FreeParameter], settings: Settings):
     proposes what an uninterrupted one would have (same batch size)."""
     import optuna
 
-    return optuna.samplers.TPESampler(seed=settings.seed + _complete(study), multivariate=True,
-                                      n_startup_trials=max(10, 2 * len(params)))
+    return optuna.samplers.TPESampler(
+        seed=settings.seed + _complete(study),
+        multivariate=True,
+        n_startup_trials=max(10, 2 * len(params)),
+    )
 
 
 def _refine(study, params, settings: Settings, evaluator: Evaluator) -> None:
@@ -95,8 +99,9 @@ def _sample_uncertainty(study, params, settings: Settings, evaluator: Evaluator)
     print("sampling the parameter uncertainty", file=sys.stderr)
     evaluator.progress = True
     refinement = Refinement(settings, params, evaluator)
-    samples = sample(refinement, dict(study.best_trial.params), settings.acceptance_samples,
-                     settings.seed)
+    samples = sample(
+        refinement, dict(study.best_trial.params), settings.acceptance_samples, settings.seed
+    )
     _add_trials(study, samples, settings, "uncertainty")
     study.set_user_attr("uncertainty", True)
 
@@ -107,9 +112,14 @@ def _add_trials(study, evaluations, settings: Settings, phase: str) -> None:
     distributions = study.best_trial.distributions
     for values, reps in evaluations:
         score, means = score_trial(settings.targets, reps)
-        study.add_trial(optuna.trial.create_trial(
-            params=values, distributions=distributions, value=score,
-            user_attrs={"means": means, "phase": phase}))
+        study.add_trial(
+            optuna.trial.create_trial(
+                params=values,
+                distributions=distributions,
+                value=score,
+                user_attrs={"means": means, "phase": phase},
+            )
+        )
 
 
 def selected_parameters(settings: Settings) -> list[FreeParameter]:
@@ -120,8 +130,10 @@ def selected_parameters(settings: Settings) -> list[FreeParameter]:
     chosen = set(read_selection(screening))
     unknown = chosen - {p.name for p in params}
     if unknown:
-        raise CalibrationError(f"{screening}: selects parameters not in parameters.toml: "
-                               f"{sorted(unknown)}; screen again")
+        raise CalibrationError(
+            f"{screening}: selects parameters not in parameters.toml: "
+            f"{sorted(unknown)}; screen again"
+        )
     return [p for p in params if p.name in chosen]
 
 
@@ -141,10 +153,18 @@ def _open_study(settings: Settings, params: list[FreeParameter]):
 
     journal = Path(settings.work_dir) / "study.journal"
     storage = JournalStorage(JournalFileBackend(str(journal)))
-    study = optuna.create_study(study_name=f"{settings.scenario}-fit", storage=storage,
-                                direction="minimize", load_if_exists=True)
-    signature = {"parameters": [p.name for p in params], "seeds": settings.fit_seeds(),
-                 "scale": settings.scale, "days": settings.days}
+    study = optuna.create_study(
+        study_name=f"{settings.scenario}-fit",
+        storage=storage,
+        direction="minimize",
+        load_if_exists=True,
+    )
+    signature = {
+        "parameters": [p.name for p in params],
+        "seeds": settings.fit_seeds(),
+        "scale": settings.scale,
+        "days": settings.days,
+    }
     recorded = study.user_attrs.get("signature")
     if recorded is None:
         study.set_user_attr("signature", signature)
@@ -153,7 +173,8 @@ def _open_study(settings: Settings, params: list[FreeParameter]):
     elif recorded != signature:
         raise CalibrationError(
             f"{journal}: holds a study with other settings ({recorded}); use another --work-dir "
-            "folder or --fresh to start over")
+            "folder or --fresh to start over"
+        )
     for stale in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         study.enqueue_trial(stale.params)  # propose the same values again (runs are cached)
         study.tell(stale.number, state=TrialState.FAIL)
@@ -193,16 +214,31 @@ def write_accepted(study, params: list[FreeParameter], settings: Settings) -> Pa
     targets = settings.targets
     with tmp.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["trial", "phase", "objective", "within_tolerance", "accepted",
-                         *[p.name for p in params],
-                         *[f"z:{t.id}" for t in targets]])
+        writer.writerow(
+            [
+                "trial",
+                "phase",
+                "objective",
+                "within_tolerance",
+                "accepted",
+                *[p.name for p in params],
+                *[f"z:{t.id}" for t in targets],
+            ]
+        )
         for trial in complete_trials(study):
             means = trial.user_attrs["means"]
             scale = means["exposure"]
-            writer.writerow([trial.number, phase(trial), trial.value,
-                             within_tolerance(trial, targets), accepted(trial, targets),
-                             *[trial.params[p.name] for p in params],
-                             *[round(t.z(means[t.output], scale), 4) for t in targets]])
+            writer.writerow(
+                [
+                    trial.number,
+                    phase(trial),
+                    trial.value,
+                    within_tolerance(trial, targets),
+                    accepted(trial, targets),
+                    *[trial.params[p.name] for p in params],
+                    *[round(t.z(means[t.output], scale), 4) for t in targets],
+                ]
+            )
     tmp.replace(path)
     return path
 
@@ -234,8 +270,10 @@ def write_fitted(study, params: list[FreeParameter], settings: Settings) -> dict
     path = Path(settings.fitted_file)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
-    header = ("# Fitted parameter values, written by `sim calibrate fit`; do not edit by hand.\n"
-              "# Scenarios name this file as their `calibration`. See calibration/report.md.\n")
+    header = (
+        "# Fitted parameter values, written by `sim calibrate fit`; do not edit by hand.\n"
+        "# Scenarios name this file as their `calibration`. See calibration/report.md.\n"
+    )
     tmp.write_text(header + tomli_w.dumps(_rounded(document)))
     tmp.replace(path)
     return provenance
@@ -255,5 +293,11 @@ def _rounded(tree):
 def _bar(total: int, initial: int):
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, desc="calibration trials", unit="trial",
-                file=sys.stderr, mininterval=0.5)
+    return tqdm(
+        total=total,
+        initial=initial,
+        desc="calibration trials",
+        unit="trial",
+        file=sys.stderr,
+        mininterval=0.5,
+    )

@@ -39,8 +39,9 @@ class FreeParameter:
     def to_unit(self, value: float) -> float:
         """The inverse of :meth:`from_unit`."""
         if self.log:
-            return (math.log(value) - math.log(self.low)) / (math.log(self.high)
-                                                             - math.log(self.low))
+            return (math.log(value) - math.log(self.low)) / (
+                math.log(self.high) - math.log(self.low)
+            )
         return (value - self.low) / (self.high - self.low)
 
     def current(self, base: Scenario) -> float:
@@ -56,16 +57,16 @@ class FreeParameter:
         return transformed(base, self.key, self.transform, value)
 
 
-def load_parameters(path: Path = PARAMETERS_FILE, base: Scenario | None = None
-                    ) -> list[FreeParameter]:
+def load_parameters(
+    path: Path = PARAMETERS_FILE, base: Scenario | None = None
+) -> list[FreeParameter]:
     """Read the free parameters; each key must exist in ``base`` (default: the defaults)."""
     data = _read(path)
     entries = data.get("parameter")
     if not isinstance(entries, list) or not entries:
         raise CalibrationError(f"{path}: expected [[parameter]] tables")
     base = base or Scenario()
-    params = [_parameter(entry, f"{path}: parameter[{i}]", base)
-              for i, entry in enumerate(entries)]
+    params = [_parameter(entry, f"{path}: parameter[{i}]", base) for i, entry in enumerate(entries)]
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise CalibrationError(f"{path}: parameter names repeat: {names}")
@@ -86,13 +87,21 @@ def _parameter(entry: dict, where: str, base: Scenario) -> FreeParameter:
     if missing:
         raise CalibrationError(f"{where}: missing {missing}")
     if entry["transform"] not in TRANSFORMS:
-        raise CalibrationError(f"{where}.transform: expected one of {TRANSFORMS} "
-                               f"(got {entry['transform']!r})")
+        raise CalibrationError(
+            f"{where}.transform: expected one of {TRANSFORMS} (got {entry['transform']!r})"
+        )
     low, high, log = float(entry["low"]), float(entry["high"]), bool(entry.get("log", False))
     if not low < high or (log and low <= 0):
         raise CalibrationError(f"{where}: need low < high (and low > 0 when log = true)")
-    param = FreeParameter(entry["name"], entry["key"], entry["transform"], low, high, log,
-                          " ".join(entry["why"].split()))
+    param = FreeParameter(
+        entry["name"],
+        entry["key"],
+        entry["transform"],
+        low,
+        high,
+        log,
+        " ".join(entry["why"].split()),
+    )
     try:
         get_key(base.model_dump(mode="python"), param.key)
     except KeyError:

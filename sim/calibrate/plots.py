@@ -21,17 +21,25 @@ def targets_figure(rows: list[dict], path: Path) -> Path:
     y = np.arange(len(rows))[::-1]
     for yi, row in zip(y, rows, strict=True):
         band = row["tolerance"] / row["published"]
-        ax.add_patch(plt.Rectangle((1 - band, yi - 0.35), 2 * band, 0.7, color="#cfe8cf",
-                                   zorder=1))
+        ax.add_patch(plt.Rectangle((1 - band, yi - 0.35), 2 * band, 0.7, color="#cfe8cf", zorder=1))
         ratio = row["mean"] / row["published"]
         err = [[ratio - row["low"] / row["published"]], [row["high"] / row["published"] - ratio]]
         inside = abs(row["mean"] - row["published"]) <= row["tolerance"]
-        ax.errorbar(ratio, yi, xerr=err, fmt="o", color="#1b7837" if inside else "#b2182b",
-                    capsize=4, zorder=3)
+        ax.errorbar(
+            ratio,
+            yi,
+            xerr=err,
+            fmt="o",
+            color="#1b7837" if inside else "#b2182b",
+            capsize=4,
+            zorder=3,
+        )
     ax.axvline(1.0, color="black", lw=0.8, zorder=2)
     ax.set_yticks(y, [row["label"] for row in rows])
-    ax.set_xlabel("simulated mean / published value\n"
-                  "(bars: 95% interval over replications; green band: tolerance)")
+    ax.set_xlabel(
+        "simulated mean / published value\n"
+        "(bars: 95% interval over replications; green band: tolerance)"
+    )
     ax.set_title("Calibration targets, Hohhot 2023")
     ax.set_ylim(-0.7, len(rows) - 0.3)
     return _save(fig, path)
@@ -50,7 +58,7 @@ def marginals_figure(trials: list[dict], params, path: Path) -> Path:
     for ax, p in zip(axes.flat, params, strict=False):
         values = np.array([t[p.name] for t in trials])
         ok = np.array([t["accepted"] for t in trials])
-        bins = (np.geomspace(p.low, p.high, 16) if p.log else np.linspace(p.low, p.high, 16))
+        bins = np.geomspace(p.low, p.high, 16) if p.log else np.linspace(p.low, p.high, 16)
         sampled = np.array([t["phase"] == "uncertainty" for t in trials])
         ax.hist(values, bins=bins, color="#dddddd", label="all trials")
         ax.hist(values[sampled], bins=bins, color="#92c5de", label="uncertainty samples")
@@ -79,8 +87,9 @@ def convergence_figure(trials: list[dict], path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 3.5))
     colours = {"explore": "#888888", "refine": "#2166ac", "uncertainty": "#92c5de"}
     for name in dict.fromkeys(phases):
-        ax.scatter(x[phases == name], y[phases == name], s=10,
-                   color=colours.get(name, "black"), label=name)
+        ax.scatter(
+            x[phases == name], y[phases == name], s=10, color=colours.get(name, "black"), label=name
+        )
     ax.plot(x, np.minimum.accumulate(y), color="#b2182b", label="best so far")
     ax.axhline(1.0, color="#1b7837", ls="--", lw=0.8, label="one target off by one tolerance")
     ax.set_yscale("log")
@@ -91,8 +100,9 @@ def convergence_figure(trials: list[dict], path: Path) -> Path:
     return _save(fig, path)
 
 
-def screening_figure(table: list[dict], target_labels: dict[str, str], threshold: float,
-                     path: Path) -> Path:
+def screening_figure(
+    table: list[dict], target_labels: dict[str, str], threshold: float, path: Path
+) -> Path:
     """Heat map of Morris mu* (tolerance units), parameters x targets; selected starred."""
     params = list(dict.fromkeys(r["parameter"] for r in table))
     targets = list(dict.fromkeys(r["target"] for r in table))
@@ -100,17 +110,35 @@ def screening_figure(table: list[dict], target_labels: dict[str, str], threshold
     for r in table:
         grid[params.index(r["parameter"]), targets.index(r["target"])] = r["mu_star"]
     fig, ax = plt.subplots(figsize=(1.2 * len(targets) + 3, 0.42 * len(params) + 2.2))
-    image = ax.imshow(np.log10(np.maximum(grid, 1e-2)), cmap="viridis", aspect="auto",
-                      vmin=-2, vmax=max(1.5, np.log10(grid.max() + 1e-9)))
+    image = ax.imshow(
+        np.log10(np.maximum(grid, 1e-2)),
+        cmap="viridis",
+        aspect="auto",
+        vmin=-2,
+        vmax=max(1.5, np.log10(grid.max() + 1e-9)),
+    )
     for i in range(len(params)):
         for j in range(len(targets)):
-            ax.text(j, i, f"{grid[i, j]:.1f}", ha="center", va="center", fontsize=7,
-                    color="white" if grid[i, j] < 3 else "black")
+            ax.text(
+                j,
+                i,
+                f"{grid[i, j]:.1f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if grid[i, j] < 3 else "black",
+            )
     selected = [grid[i].max() >= threshold for i in range(len(params))]
-    ax.set_yticks(range(len(params)),
-                  [f"{p} *" if s else p for p, s in zip(params, selected, strict=True)])
-    ax.set_xticks(range(len(targets)), [target_labels.get(t, t) for t in targets],
-                  rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(
+        range(len(params)), [f"{p} *" if s else p for p, s in zip(params, selected, strict=True)]
+    )
+    ax.set_xticks(
+        range(len(targets)),
+        [target_labels.get(t, t) for t in targets],
+        rotation=30,
+        ha="right",
+        fontsize=8,
+    )
     fig.colorbar(image, ax=ax, label="log10 mu* (tolerance units)")
     ax.set_title(f"Morris screening: * = selected (mu* >= {threshold:g} on some target)")
     return _save(fig, path)

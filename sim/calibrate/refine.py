@@ -32,9 +32,17 @@ class Refinement:
         from scipy.optimize import least_squares
 
         u0 = np.array([p.to_unit(start[p.name]) for p in self.params])
-        result = least_squares(self._residuals, u0, jac=self.jacobian, bounds=(0.0, 1.0),
-                               method="trf", x_scale=1.0, max_nfev=max_evaluations,
-                               xtol=1e-4, ftol=1e-4)
+        result = least_squares(
+            self._residuals,
+            u0,
+            jac=self.jacobian,
+            bounds=(0.0, 1.0),
+            method="trf",
+            x_scale=1.0,
+            max_nfev=max_evaluations,
+            xtol=1e-4,
+            ftol=1e-4,
+        )
         return self.values(result.x)
 
     def values(self, u: np.ndarray) -> dict[str, float]:
@@ -52,8 +60,7 @@ class Refinement:
             moved[i] += h
             points.append(moved)
         misses = self.misses(points)
-        return np.column_stack([(misses[i + 1] - misses[0]) / steps[i]
-                                for i in range(len(steps))])
+        return np.column_stack([(misses[i + 1] - misses[0]) / steps[i] for i in range(len(steps))])
 
     def misses(self, points: list[np.ndarray]) -> list[np.ndarray]:
         """Targets' misses (tolerance units) at each point; all points' runs in one batch."""
@@ -65,11 +72,16 @@ class Refinement:
         rows = self.evaluator.run(jobs)
         out = []
         for k, v in enumerate(values):
-            reps = rows[k * len(seeds):(k + 1) * len(seeds)]
+            reps = rows[k * len(seeds) : (k + 1) * len(seeds)]
             if v not in (seen for seen, _ in self.evaluations):  # the Jacobian's base point
                 self.evaluations.append((v, reps))
             _, means = score_trial(settings.targets, reps)
-            out.append(np.array([np.clip(t.z(means[t.output], means["exposure"]), -1e3, 1e3)
-                                 for t in settings.targets]))
+            out.append(
+                np.array(
+                    [
+                        np.clip(t.z(means[t.output], means["exposure"]), -1e3, 1e3)
+                        for t in settings.targets
+                    ]
+                )
+            )
         return out
-

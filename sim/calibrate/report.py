@@ -30,11 +30,14 @@ def report(settings: Settings) -> Path:
     """Run the check replications and write report.md and its PNGs; return the .md path."""
     scenario = settings.calibrated()
     if scenario.calibration is None:
-        raise CalibrationError(f"scenario {settings.scenario!r} names no calibration file; "
-                               "set `calibration = ...` in it after `sim calibrate fit`")
+        raise CalibrationError(
+            f"scenario {settings.scenario!r} names no calibration file; "
+            "set `calibration = ...` in it after `sim calibrate fit`"
+        )
     evaluator = Evaluator(Path(settings.work_dir) / "runs.jsonl", settings.workers)
-    rows = evaluator.run([(scenario, seed) for seed in settings.check_seeds()],
-                         desc="check replications")
+    rows = evaluator.run(
+        [(scenario, seed) for seed in settings.check_seeds()], desc="check replications"
+    )
     out = Path(settings.report_dir)
     target_rows = [_target_row(t, rows) for t in settings.targets]
     validation_rows = [_validation_row(f, rows) for f in _validation_figures()]
@@ -46,11 +49,15 @@ def report(settings: Settings) -> Path:
         "marginals": plots.marginals_figure(trials, params, out / "report_marginals.png"),
         "convergence": plots.convergence_figure(trials, out / "report_convergence.png"),
         "screening": plots.screening_figure(
-            screening, {t.id: t.label for t in settings.targets}, settings.screen_threshold,
-            out / "report_screening.png"),
+            screening,
+            {t.id: t.label for t in settings.targets},
+            settings.screen_threshold,
+            out / "report_screening.png",
+        ),
     }
-    text = _markdown(settings, scenario, target_rows, validation_rows, trials, params,
-                     screening, figures)
+    text = _markdown(
+        settings, scenario, target_rows, validation_rows, trials, params, screening, figures
+    )
     path = out / "report.md"
     path.write_text(text)
     return path
@@ -67,10 +74,19 @@ def _target_row(target, rows: list[dict]) -> dict:
     scale = exposure(rows[0])
     mean, low, high = interval([r[target.output] for r in rows])
     published, tol = target.expected(scale), target.tolerance_at(scale)
-    return {"id": target.id, "label": target.label, "published": published, "tolerance": tol,
-            "mean": mean, "low": low, "high": high, "kind": target.kind,
-            "within": abs(mean - published) <= tol, "mapping": target.mapping,
-            "output": target.output}
+    return {
+        "id": target.id,
+        "label": target.label,
+        "published": published,
+        "tolerance": tol,
+        "mean": mean,
+        "low": low,
+        "high": high,
+        "kind": target.kind,
+        "within": abs(mean - published) <= tol,
+        "mapping": target.mapping,
+        "output": target.output,
+    }
 
 
 def _validation_figures() -> list[dict]:
@@ -83,15 +99,24 @@ def _validation_row(figure: dict, rows: list[dict]) -> dict:
     if "output" not in figure:
         return row | {"mean": None, "why_none": figure["why_none"]}
     if figure.get("preset", "hohhot-2023") != "hohhot-2023" or "band_relative" not in figure:
-        return row | {"mean": None, "why_none": f"Predicted by the {figure['preset']} preset "
-                      "in `sim validate` (calibration/validation-presets.md)."}
+        return row | {
+            "mean": None,
+            "why_none": f"Predicted by the {figure['preset']} preset "
+            "in `sim validate` (calibration/validation-presets.md).",
+        }
     scale = exposure(rows[0])
     mean, low, high = interval([r[figure["output"]] for r in rows])
     published = figure["value"] * scale
     band = figure["band_relative"]
-    return row | {"published": published, "mean": mean, "low": low, "high": high,
-                  "band": band, "within": abs(mean / published - 1) <= band,
-                  "note": figure.get("note", "")}
+    return row | {
+        "published": published,
+        "mean": mean,
+        "low": low,
+        "high": high,
+        "band": band,
+        "within": abs(mean / published - 1) <= band,
+        "note": figure.get("note", ""),
+    }
 
 
 def _read_trials(path: Path) -> list[dict]:
@@ -102,13 +127,23 @@ def _read_trials(path: Path) -> list[dict]:
             rows = list(csv.DictReader(fh))
         out = []
         for r in rows:
-            row = {k: (v == "True" if k in ("accepted", "within_tolerance") else
-                       v if k == "phase" else float(v)) for k, v in r.items()}
+            row = {
+                k: (
+                    v == "True"
+                    if k in ("accepted", "within_tolerance")
+                    else v
+                    if k == "phase"
+                    else float(v)
+                )
+                for k, v in r.items()
+            }
             row["trial"] = int(row["trial"])
             out.append(row)
     except (ValueError, TypeError, KeyError, csv.Error) as err:
-        raise CalibrationError(f"{path}: not a trials table written by `sim calibrate fit` "
-                               f"({err}); run that step again") from None
+        raise CalibrationError(
+            f"{path}: not a trials table written by `sim calibrate fit` "
+            f"({err}); run that step again"
+        ) from None
     if not out:
         raise CalibrationError(f"{path}: no trials yet; run `sim calibrate fit`")
     return out
@@ -122,8 +157,7 @@ def _fmt(value, kind: str = "count") -> str:
     return f"{value:,.0f}"
 
 
-def _markdown(settings, scenario, targets, validation, trials, params, screening,
-              figures) -> str:
+def _markdown(settings, scenario, targets, validation, trials, params, screening, figures) -> str:
     from sim.provenance import code_version
 
     accepted = [t for t in trials if t["accepted"]]
@@ -149,12 +183,16 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
         "|---|---:|---:|---:|---:|:---:|",
     ]
     for t in targets:
-        tol = _fmt(t["tolerance"], t["kind"]).replace("%", " pp") if t["kind"] == "rate" \
+        tol = (
+            _fmt(t["tolerance"], t["kind"]).replace("%", " pp")
+            if t["kind"] == "rate"
             else _fmt(t["tolerance"])
+        )
         lines.append(
             f"| {t['label']} (`{t['id']}`) | {_fmt(t['published'], t['kind'])} | ±{tol} | "
             f"{_fmt(t['mean'], t['kind'])} | {_fmt(t['low'], t['kind'])} to "
-            f"{_fmt(t['high'], t['kind'])} | {'yes' if t['within'] else '**no**'} |")
+            f"{_fmt(t['high'], t['kind'])} | {'yes' if t['within'] else '**no**'} |"
+        )
     lines += ["", f"![targets]({figures['targets'].name})", ""]
     if misses:
         lines += ["Outside tolerance: " + ", ".join(t["label"] for t in misses) + ".", ""]
@@ -163,26 +201,35 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
     lines += ["### What the model counts", ""]
     lines += [f"- **{t['label']}** (`{t['output']}`): {t['mapping']}" for t in targets]
     lines += [
-        "", "## Validation figures (not fitted)", "",
+        "",
+        "## Validation figures (not fitted)",
+        "",
         "Figures with role `validate`: never used in the fit. A prediction is a match when its "
-        "mean is within the stated band of the published value.", "",
+        "mean is within the stated band of the published value.",
+        "",
         "| figure | published | simulated mean | 95% interval | band | match | note |",
         "|---|---:|---:|---:|---:|:---:|---|",
     ]
     for v in validation:
         if v["mean"] is None:
-            lines.append(f"| {v['label']} (`{v['id']}`) | {_fmt(v['published'], _kind(v))} "
-                         f"| not predicted | | | | {v['why_none']} |")
+            lines.append(
+                f"| {v['label']} (`{v['id']}`) | {_fmt(v['published'], _kind(v))} "
+                f"| not predicted | | | | {v['why_none']} |"
+            )
         else:
             lines.append(
                 f"| {v['label']} (`{v['id']}`) | {_fmt(v['published'])} | {_fmt(v['mean'])} | "
                 f"{_fmt(v['low'])} to {_fmt(v['high'])} | ±{v['band']:.0%} | "
-                f"{'yes' if v['within'] else '**no**'} | {v['note']} |")
+                f"{'yes' if v['within'] else '**no**'} | {v['note']} |"
+            )
     lines += [
-        "", "## Fitted parameters", "",
+        "",
+        "## Fitted parameters",
+        "",
         f"Best trial {int(best['trial'])} ({best['phase']} phase; objective "
         f"{best['objective']:.3g}, the sum of squared misses in tolerance units over the fit's "
-        f"replications). Trials by phase: {_phase_counts(trials)}.", "",
+        f"replications). Trials by phase: {_phase_counts(trials)}.",
+        "",
         "The accepted set is the parameter uncertainty: samples drawn around the best fit "
         "from its linearised posterior (misses with a standard deviation of 0.35 tolerance, "
         "a prior of a tenth of each range around the best), simulated with the fit's seeds, "
@@ -192,19 +239,30 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
         "the published figures pin the parameter; a wide one means they cannot tell its "
         "values apart (the figures are seven, the parameters more). The prior keeps samples "
         "near the best fit, so this describes its neighbourhood, not every distant region "
-        "that might also fit.", "",
+        "that might also fit.",
+        "",
         "| parameter | scenario key | how | range searched | best | accepted: median | "
         "accepted: min to max |",
         "|---|---|---|---|---:|---:|---:|",
     ]
     for p in params:
         values = [t[p.name] for t in accepted]
-        spread = (f"{np.median(values):.4g} | {min(values):.4g} to {max(values):.4g}"
-                  if values else "n/a | n/a")
-        lines.append(f"| {p.name} | `{p.key}` | {p.transform} | {p.low:g} to {p.high:g}"
-                     f"{' (log)' if p.log else ''} | {best[p.name]:.4g} | {spread} |")
-    lines += ["", f"![marginals]({figures['marginals'].name})", "",
-              f"![convergence]({figures['convergence'].name})", ""]
+        spread = (
+            f"{np.median(values):.4g} | {min(values):.4g} to {max(values):.4g}"
+            if values
+            else "n/a | n/a"
+        )
+        lines.append(
+            f"| {p.name} | `{p.key}` | {p.transform} | {p.low:g} to {p.high:g}"
+            f"{' (log)' if p.log else ''} | {best[p.name]:.4g} | {spread} |"
+        )
+    lines += [
+        "",
+        f"![marginals]({figures['marginals'].name})",
+        "",
+        f"![convergence]({figures['convergence'].name})",
+        "",
+    ]
     lines += _screening_section(screening, settings, figures)
     return "\n".join(lines) + "\n"
 
@@ -235,12 +293,15 @@ def _screening_section(screening, settings, figures) -> list[str]:
             strongest[r["parameter"]] = (r["mu_star"], r["target"])
         strongest.setdefault(r["parameter"], (0.0, "none"))
     lines = [
-        "## Screening", "",
+        "## Screening",
+        "",
         f"Morris elementary effects ({settings.morris_trajectories} trajectories, 4 levels, one "
         "seed for every run) of each free parameter on each target, in tolerance units. "
         f"Parameters with mu* >= {settings.screen_threshold:g} on some target are fitted; the "
-        "others keep their guessed values.", "",
-        "| parameter | largest mu* | on target | fitted |", "|---|---:|---|:---:|",
+        "others keep their guessed values.",
+        "",
+        "| parameter | largest mu* | on target | fitted |",
+        "|---|---:|---|:---:|",
     ]
     for name, (mu, target) in strongest.items():
         chosen = mu >= settings.screen_threshold

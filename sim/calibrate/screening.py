@@ -29,13 +29,23 @@ def screen(settings: Settings) -> Path:
     from SALib.sample import morris as morris_sample
 
     params = settings.parameters()
-    problem = {"num_vars": len(params), "names": [p.name for p in params],
-               "bounds": [[0.0, 1.0]] * len(params)}
-    design = morris_sample.sample(problem, settings.morris_trajectories,
-                                  num_levels=NUM_LEVELS, seed=settings.seed)
-    jobs = [(settings.scenario_with({p.name: p.from_unit(u) for p, u in zip(params, row,
-                                                                           strict=True)}),
-             SCREEN_SEED) for row in design]
+    problem = {
+        "num_vars": len(params),
+        "names": [p.name for p in params],
+        "bounds": [[0.0, 1.0]] * len(params),
+    }
+    design = morris_sample.sample(
+        problem, settings.morris_trajectories, num_levels=NUM_LEVELS, seed=settings.seed
+    )
+    jobs = [
+        (
+            settings.scenario_with(
+                {p.name: p.from_unit(u) for p, u in zip(params, row, strict=True)}
+            ),
+            SCREEN_SEED,
+        )
+        for row in design
+    ]
     evaluator = Evaluator(Path(settings.work_dir) / "runs.jsonl", settings.workers)
     rows = evaluator.run(jobs, desc="screening (Morris)")
     scale = exposure(rows[0])
@@ -45,30 +55,40 @@ def screen(settings: Settings) -> Path:
         z = np.where(np.isfinite(z), z, 0.0)
         with warnings.catch_warnings():  # sigma is undefined with one trajectory (smoke runs)
             warnings.simplefilter("ignore", RuntimeWarning)
-            result = morris_analyze.analyze(problem, design, z, num_levels=NUM_LEVELS,
-                                            seed=settings.seed)
+            result = morris_analyze.analyze(
+                problem, design, z, num_levels=NUM_LEVELS, seed=settings.seed
+            )
         for i, p in enumerate(params):
-            table.append({"parameter": p.name, "target": target.id,
-                          "mu_star": float(result["mu_star"][i]),
-                          "mu_star_conf": float(result["mu_star_conf"][i]),
-                          "sigma": float(result["sigma"][i])})
+            table.append(
+                {
+                    "parameter": p.name,
+                    "target": target.id,
+                    "mu_star": float(result["mu_star"][i]),
+                    "mu_star_conf": float(result["mu_star_conf"][i]),
+                    "sigma": float(result["sigma"][i]),
+                }
+            )
     return write_screening(table, params, settings)
 
 
 def write_screening(table: list[dict], params, settings: Settings) -> Path:
     """One row per (parameter, target) with mu*, and whether the parameter is selected."""
-    strongest = {p.name: max(r["mu_star"] for r in table if r["parameter"] == p.name)
-                 for p in params}
+    strongest = {
+        p.name: max(r["mu_star"] for r in table if r["parameter"] == p.name) for p in params
+    }
     path = Path(settings.report_dir) / "screening.csv"
     tmp = path.with_suffix(".csv.tmp")
     with tmp.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, ["parameter", "target", "mu_star", "mu_star_conf", "sigma",
-                                     "max_mu_star", "selected"])
+        writer = csv.DictWriter(
+            fh,
+            ["parameter", "target", "mu_star", "mu_star_conf", "sigma", "max_mu_star", "selected"],
+        )
         writer.writeheader()
         for row in table:
             best = strongest[row["parameter"]]
-            writer.writerow(row | {"max_mu_star": best,
-                                   "selected": best >= settings.screen_threshold})
+            writer.writerow(
+                row | {"max_mu_star": best, "selected": best >= settings.screen_threshold}
+            )
     tmp.replace(path)
     return path
 
@@ -83,9 +103,12 @@ def read_selection(path: Path) -> list[str]:
 def read_screening(path: Path) -> list[dict]:
     try:
         with Path(path).open(newline="", encoding="utf-8") as fh:
-            return [r | {k: float(r[k]) for k in ("mu_star", "mu_star_conf", "sigma",
-                                                 "max_mu_star")}
-                    for r in csv.DictReader(fh)]
+            return [
+                r | {k: float(r[k]) for k in ("mu_star", "mu_star_conf", "sigma", "max_mu_star")}
+                for r in csv.DictReader(fh)
+            ]
     except (ValueError, TypeError, KeyError, csv.Error) as err:
-        raise CalibrationError(f"{path}: not a screening table written by `sim calibrate "
-                               f"screen` ({err}); run that step again") from None
+        raise CalibrationError(
+            f"{path}: not a screening table written by `sim calibrate "
+            f"screen` ({err}); run that step again"
+        ) from None

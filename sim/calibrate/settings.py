@@ -77,25 +77,33 @@ class Settings:
         the calibration that ships with the package needs ``force``."""
         if Path(self.work_dir).resolve() == Path(self.report_dir).resolve():
             raise output_folder.OutputError(
-                f"--work-dir and --report-dir are both {self.work_dir}; give two folders")
-        shipped = [str(p) for p in (self.report_dir, self.fitted_file)
-                   if Path(p).resolve() in (SHIPPED_REPORT, SHIPPED_FITTED.resolve())]
+                f"--work-dir and --report-dir are both {self.work_dir}; give two folders"
+            )
+        shipped = [
+            str(p)
+            for p in (self.report_dir, self.fitted_file)
+            if Path(p).resolve() in (SHIPPED_REPORT, SHIPPED_FITTED.resolve())
+        ]
         if shipped and not force:
             raise output_folder.OutputError(
                 f"this would replace the calibration shipped with the tool ({', '.join(shipped)}"
                 "), which every run of the presets reads; add --force to do so, or give "
-                "--report-dir and --fitted-file of your own")
+                "--report-dir and --fitted-file of your own"
+            )
         inputs = source_files(self.scenario, self.base())
         folders = [("--work-dir", self.work_dir, "calibration-work")]
         if Path(self.report_dir).resolve() != SHIPPED_REPORT:
             folders.append(("--report-dir", self.report_dir, "calibration-report"))
-        targets = [output_folder.check(folder, kind, flag=flag, inputs=inputs, default=True)
-                   for flag, folder, kind in folders]
+        targets = [
+            output_folder.check(folder, kind, flag=flag, inputs=inputs, default=True)
+            for flag, folder, kind in folders
+        ]
         output_folder.check_file(self.fitted_file, "--fitted-file", is_calibration_file)
         for target in targets:  # all checked: now create them
             output_folder.make_folder(target)
-            output_folder.write_marker(target.folder, target.kind,
-                                       output_folder.files_of(target.kind))
+            output_folder.write_marker(
+                target.folder, target.kind, output_folder.files_of(target.kind)
+            )
         Path(self.report_dir).mkdir(parents=True, exist_ok=True)
 
 
@@ -107,4 +115,5 @@ def is_calibration_file(path: Path) -> bool:
         return False
     provenance = data.get("provenance")
     return isinstance(provenance, dict) and str(provenance.get("written_by", "")).startswith(
-        "sim calibrate")
+        "sim calibrate"
+    )

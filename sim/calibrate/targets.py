@@ -82,12 +82,21 @@ def _target(entry: dict, where: str) -> Target:
     elif "tolerance_absolute" in entry and "tolerance_relative" not in entry:
         tolerance = float(entry["tolerance_absolute"])
     else:
-        raise CalibrationError(f"{where}: give exactly one of tolerance_relative, "
-                               "tolerance_absolute")
+        raise CalibrationError(
+            f"{where}: give exactly one of tolerance_relative, tolerance_absolute"
+        )
     if tolerance <= 0:
         raise CalibrationError(f"{where}: tolerance must be positive")
-    return Target(entry["id"], entry["label"], value, kind, tolerance, entry["output"],
-                  " ".join(entry["mapping"].split()), entry["locator"])
+    return Target(
+        entry["id"],
+        entry["label"],
+        value,
+        kind,
+        tolerance,
+        entry["output"],
+        " ".join(entry["mapping"].split()),
+        entry["locator"],
+    )
 
 
 def _read(path: Path) -> dict:

@@ -136,8 +136,9 @@ def synthetic(config: GeographyConfig) -> Geography:
     t_county = np.repeat(np.arange(n_c), townships_per_county)
     first_of_county = np.r_[True, t_county[1:] != t_county[:-1]]
     t_urban = is_urban_county[t_county] | first_of_county  # county town is urban
-    t_pop = _township_population(rng, t_county, t_urban, is_urban_county, urban_pop, rural_pop,
-                                 town_share)
+    t_pop = _township_population(
+        rng, t_county, t_urban, is_urban_county, urban_pop, rural_pop, town_share
+    )
     size = np.where(t_urban, _URBAN_COMMUNITY_SIZE, _RURAL_COMMUNITY_SIZE)
     communities_per_t = apportion(config.n_communities, t_pop / size, minimum=1)
     township = np.repeat(np.arange(config.n_townships), communities_per_t)
@@ -162,13 +163,15 @@ def synthetic(config: GeographyConfig) -> Geography:
 def _county_seats(rng, is_urban: np.ndarray, rural_radius_km: float) -> np.ndarray:
     n = len(is_urban)
     angle = (np.arange(n) / max(n, 1)) * 2 * np.pi + rng.uniform(0, 0.5, n)
-    radius = np.where(is_urban, rng.uniform(3.0, 8.0, n),
-                      rng.uniform(0.35, 0.85, n) * rural_radius_km)
+    radius = np.where(
+        is_urban, rng.uniform(3.0, 8.0, n), rng.uniform(0.35, 0.85, n) * rural_radius_km
+    )
     return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
 
 
-def _township_population(rng, t_county, t_urban, is_urban_county, urban_pop, rural_pop,
-                         town_share) -> np.ndarray:
+def _township_population(
+    rng, t_county, t_urban, is_urban_county, urban_pop, rural_pop, town_share
+) -> np.ndarray:
     jitter = rng.lognormal(0.0, 0.3, len(t_county))
     n_towns = int((t_urban & ~is_urban_county[t_county]).sum())
     n_district_t = int(is_urban_county[t_county].sum())
@@ -176,8 +179,7 @@ def _township_population(rng, t_county, t_urban, is_urban_county, urban_pop, rur
     pop = np.where(
         is_urban_county[t_county],
         urban_pop * (1 - town_share) / max(n_district_t, 1),
-        np.where(t_urban, urban_pop * town_share / max(n_towns, 1),
-                 rural_pop / max(n_rural_t, 1)),
+        np.where(t_urban, urban_pop * town_share / max(n_towns, 1), rural_pop / max(n_rural_t, 1)),
     )
     if n_rural_t == 0:  # no villages at all: the rural population lives in the towns
         pop = pop + rural_pop / len(pop)
@@ -194,8 +196,11 @@ def _township_points(rng, t_county, t_urban, county_xy, first_of_county) -> np.n
     n = len(t_county)
     angle = rng.uniform(0, 2 * np.pi, n)
     urban_district = t_urban & ~first_of_county
-    radius = np.where(first_of_county, 0.0, np.where(urban_district, rng.uniform(1.5, 6.0, n),
-                                                     rng.uniform(8.0, 30.0, n)))
+    radius = np.where(
+        first_of_county,
+        0.0,
+        np.where(urban_district, rng.uniform(1.5, 6.0, n), rng.uniform(8.0, 30.0, n)),
+    )
     xy = county_xy[t_county].copy()
     xy[:, 0] += radius * np.cos(angle)
     xy[:, 1] += radius * np.sin(angle)
@@ -260,11 +265,15 @@ def load_csv(path: Path) -> Geography:
 
 def _check_total(path: Path, total: int) -> None:
     if total < 1:
-        raise GeographyError(f"{path}: column 'population': the communities have no residents "
-                             "at all (every population is 0)")
+        raise GeographyError(
+            f"{path}: column 'population': the communities have no residents "
+            "at all (every population is 0)"
+        )
     if total > MAX_POPULATION:
-        raise GeographyError(f"{path}: column 'population': {total:,} residents in all; at "
-                             f"most {MAX_POPULATION:,} (run a part of the city, or --scale)")
+        raise GeographyError(
+            f"{path}: column 'population': {total:,} residents in all; at "
+            f"most {MAX_POPULATION:,} (run a part of the city, or --scale)"
+        )
 
 
 def _read_rows(path: Path) -> list[tuple[int, dict]]:
@@ -302,8 +311,10 @@ def _check_header(path: Path, header: list[str]) -> None:
         if close:
             hints.append(f"{close[0][:40]!r} for {column!r}?")
     hint = f" (did you mean {', '.join(hints)})" if hints else ""
-    raise GeographyError(f"{path}: missing column(s) {missing}{hint}; the first line must "
-                         f"name the columns {list(CSV_COLUMNS)}")
+    raise GeographyError(
+        f"{path}: missing column(s) {missing}{hint}; the first line must "
+        f"name the columns {list(CSV_COLUMNS)}"
+    )
 
 
 def _text(row: dict, column: str, where: str) -> str:
@@ -325,21 +336,23 @@ def _coordinate(row: dict, column: str, where: str) -> float:
     if not np.isfinite(value):
         raise GeographyError(f"{where}: column {column!r}: {text!r} is not finite")
     if abs(value) > MAX_COORDINATE_KM:
-        raise GeographyError(f"{where}: column {column!r}: {value:g} km is farther than "
-                             f"{MAX_COORDINATE_KM:,.0f} km from the origin (coordinates are "
-                             "km on a local map, not metres or degrees)")
+        raise GeographyError(
+            f"{where}: column {column!r}: {value:g} km is farther than "
+            f"{MAX_COORDINATE_KM:,.0f} km from the origin (coordinates are "
+            "km on a local map, not metres or degrees)"
+        )
     return value
 
 
 def _whole(row: dict, column: str, where: str) -> int:
     text = _text(row, column, where)
     if not (text.isascii() and text.isdigit()):
-        raise GeographyError(
-            f"{where}: column {column!r}: {text!r} is not a whole number >= 0"
-        )
+        raise GeographyError(f"{where}: column {column!r}: {text!r} is not a whole number >= 0")
     if len(text) > 12 or int(text) > MAX_COMMUNITY_POPULATION:
-        raise GeographyError(f"{where}: column {column!r}: {text} residents in one "
-                             f"community; at most {MAX_COMMUNITY_POPULATION:,}")
+        raise GeographyError(
+            f"{where}: column {column!r}: {text} residents in one "
+            f"community; at most {MAX_COMMUNITY_POPULATION:,}"
+        )
     return int(text)
 
 
@@ -359,8 +372,14 @@ def write_csv(geo: Geography, path: Path) -> None:
         writer.writerow(CSV_COLUMNS)
         for i in range(geo.n_communities):
             t = geo.township[i]
-            writer.writerow([
-                geo.community_id[i], geo.township_id[t], geo.county_id[geo.county[t]],
-                f"{geo.x_km[i]:.3f}", f"{geo.y_km[i]:.3f}", int(geo.population[i]),
-                int(geo.urban[i]),
-            ])
+            writer.writerow(
+                [
+                    geo.community_id[i],
+                    geo.township_id[t],
+                    geo.county_id[geo.county[t]],
+                    f"{geo.x_km[i]:.3f}",
+                    f"{geo.y_km[i]:.3f}",
+                    int(geo.population[i]),
+                    int(geo.urban[i]),
+                ]
+            )

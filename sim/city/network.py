@@ -79,14 +79,17 @@ class Network:
 
     def staff_counts(self, scenario: Scenario) -> dict[str, int]:
         """Staff of the run by kind (for the run-size check)."""
-        committees = sum(c.mediators * (self.geography.n_counties if c.per == "county" else 1)
-                         for c in scenario.committees)
+        committees = sum(
+            c.mediators * (self.geography.n_counties if c.per == "county" else 1)
+            for c in scenario.committees
+        )
         roving = scenario.roving.teams_per_county * scenario.roving.members
-        return {"mediators": sum(self.staff.mediators_by_level.values()),
-                "grid officers": int(self.staff.grid_officers.sum()),
-                "court mediators": int(self.staff.court_mediators),
-                "committee and roving mediators": committees
-                + roving * self.geography.n_counties}
+        return {
+            "mediators": sum(self.staff.mediators_by_level.values()),
+            "grid officers": int(self.staff.grid_officers.sum()),
+            "court mediators": int(self.staff.court_mediators),
+            "committee and roving mediators": committees + roving * self.geography.n_counties,
+        }
 
 
 def build_network(scenario: Scenario) -> Network:
@@ -95,22 +98,55 @@ def build_network(scenario: Scenario) -> Network:
     geo, staff, scale, rooms, host = _city(scenario)
     sites: list[Site] = []
     moved = scenario.placement.moved_centres
-    room_of = _add(sites, "community", np.column_stack([geo.x_km, geo.y_km]),
-                   staff.community_mediators)
-    township = _add(sites, "township", centre_points(geo.township_id, geo.township_xy(), moved),
-                    staff.township_mediators)
-    county = _add(sites, "county", centre_points(geo.county_id, geo.county_xy(), moved),
-                  staff.county_mediators)
+    room_of = _add(
+        sites, "community", np.column_stack([geo.x_km, geo.y_km]), staff.community_mediators
+    )
+    township = _add(
+        sites,
+        "township",
+        centre_points(geo.township_id, geo.township_xy(), moved),
+        staff.township_mediators,
+    )
+    county = _add(
+        sites,
+        "county",
+        centre_points(geo.county_id, geo.county_xy(), moved),
+        staff.county_mediators,
+    )
     city = int(_add(sites, "city", geo.city_xy()[None, :], np.array([staff.city_mediators]))[0])
     own = np.arange(geo.n_communities)
-    serving = np.column_stack([room_of[np.where(host >= 0, host, own)], township[geo.township],
-                               county[geo.community_county], np.full(geo.n_communities, city)])
+    serving = np.column_stack(
+        [
+            room_of[np.where(host >= 0, host, own)],
+            township[geo.township],
+            county[geo.community_county],
+            np.full(geo.n_communities, city),
+        ]
+    )
     rounds = _add_roving_bases(sites, serving, scenario, geo, rooms)
     committees = _add_committees(sites, scenario, geo, scale)
-    intra = np.where(geo.urban, scenario.geography.intra_community_km["urban"],
-                     scenario.geography.intra_community_km["rural"])
-    network = Network(geo, staff, scale, rooms, host, sites, room_of, township, county, city,
-                      rounds, committees, serving, intra, np.empty(0))
+    intra = np.where(
+        geo.urban,
+        scenario.geography.intra_community_km["urban"],
+        scenario.geography.intra_community_km["rural"],
+    )
+    network = Network(
+        geo,
+        staff,
+        scale,
+        rooms,
+        host,
+        sites,
+        room_of,
+        township,
+        county,
+        city,
+        rounds,
+        committees,
+        serving,
+        intra,
+        np.empty(0),
+    )
     network.nearest_centre_km = _nearest_open_centre_km(network)
     return network
 
@@ -122,24 +158,34 @@ def _city(scenario: Scenario) -> tuple[Geography, StaffPlan, float, np.ndarray, 
     check_ids(full, placement)
     rooms = has_room(full, placement)
     host = room_host(full, rooms, placement.share_rooms_within_township)
-    plan = allocate(full, scenario.staffing, rooms, population_served(full, host),
-                    config.persons_per_household)
+    plan = allocate(
+        full, scenario.staffing, rooms, population_served(full, host), config.persons_per_household
+    )
     geo, staff, scale = scale_city(full, plan, scenario.run.scale, Streams(config.seed)["scale"])
     run_rooms = np.isin(geo.community_id, full.community_id[rooms])
-    return (geo, staff, scale, run_rooms,
-            room_host(geo, run_rooms, placement.share_rooms_within_township))
+    return (
+        geo,
+        staff,
+        scale,
+        run_rooms,
+        room_host(geo, run_rooms, placement.share_rooms_within_township),
+    )
 
 
-def _add(sites: list[Site], level: str, xy: np.ndarray, mediators: np.ndarray,
-         **kind) -> np.ndarray:
+def _add(
+    sites: list[Site], level: str, xy: np.ndarray, mediators: np.ndarray, **kind
+) -> np.ndarray:
     first = len(sites)
-    sites.extend(Site(level, float(x), float(y), int(m), **kind)
-                 for (x, y), m in zip(xy[:, :2], mediators, strict=True))
+    sites.extend(
+        Site(level, float(x), float(y), int(m), **kind)
+        for (x, y), m in zip(xy[:, :2], mediators, strict=True)
+    )
     return np.arange(first, len(sites))
 
 
-def _add_roving_bases(sites: list[Site], serving: np.ndarray, scenario: Scenario,
-                      geo: Geography, rooms: np.ndarray) -> list[np.ndarray]:
+def _add_roving_bases(
+    sites: list[Site], serving: np.ndarray, scenario: Scenario, geo: Geography, rooms: np.ndarray
+) -> list[np.ndarray]:
     """Teams are community-level centres based at the county seat that come to the village;
     a village on a round without a room of its own is served by its team."""
     config = scenario.roving
@@ -152,16 +198,25 @@ def _add_roving_bases(sites: list[Site], serving: np.ndarray, scenario: Scenario
     return rounds
 
 
-def _add_committees(sites: list[Site], scenario: Scenario, geo: Geography,
-                    scale: float) -> list[np.ndarray]:
+def _add_committees(
+    sites: list[Site], scenario: Scenario, geo: Geography, scale: float
+) -> list[np.ndarray]:
     """Specialised committees: one for the city (at the city centre) or one per county,
     each with its mediators scaled with the population (at least one)."""
     committees = []
     for config in scenario.committees:
         xy = geo.city_xy()[None, :] if config.per == "city" else geo.county_xy()
         staff = np.full(len(xy), max(1, round(config.mediators * scale)), dtype=np.int64)
-        committees.append(_add(sites, "committee", xy, staff, logit=config.success_logit,
-                               session_days=config.mean_session_days))
+        committees.append(
+            _add(
+                sites,
+                "committee",
+                xy,
+                staff,
+                logit=config.success_logit,
+                session_days=config.mean_session_days,
+            )
+        )
     return committees
 
 

@@ -32,8 +32,9 @@ def check_ids(geo: Geography, config: PlacementConfig) -> None:
     centres = set(geo.township_id.tolist()) | set(geo.county_id.tolist())
     unknown = sorted(set(config.moved_centres) - centres)
     if unknown:
-        raise PlacementError(f"placement.moved_centres: unknown township or county id(s) "
-                             f"{unknown[:5]}")
+        raise PlacementError(
+            f"placement.moved_centres: unknown township or county id(s) {unknown[:5]}"
+        )
 
 
 def has_room(geo: Geography, config: PlacementConfig) -> np.ndarray:
@@ -67,8 +68,9 @@ def room_host(geo: Geography, rooms: np.ndarray, share: bool) -> np.ndarray:
 def population_served(geo: Geography, host: np.ndarray) -> np.ndarray:
     """Residents each community's room serves (its own and those sharing it)."""
     served = host >= 0
-    return np.bincount(host[served], weights=geo.population[served].astype(float),
-                       minlength=geo.n_communities)
+    return np.bincount(
+        host[served], weights=geo.population[served].astype(float), minlength=geo.n_communities
+    )
 
 
 def centre_points(ids: np.ndarray, xy: np.ndarray, moved: dict[str, list[float]]) -> np.ndarray:

@@ -28,7 +28,8 @@ def check_staff(staff_by_kind: dict[str, int]) -> None:
             f"the scenario asks for {total:,} staff ({parts}); at most {MAX_STAFF_AGENTS:,} "
             "fit in one run. Check staffing.mediators_total, mediators_by_level, "
             "mediators_per_10k_by_level, grid_officers, households_per_grid and "
-            "court_mediators (or run a part of the city with --scale)")
+            "court_mediators (or run a part of the city with --scale)"
+        )
 
 
 def check_disputes(expected_per_year: float, simulated_days: int) -> None:
@@ -38,4 +39,5 @@ def check_disputes(expected_per_year: float, simulated_days: int) -> None:
             f"the scenario would make about {expected:,.0f} disputes in its "
             f"{simulated_days:,} simulated days; at most {MAX_DISPUTES:,} fit in one run. "
             "Check geography.population, arrivals.incidence_per_10k_per_year and its "
-            "multipliers, run.days and run.warmup_days (or use --scale)")
+            "multipliers, run.days and run.warmup_days (or use --scale)"
+        )

@@ -15,8 +15,9 @@ from sim.city.geography import Geography
 from sim.city.staffing import StaffPlan
 
 
-def scale_city(geo: Geography, plan: StaffPlan, scale: float,
-               rng: np.random.Generator) -> tuple[Geography, StaffPlan, float]:
+def scale_city(
+    geo: Geography, plan: StaffPlan, scale: float, rng: np.random.Generator
+) -> tuple[Geography, StaffPlan, float]:
     """(geography, staff, effective population scale) for ``scale``."""
     if scale == 1.0:
         return geo, plan, 1.0
@@ -50,16 +51,17 @@ def _scale_down(geo: Geography, plan: StaffPlan, scale: float, rng: np.random.Ge
     effective = float(small.population.sum() / max(geo.population.sum(), 1))
     rows = keep[geo.township]
     kept_counties = np.unique(geo.county[keep])
-    county_pop = np.bincount(geo.community_county, weights=geo.population,
-                             minlength=geo.n_counties)
-    kept_county_pop = np.bincount(geo.community_county[rows], weights=geo.population[rows],
-                                  minlength=geo.n_counties)
+    county_pop = np.bincount(geo.community_county, weights=geo.population, minlength=geo.n_counties)
+    kept_county_pop = np.bincount(
+        geo.community_county[rows], weights=geo.population[rows], minlength=geo.n_counties
+    )
     county_factor = kept_county_pop[kept_counties] / np.maximum(county_pop[kept_counties], 1)
     staff = StaffPlan(
         community_mediators=plan.community_mediators[rows],
         township_mediators=plan.township_mediators[keep],
         county_mediators=np.maximum(
-            np.rint(plan.county_mediators[kept_counties] * county_factor).astype(np.int64), 1),
+            np.rint(plan.county_mediators[kept_counties] * county_factor).astype(np.int64), 1
+        ),
         city_mediators=max(1, round(plan.city_mediators * effective)),
         grid_officers=plan.grid_officers[rows],
         court_mediators=max(1, round(plan.court_mediators * effective)),

@@ -27,12 +27,14 @@ class Proposal:
     mean_km_after: float
 
 
-def current_distance(geo: Geography, rooms: np.ndarray, township_xy: np.ndarray,
-                     share: bool = True) -> np.ndarray:
+def current_distance(
+    geo: Geography, rooms: np.ndarray, township_xy: np.ndarray, share: bool = True
+) -> np.ndarray:
     """Per community: km to where its community-level case goes (its room, the nearest room
     in its township, or the township centre)."""
-    best = np.hypot(geo.x_km - township_xy[geo.township, 0],
-                    geo.y_km - township_xy[geo.township, 1])
+    best = np.hypot(
+        geo.x_km - township_xy[geo.township, 0], geo.y_km - township_xy[geo.township, 1]
+    )
     best[rooms] = 0.0
     if not share:
         return best
@@ -43,8 +45,13 @@ def current_distance(geo: Geography, rooms: np.ndarray, township_xy: np.ndarray,
     return best
 
 
-def propose_rooms(geo: Geography, rooms: np.ndarray, k: int,
-                  township_xy: np.ndarray | None = None, share: bool = True) -> Proposal:
+def propose_rooms(
+    geo: Geography,
+    rooms: np.ndarray,
+    k: int,
+    township_xy: np.ndarray | None = None,
+    share: bool = True,
+) -> Proposal:
     """The k roomless communities whose new rooms cut population-weighted distance most
     (fewer when fewer have no room). With ``share`` off a room serves its own community
     only, so the best k are simply those with most residents x distance saved."""
@@ -62,15 +69,19 @@ def propose_rooms(geo: Geography, rooms: np.ndarray, k: int,
         return Proposal([], 0.0, 0.0)
     # Variables: y_j (open candidate j), then x_ij (community i served by candidate j, same
     # township), then z_i (community i keeps its current distance).
-    pairs = [(i, j) for i in candidates for j in candidates
-             if geo.township[i] == geo.township[j] and (share or i == j)]
+    pairs = [
+        (i, j)
+        for i in candidates
+        for j in candidates
+        if geo.township[i] == geo.township[j] and (share or i == j)
+    ]
     n_y, n_x, n_z = len(candidates), len(pairs), len(candidates)
     col_y = {j: n for n, j in enumerate(candidates)}
     row_i = {i: n for n, i in enumerate(candidates)}
     cost = np.zeros(n_y + n_x + n_z)
     for n, (i, j) in enumerate(pairs):
         cost[n_y + n] = pop[i] * np.hypot(geo.x_km[i] - geo.x_km[j], geo.y_km[i] - geo.y_km[j])
-    cost[n_y + n_x:] = pop[candidates] * now[candidates]
+    cost[n_y + n_x :] = pop[candidates] * now[candidates]
     a = lil_matrix((n_z + n_x + 1, len(cost)))
     for n, (i, j) in enumerate(pairs):
         a[row_i[i], n_y + n] = 1.0  # each community served once ...
@@ -82,14 +93,20 @@ def propose_rooms(geo: Geography, rooms: np.ndarray, k: int,
     lower = np.r_[np.ones(n_z), np.full(n_x, -np.inf), k]
     upper = np.r_[np.ones(n_z), np.zeros(n_x), k]
     integrality = np.r_[np.ones(n_y), np.zeros(n_x + n_z)]
-    result = milp(cost, constraints=LinearConstraint(a.tocsr(), lower, upper),
-                  integrality=integrality, bounds=Bounds(0, 1))
+    result = milp(
+        cost,
+        constraints=LinearConstraint(a.tocsr(), lower, upper),
+        integrality=integrality,
+        bounds=Bounds(0, 1),
+    )
     if not result.success:
         raise RuntimeError(f"room optimiser failed: {result.message}")
     chosen = candidates[np.flatnonzero(result.x[:n_y] > 0.5)]
     opened = rooms.copy()
     opened[chosen] = True
     after = current_distance(geo, opened, township_xy, share)
-    return Proposal(community_ids=geo.community_id[chosen].tolist(),
-                    mean_km_before=float(np.average(now[candidates], weights=pop[candidates])),
-                    mean_km_after=float(np.average(after[candidates], weights=pop[candidates])))
+    return Proposal(
+        community_ids=geo.community_id[chosen].tolist(),
+        mean_km_before=float(np.average(now[candidates], weights=pop[candidates])),
+        mean_km_after=float(np.average(after[candidates], weights=pop[candidates])),
+    )

@@ -23,14 +23,22 @@ class StaffPlan:
 
     @property
     def mediators_by_level(self) -> dict[str, int]:
-        counts = (self.community_mediators.sum(), self.township_mediators.sum(),
-                  self.county_mediators.sum(), self.city_mediators)
+        counts = (
+            self.community_mediators.sum(),
+            self.township_mediators.sum(),
+            self.county_mediators.sum(),
+            self.city_mediators,
+        )
         return {level: int(n) for level, n in zip(CENTRE_LEVELS, counts, strict=True)}
 
 
-def allocate(geo: Geography, config: StaffingConfig, rooms: np.ndarray | None = None,
-             room_population: np.ndarray | None = None,
-             persons_per_household: float = 2.6) -> StaffPlan:
+def allocate(
+    geo: Geography,
+    config: StaffingConfig,
+    rooms: np.ndarray | None = None,
+    room_population: np.ndarray | None = None,
+    persons_per_household: float = 2.6,
+) -> StaffPlan:
     """Staff per centre and community.
 
     A level's mediators are its share of the total, an absolute number, or a rule per
@@ -52,8 +60,9 @@ def allocate(geo: Geography, config: StaffingConfig, rooms: np.ndarray | None = 
     by_share = level_shares(config)
     staff = {}
     for level in CENTRE_LEVELS:
-        staff[level] = _level_staff(level, config, served[level], open_centres[level],
-                                    int(by_share[level]))
+        staff[level] = _level_staff(
+            level, config, served[level], open_centres[level], int(by_share[level])
+        )
     return StaffPlan(
         community_mediators=staff["community"],
         township_mediators=staff["township"],
@@ -67,12 +76,12 @@ def allocate(geo: Geography, config: StaffingConfig, rooms: np.ndarray | None = 
 def level_shares(config: StaffingConfig) -> dict[str, int]:
     """Each level's part of ``mediators_total`` by ``mediator_share_by_level``."""
     shares = np.array([config.mediator_share_by_level[level] for level in CENTRE_LEVELS])
-    return dict(zip(CENTRE_LEVELS, apportion(config.mediators_total, shares).tolist(),
-                    strict=True))
+    return dict(zip(CENTRE_LEVELS, apportion(config.mediators_total, shares).tolist(), strict=True))
 
 
-def _level_staff(level: str, config: StaffingConfig, served: np.ndarray, is_open: np.ndarray,
-                 by_share: int) -> np.ndarray:
+def _level_staff(
+    level: str, config: StaffingConfig, served: np.ndarray, is_open: np.ndarray, by_share: int
+) -> np.ndarray:
     if level in config.mediators_per_10k_by_level:
         rate = config.mediators_per_10k_by_level[level]
         return np.where(is_open, np.maximum(np.rint(rate * served / 1e4), 1), 0).astype(np.int64)

@@ -65,8 +65,9 @@ class Arrivals:
         self.season = season_multipliers(config, model.calendar, model.days)
         self.complexity_p = np.array([config.complexity_shares[c] for c in COMPLEXITIES])
         self.extra_parties = np.array([config.extra_parties_mean[t] for t in DISPUTE_TYPES])
-        self.log_money = np.log(np.maximum(
-            [config.money_median_yuan[t] for t in DISPUTE_TYPES], 1e-9))
+        self.log_money = np.log(
+            np.maximum([config.money_median_yuan[t] for t in DISPUTE_TYPES], 1e-9)
+        )
         officers = model.network.staff.grid_officers
         self.officer_offset = np.r_[0, np.cumsum(officers)[:-1]]
         self.officers = officers
@@ -99,10 +100,12 @@ class Arrivals:
     def _draw_attributes(self, rows: slice, community: np.ndarray, kind: np.ndarray) -> None:
         streams, cases, n = self.model.streams, self.model.cases, len(community)
         cases.complexity[rows] = streams["complexity"].choice(
-            len(COMPLEXITIES), size=n, p=self.complexity_p)
+            len(COMPLEXITIES), size=n, p=self.complexity_p
+        )
         cases.n_parties[rows] = 2 + streams["parties"].poisson(self.extra_parties[kind])
         cases.money_yuan[rows] = np.exp(
-            self.log_money[kind] + self.config.money_sigma * streams["money"].standard_normal(n))
+            self.log_money[kind] + self.config.money_sigma * streams["money"].standard_normal(n)
+        )
         officers = self.officers[community]
         pick = np.floor(streams["grid_assignment"].random(n) * officers).astype(np.int64)
         cases.officer[rows] = np.where(officers > 0, self.officer_offset[community] + pick, -1)

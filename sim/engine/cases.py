@@ -183,8 +183,9 @@ class CaseTable:
         """``next_session_draw`` for many distinct cases at once (as float64)."""
         return self._next_draws(ids, "n_session_draws_used", self.e_session, self.e_gap)
 
-    def _next_draws(self, ids: np.ndarray, used: str, first: np.ndarray,
-                    second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _next_draws(
+        self, ids: np.ndarray, used: str, first: np.ndarray, second: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         counter = getattr(self, used)
         k = counter[ids]
         counter[ids] = k + 1

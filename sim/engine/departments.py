@@ -52,8 +52,9 @@ class Departments:
     def support(self, case_id: int, centre) -> Support:
         """What the case needs at ``centre`` beyond a mediator."""
         if centre.roving is not None:
-            return Support(presence=centre.roving.presence_for(
-                int(self.model.cases.community[case_id])))
+            return Support(
+                presence=centre.roving.presence_for(int(self.model.cases.community[case_id]))
+            )
         if not self.configs:
             return NO_SUPPORT
         kind = int(self.model.cases.type[case_id])

@@ -93,21 +93,26 @@ class LatentPool:
         self.n = 0  # entries in use
         self.n_new = 0  # of which arose today
         self.n_dead = 0
-        self.buffers = {name: _buffer(64, shape, dtype)
-                        for name, (shape, dtype) in self.FIELDS.items()}
+        self.buffers = {
+            name: _buffer(64, shape, dtype) for name, (shape, dtype) in self.FIELDS.items()
+        }
         config = model.scenario.latent
         geo = model.network.geography
         staff = model.network.staff
-        households = np.maximum(geo.population / model.scenario.geography.persons_per_household,
-                                1.0)
+        households = np.maximum(
+            geo.population / model.scenario.geography.persons_per_household, 1.0
+        )
         self.patrol = patrol_rule(config)
         visits = self.patrol.visits_per_day * staff.grid_officers
         self.p_visit = np.minimum(visits / households, 1.0)  # per household, per working day
         self.p_notice = self.patrol.p_notice
         self.has_officer = staff.grid_officers > 0
         self.sweep_day = sweep_days(model.calendar) if self.patrol.sweeps else None
-        coverage = np.where(geo.urban, config.building_head_coverage["urban"],
-                            config.building_head_coverage["rural"])
+        coverage = np.where(
+            geo.urban,
+            config.building_head_coverage["urban"],
+            config.building_head_coverage["rural"],
+        )
         self.building_head = coverage * config.building_head_reports_per_day
         distance = model.network.nearest_centre_km
         scale_km = config.walk_in_distance_scale_km
@@ -253,8 +258,9 @@ class LatentPool:
         leaving = np.flatnonzero(fired.any(axis=1))
         start = np.where(leaving < old, float(day), self.start[leaving])
         with np.errstate(divide="ignore", invalid="ignore"):
-            offset = np.where(fired[leaving], (self.e[leaving] - before[leaving]) / h[leaving],
-                              np.inf)
+            offset = np.where(
+                fired[leaving], (self.e[leaving] - before[leaving]) / h[leaving], np.inf
+            )
         first = np.argmin(offset, axis=1)
         times = start + offset[np.arange(len(leaving)), first]
         rows = self.rows[leaving]

@@ -50,8 +50,7 @@ class CaseLedger:
         cases.stage_at_discovery[case_ids] = cases.stage[case_ids]
         self.today[FOUND] += len(case_ids)
 
-    def arrive(self, case_id: int, level: int, centre: int, now: float,
-               distance_km: float) -> None:
+    def arrive(self, case_id: int, level: int, centre: int, now: float, distance_km: float) -> None:
         """The claimant arrives at ``centre`` (of ``level``), ``distance_km`` from home; the
         first centre, its day and distance, and the entry level are kept from the first."""
         cases = self.cases
@@ -75,8 +74,9 @@ class CaseLedger:
             cases.levels_visited[case_id] |= 1 << level
         self.today[code] += 1
 
-    def finish_many(self, case_ids: np.ndarray, codes: np.ndarray, level: int,
-                    at: np.ndarray) -> None:
+    def finish_many(
+        self, case_ids: np.ndarray, codes: np.ndarray, level: int, at: np.ndarray
+    ) -> None:
         cases = self.cases
         cases.end_state[case_ids] = codes
         cases.end_level[case_ids] = level

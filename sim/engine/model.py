@@ -106,8 +106,9 @@ class DisputeModel(mesa.Model):
         self._build_agents()
         self.arrivals = Arrivals(self)
         run_size.check_disputes(self.arrivals.expected_per_year(), self.days)
-        self.cases = CaseTable(capacity=int(self.arrivals.expected_per_year() * self.days / 365
-                                            * 1.1) + 64)
+        self.cases = CaseTable(
+            capacity=int(self.arrivals.expected_per_year() * self.days / 365 * 1.1) + 64
+        )
         self.latent = LatentPool(self)
         self.stays = StayLog()
         self.residents: dict[int, Resident] = {}
@@ -130,17 +131,30 @@ class DisputeModel(mesa.Model):
             GridOfficer(self, k, int(c))
             for k, c in enumerate(np.repeat(np.arange(geo.n_communities), staff.grid_officers))
         ]
-        self.roving_teams = [RovingTeam(villages, self.calendar,
-                                        self.scenario.roving.villages_per_day)
-                             for villages in network.rounds]
+        self.roving_teams = [
+            RovingTeam(villages, self.calendar, self.scenario.roving.villages_per_day)
+            for villages in network.rounds
+        ]
         self.centres: list[Centre] = [
-            Centre(self, index, level_code(site.level), site.x_km, site.y_km, site.mediators,
-                   roving=None if site.round is None else self.roving_teams[site.round],
-                   logit=site.logit, session_days=site.session_days)
-            for index, site in enumerate(network.sites)]
+            Centre(
+                self,
+                index,
+                level_code(site.level),
+                site.x_km,
+                site.y_km,
+                site.mediators,
+                roving=None if site.round is None else self.roving_teams[site.round],
+                logit=site.logit,
+                session_days=site.session_days,
+            )
+            for index, site in enumerate(network.sites)
+        ]
         self.court = Court(self, staff.court_mediators)
-        self.roving_visits = (visited_today(self.roving_teams, geo.n_communities, self.days)
-                              if self.roving_teams else None)
+        self.roving_visits = (
+            visited_today(self.roving_teams, geo.n_communities, self.days)
+            if self.roving_teams
+            else None
+        )
         self.departments = Departments(self)
 
     def distance_km(self, community: int, centre: Centre) -> float:
@@ -192,9 +206,13 @@ class DisputeModel(mesa.Model):
     def p_success(self, case_id: int, base_logit: float, bonus: float = 0.0) -> float:
         """Chance an attempt settles the case, from its centre's base logit."""
         cases, rules = self.cases, self.rules
-        logit = (base_logit + bonus + rules.type_logit.item(cases.type.item(case_id))
-                 + rules.complexity_logit.item(cases.complexity.item(case_id))
-                 + rules.stage_logit.item(cases.stage.item(case_id)))
+        logit = (
+            base_logit
+            + bonus
+            + rules.type_logit.item(cases.type.item(case_id))
+            + rules.complexity_logit.item(cases.complexity.item(case_id))
+            + rules.stage_logit.item(cases.stage.item(case_id))
+        )
         return _sigmoid(logit)
 
     # ------------------------------------------------------------------ events of a case
@@ -209,15 +227,21 @@ class DisputeModel(mesa.Model):
         resident = self.residents.get(case_id)
         if resident is None:
             cases = self.cases
-            resident = Resident(self, case_id, int(cases.community[case_id]),
-                                float(cases.patience_days[case_id]))
+            resident = Resident(
+                self, case_id, int(cases.community[case_id]), float(cases.patience_days[case_id])
+            )
             self.residents[case_id] = resident
         return resident
 
     def arrive_at(self, case_id: int, centre: Centre) -> None:
         """The case's claimant arrives at ``centre``."""
-        self.ledger.arrive(case_id, centre.level, centre.index, self.env.now,
-                           self.distance_km(int(self.cases.community[case_id]), centre))
+        self.ledger.arrive(
+            case_id,
+            centre.level,
+            centre.index,
+            self.env.now,
+            self.distance_km(int(self.cases.community[case_id]), centre),
+        )
 
     def finish(self, case_id: int, state: str, level: int, at: float | None = None) -> None:
         self.ledger.finish(case_id, END[state], level, self.env.now if at is None else at)
@@ -225,8 +249,14 @@ class DisputeModel(mesa.Model):
         if resident is not None:
             resident.remove()
 
-    def finish_many(self, case_ids: np.ndarray, states: np.ndarray, level: int,
-                    at: np.ndarray, agents: bool = True) -> None:
+    def finish_many(
+        self,
+        case_ids: np.ndarray,
+        states: np.ndarray,
+        level: int,
+        at: np.ndarray,
+        agents: bool = True,
+    ) -> None:
         """``finish`` for many distinct cases at once (``states`` are END codes);
         ``agents=False`` when none of them can have a claimant agent (latent ones)."""
         self.ledger.finish_many(case_ids, states, level, at)
@@ -264,9 +294,13 @@ class DisputeModel(mesa.Model):
         see Court and settle_on_spot); the others go on as SimPy processes."""
         cases = self.cases
         ends = (clocks == CLOCK["lapse"]) | (clocks == CLOCK["incident"])
-        self.finish_many(rows[ends], np.where(clocks[ends] == CLOCK["lapse"], END["lapsed"],
-                                              END["incident"]), NO_LEVEL, times[ends],
-                         agents=False)
+        self.finish_many(
+            rows[ends],
+            np.where(clocks[ends] == CLOCK["lapse"], END["lapsed"], END["incident"]),
+            NO_LEVEL,
+            times[ends],
+            agents=False,
+        )
         rows, times, clocks = rows[~ends], times[~ends], clocks[~ends]
         cases.channel[rows] = clocks
         lawsuit = (clocks == COURT_FILING) & ~self.rules.diverted[cases.type[rows]]
@@ -276,8 +310,7 @@ class DisputeModel(mesa.Model):
         file_lawsuits(self, rows[lawsuit], times[lawsuit])
         settle_many(self, rows[on_spot], times[on_spot], GRID)
         now = self.env.now
-        for case_id, t in zip(rows[~now_known].tolist(), times[~now_known].tolist(),
-                              strict=True):
+        for case_id, t in zip(rows[~now_known].tolist(), times[~now_known].tolist(), strict=True):
             self.env.process(intake(self, case_id, t - now))
 
     def _close_day(self, day: int, final: bool = False) -> None:
@@ -318,4 +351,3 @@ class DisputeModel(mesa.Model):
         # would keep every finished model (and its agents) alive for the life of the process.
         mesa.Agent._ids.pop(self, None)
         return self
-

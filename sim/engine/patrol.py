@@ -44,10 +44,10 @@ def patrol_rule(config: LatentConfig) -> PatrolRule:
     notice = np.array(config.p_notice_on_visit, dtype=float)
     if config.patrol_regime == "3458":
         notice[-1] = 1.0
-        return PatrolRule(REGIME_3458["visits_per_day"], notice,
-                          np.array(REGIME_3458["sweep_notice"]))
-    return PatrolRule(config.households_visited_per_officer_day, notice,
-                      np.zeros(len(notice)))
+        return PatrolRule(
+            REGIME_3458["visits_per_day"], notice, np.array(REGIME_3458["sweep_notice"])
+        )
+    return PatrolRule(config.households_visited_per_officer_day, notice, np.zeros(len(notice)))
 
 
 def sweep_days(calendar) -> np.ndarray:

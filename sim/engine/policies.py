@@ -22,10 +22,16 @@ class Rules:
         n_places = len(RESOLUTION_PLACES)
         self.hotline_level = level_code(handling.hotline_entry_level)
         self.entry_by_complexity = np.array(
-            [level_code(handling.entry_level_by_complexity[c]) for c in COMPLEXITIES])
+            [level_code(handling.entry_level_by_complexity[c]) for c in COMPLEXITIES]
+        )
         self.entry_by_type = np.array(
-            [level_code(handling.entry_level_by_type[t]) if t in handling.entry_level_by_type
-             else 0 for t in DISPUTE_TYPES])
+            [
+                level_code(handling.entry_level_by_type[t])
+                if t in handling.entry_level_by_type
+                else 0
+                for t in DISPUTE_TYPES
+            ]
+        )
         self.time_limit = np.full((n_places, len(COMPLEXITIES)), np.inf)
         for level in CENTRE_LEVELS:
             own = handling.time_limit_days_by_level.get(level, {})
@@ -52,7 +58,8 @@ class Rules:
             self.level_logit[code] = handling.success_logit_by_level[level]
         self.type_logit = np.array([handling.success_logit_by_type[t] for t in DISPUTE_TYPES])
         self.complexity_logit = np.array(
-            [handling.success_logit_by_complexity[c] for c in COMPLEXITIES])
+            [handling.success_logit_by_complexity[c] for c in COMPLEXITIES]
+        )
         self.stage_logit = np.array(handling.success_logit_by_stage)
         self.specialist_logit = handling.specialist_logit
         self.split_part_logit = handling.split_part_logit

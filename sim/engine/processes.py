@@ -52,8 +52,9 @@ def consult(model: DisputeModel, case_id: int, resident, committee):
     if outcome in STAY_ENDS:
         end(model, case_id, STAY_ENDS[outcome], committee.level)
         return
-    choice = resident.choose_after_failure(int(model.cases.stage[case_id]),
-                                           model.cases.failure_draw(case_id))
+    choice = resident.choose_after_failure(
+        int(model.cases.stage[case_id]), model.cases.failure_draw(case_id)
+    )
     if choice in CHOICE_ENDS:
         model.finish(case_id, CHOICE_ENDS[choice], committee.level)
         return
@@ -144,15 +145,12 @@ def settle_many(model: DisputeModel, case_ids, times, level: int) -> None:
     """``settle`` for many cases at once, settled at ``times`` today as soon as found (so
     without a claimant agent, and never relapsed before): the ones that will relapse
     start doing so at their time."""
-    model.finish_many(case_ids, np.full(len(case_ids), END["resolved"]), level, times,
-                      agents=False)
+    model.finish_many(case_ids, np.full(len(case_ids), END["resolved"]), level, times, agents=False)
     rules = model.scenario.follow_up
     relapsing = model.cases.u_relapse[case_ids] < rules.p_relapse
     env = model.env
-    for case_id, t in zip(case_ids[relapsing].tolist(), times[relapsing].tolist(),
-                          strict=True):
-        env.timeout(t - env.now).callbacks.append(partial(_start_relapse, model, case_id,
-                                                           level))
+    for case_id, t in zip(case_ids[relapsing].tolist(), times[relapsing].tolist(), strict=True):
+        env.timeout(t - env.now).callbacks.append(partial(_start_relapse, model, case_id, level))
 
 
 def _start_relapse(model: DisputeModel, case_id: int, level: int, _event) -> None:

@@ -12,15 +12,26 @@ STAY_OPEN, STAY_RESOLVED, STAY_FAILED, STAY_TIMED_OUT, STAY_WITHDRAWN = range(5)
 class StayLog:
     """Plain Python lists appended while running, converted to Arrow once at the end."""
 
-    COLUMNS = ("case_id", "level", "centre", "entered_day", "first_session_day", "left_day",
-               "deadline_day", "wait_days", "n_sessions", "outcome")
+    COLUMNS = (
+        "case_id",
+        "level",
+        "centre",
+        "entered_day",
+        "first_session_day",
+        "left_day",
+        "deadline_day",
+        "wait_days",
+        "n_sessions",
+        "outcome",
+    )
 
     def __init__(self) -> None:
         self.rows: list[list] = []
 
     def open(self, case_id: int, level: int, centre: int, now: float, deadline: float) -> int:
-        self.rows.append([case_id, level, centre, now, math.nan, math.nan, deadline, 0.0, 0,
-                          STAY_OPEN])
+        self.rows.append(
+            [case_id, level, centre, now, math.nan, math.nan, deadline, 0.0, 0, STAY_OPEN]
+        )
         return len(self.rows) - 1
 
     def session_started(self, stay: int, now: float, waited: float) -> None:

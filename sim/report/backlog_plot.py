@@ -29,8 +29,10 @@ def backlog_bands(daily: pa.Table, lang: Language):
     """Two panels: cases open in the centres, and in court, per policy."""
     policies = list(dict.fromkeys(daily.column("policy").to_pylist()))
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.4), constrained_layout=True)
-    for ax, columns, title in ((axes[0], CENTRES, lang.text("backlog_title")),
-                               (axes[1], ("in_court",), lang.text("court_backlog"))):
+    for ax, columns, title in (
+        (axes[0], CENTRES, lang.text("backlog_title")),
+        (axes[1], ("in_court",), lang.text("court_backlog")),
+    ):
         for k, policy in enumerate(policies):
             days, grid = series(daily, policy, columns)
             low, mid, high = np.nanquantile(grid, [0.025, 0.5, 0.975], axis=0)

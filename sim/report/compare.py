@@ -27,10 +27,16 @@ DEFAULT_OUTCOMES = list(KEY_OUTCOMES[:12])
 TITLES = {"en": "Policy comparison", "zh": "政策方案比较"}
 
 
-def compare(paths: list[str | Path], out: str | Path | Target, labels: list[str] | None = None,
-            baseline: str | None = None, lang: str = "en", outcomes: list[str] | None = None,
-            sweep_axes: tuple[str, str] | None = None, sweep_outcome: str | None = None,
-            ) -> Path:
+def compare(
+    paths: list[str | Path],
+    out: str | Path | Target,
+    labels: list[str] | None = None,
+    baseline: str | None = None,
+    lang: str = "en",
+    outcomes: list[str] | None = None,
+    sweep_axes: tuple[str, str] | None = None,
+    sweep_outcome: str | None = None,
+) -> Path:
     """Write figures, report.md and report.html into ``out`` (all or nothing); a folder
     that holds other files is refused (see :mod:`sim.output_folder`)."""
     target = out if isinstance(out, Target) else check(out, "report", inputs=map(Path, paths))
@@ -49,8 +55,14 @@ def compare(paths: list[str | Path], out: str | Path | Target, labels: list[str]
     return target.folder
 
 
-def _policies(results: Results, page: Page, folder: Path, lang: Language,
-              baseline: str | None, outcomes: list[str] | None) -> None:
+def _policies(
+    results: Results,
+    page: Page,
+    folder: Path,
+    lang: Language,
+    baseline: str | None,
+    outcomes: list[str] | None,
+) -> None:
     runs = results.runs
     policies = results.policies
     baseline = baseline or policies[0]
@@ -70,24 +82,46 @@ def _policies(results: Results, page: Page, folder: Path, lang: Language,
         differences = paired_differences(runs, baseline, outcomes)
         paired_n = min(differences.column("n").to_pylist())
         if paired_n < max(reps.values()):
-            page.notes.append(f"Differences pair runs of the same seed: {paired_n} pairs "
-                              "(the policies' seed sets differ).")
+            page.notes.append(
+                f"Differences pair runs of the same seed: {paired_n} pairs "
+                "(the policies' seed sets differ)."
+            )
     page.header, page.rows = _table(runs, differences, policies, baseline, outcomes, lang)
-    figures = [("outcomes.png", outcomes_plot.outcome_intervals(runs, outcomes, lang),
-                lang.text("outcomes_title"))]
+    figures = [
+        (
+            "outcomes.png",
+            outcomes_plot.outcome_intervals(runs, outcomes, lang),
+            lang.text("outcomes_title"),
+        )
+    ]
     if differences is not None:
-        figures.append(("differences.png", differences_figure(differences, "", baseline, lang),
-                        lang.text("difference_from", baseline=baseline, n=paired_n)))
+        figures.append(
+            (
+                "differences.png",
+                differences_figure(differences, "", baseline, lang),
+                lang.text("difference_from", baseline=baseline, n=paired_n),
+            )
+        )
     if results.daily is not None:
-        figures.append(("backlog.png", backlog_plot.backlog_bands(results.daily, lang),
-                        lang.text("backlog_title")))
-    figures.append(("where.png", resolution_plot.where_resolved(runs, lang),
-                    lang.text("where_title")))
+        figures.append(
+            (
+                "backlog.png",
+                backlog_plot.backlog_bands(results.daily, lang),
+                lang.text("backlog_title"),
+            )
+        )
+    figures.append(
+        ("where.png", resolution_plot.where_resolved(runs, lang), lang.text("where_title"))
+    )
     if results.places is not None and results.centres is not None:
         for k, policy in enumerate(_distinct_placements(results.places, policies)):
-            figures.append((f"map-{k}.png", map_plot.placement_map(
-                results.places, results.centres, policy, lang),
-                lang.text("map_title", policy=policy)))
+            figures.append(
+                (
+                    f"map-{k}.png",
+                    map_plot.placement_map(results.places, results.centres, policy, lang),
+                    lang.text("map_title", policy=policy),
+                )
+            )
     for name, fig, caption in figures:
         save(fig, folder / name)
         page.figures.append((name, caption))
@@ -102,8 +136,9 @@ def _check_comparable(runs: pa.Table, policies: list[str]) -> None:
         values = np.array(runs.column(column).to_pylist(), dtype=float)
         per = {p: sorted(set(np.round(values[policy == p], 6).tolist())) for p in policies}
         if len({tuple(v) for v in per.values()}) > 1:
-            raise ReportError(f"the results differ in {column}: {per}; compare runs of the "
-                              "same length and scale")
+            raise ReportError(
+                f"the results differ in {column}: {per}; compare runs of the same length and scale"
+            )
 
 
 def _table(runs: pa.Table, differences, policies, baseline, outcomes, lang):
@@ -111,8 +146,10 @@ def _table(runs: pa.Table, differences, policies, baseline, outcomes, lang):
     if differences is not None:
         header += [f"{p} - {baseline}" for p in policies if p != baseline]
     policy = np.array(runs.column("policy").to_pylist())
-    diff = {(r["policy"], r["outcome"]): r for r in (differences.to_pylist()
-                                                     if differences is not None else [])}
+    diff = {
+        (r["policy"], r["outcome"]): r
+        for r in (differences.to_pylist() if differences is not None else [])
+    }
     rows = []
     for outcome in outcomes:
         fmt = OUTCOME[outcome].fmt if outcome in OUTCOME else "{:.4g}"
@@ -148,30 +185,39 @@ def _distinct_placements(places: pa.Table, policies: list[str]) -> list[str]:
         mine = places.filter(pa.compute.equal(places.column("policy"), policy))
         if mine.num_rows == 0:
             continue
-        key = (tuple(mine.column("has_room").to_pylist()),
-               tuple(np.round(mine.column("nearest_centre_km").to_numpy(), 6).tolist()))
+        key = (
+            tuple(mine.column("has_room").to_pylist()),
+            tuple(np.round(mine.column("nearest_centre_km").to_numpy(), 6).tolist()),
+        )
         if key not in keys:
             keys.append(key)
             shown.append(policy)
     return shown
 
 
-def _sweep(sweep, page: Page, folder: Path, lang: Language, k: int,
-           axes: tuple[str, str] | None, outcome: str | None) -> None:
+def _sweep(
+    sweep,
+    page: Page,
+    folder: Path,
+    lang: Language,
+    k: int,
+    axes: tuple[str, str] | None,
+    outcome: str | None,
+) -> None:
     outcome = outcome or "centre_resolution_rate"
-    page.lines.append(f"sweep {sweep.name}: {sweep.runs.num_rows} runs over "
-                      f"{', '.join(sweep.factors)}")
+    page.lines.append(
+        f"sweep {sweep.name}: {sweep.runs.num_rows} runs over {', '.join(sweep.factors)}"
+    )
     if axes is None and len(sweep.factors) >= 2:
         axes = (sweep.factors[0], sweep.factors[1])
     if axes is not None:
         name = f"sweep-{k}-surface.png"
-        save(sweep_plot.outcome_surface(sweep.runs, axes[0], axes[1], outcome, lang),
-             folder / name)
-        page.figures.append((name, lang.text("surface_title", outcome=lang.outcome(outcome),
-                                             x=axes[0], y=axes[1])))
+        save(sweep_plot.outcome_surface(sweep.runs, axes[0], axes[1], outcome, lang), folder / name)
+        page.figures.append(
+            (name, lang.text("surface_title", outcome=lang.outcome(outcome), x=axes[0], y=axes[1]))
+        )
     if sweep.sensitivity is not None:
         for j, name in enumerate(dict.fromkeys(sweep.sensitivity.column("outcome").to_pylist())):
             file = f"sweep-{k}-sensitivity-{j}.png"
             save(sweep_plot.sensitivity_bars(sweep.sensitivity, name, lang), folder / file)
-            page.figures.append((file, lang.text("sensitivity_title",
-                                                 outcome=lang.outcome(name))))
+            page.figures.append((file, lang.text("sensitivity_title", outcome=lang.outcome(name))))

@@ -30,8 +30,9 @@ def _of(table: pa.Table, policy: str) -> pa.Table:
     return table.filter(pa.compute.equal(table.column("policy"), policy))
 
 
-def placement_map(places: pa.Table, centres: pa.Table, policy: str, lang: Language,
-                  gap_km: float = GAP_KM):
+def placement_map(
+    places: pa.Table, centres: pa.Table, policy: str, lang: Language, gap_km: float = GAP_KM
+):
     places, centres = _of(places, policy), _of(centres, policy)
     x, y = _column(places, "x_km"), _column(places, "y_km")
     population = _column(places, "population").astype(float)
@@ -44,26 +45,52 @@ def placement_map(places: pa.Table, centres: pa.Table, policy: str, lang: Langua
     fig, ax = plt.subplots(figsize=(11, height + 2.2), constrained_layout=True)
     hub = np.array([index.get(c, -1) for c in _column(places, "township_centre").tolist()])
     ok = hub >= 0
-    spokes = np.stack([np.column_stack([x[ok], y[ok]]),
-                       np.column_stack([cx[hub[ok]], cy[hub[ok]]])], axis=1)
-    ax.add_collection(LineCollection(spokes, colors="0.75", linewidths=0.4,
-                                     label=lang.text("serves")))
+    spokes = np.stack(
+        [np.column_stack([x[ok], y[ok]]), np.column_stack([cx[hub[ok]], cy[hub[ok]]])], axis=1
+    )
+    ax.add_collection(
+        LineCollection(spokes, colors="0.75", linewidths=0.4, label=lang.text("serves"))
+    )
     size = 8 + 120 * population / max(population.max(), 1)
-    dots = ax.scatter(x, y, s=size, c=distance, cmap="viridis_r", alpha=0.8, lw=0,
-                      vmin=0, vmax=max(gap_km * 1.5, float(np.nanmax(distance, initial=0))))
+    dots = ax.scatter(
+        x,
+        y,
+        s=size,
+        c=distance,
+        cmap="viridis_r",
+        alpha=0.8,
+        lw=0,
+        vmin=0,
+        vmax=max(gap_km * 1.5, float(np.nanmax(distance, initial=0))),
+    )
     fig.colorbar(dots, ax=ax, shrink=0.7, label=lang.text("distance"))
     gaps = distance > gap_km
-    ax.scatter(x[gaps], y[gaps], s=size[gaps] + 30, facecolors="none", edgecolors="red",
-               lw=1.0, label=lang.text("gap", km=gap_km, n=int(gaps.sum()),
-                                       people=int(population[gaps].sum())))
+    ax.scatter(
+        x[gaps],
+        y[gaps],
+        s=size[gaps] + 30,
+        facecolors="none",
+        edgecolors="red",
+        lw=1.0,
+        label=lang.text("gap", km=gap_km, n=int(gaps.sum()), people=int(population[gaps].sum())),
+    )
     level = _column(centres, "level")
     roving = _column(centres, "roving").astype(bool)
     is_open = _column(centres, "open").astype(bool)
     for name, (marker, s, colour) in MARKERS.items():
         chosen = roving & is_open if name == "roving" else (level == name) & ~roving & is_open
         if chosen.any():
-            ax.scatter(cx[chosen], cy[chosen], marker=marker, s=s, c=colour, lw=0.3,
-                       edgecolors="white", label=lang.level(name), zorder=3)
+            ax.scatter(
+                cx[chosen],
+                cy[chosen],
+                marker=marker,
+                s=s,
+                c=colour,
+                lw=0.3,
+                edgecolors="white",
+                label=lang.level(name),
+                zorder=3,
+            )
     ax.set_aspect("equal")
     ax.set(xlabel=lang.text("x_km"), ylabel=lang.text("y_km"))
     ax.set_title(lang.text("map_title", policy=policy), fontsize=10)

@@ -23,8 +23,12 @@ def outcome_intervals(runs: pa.Table, outcomes: list[str], lang: Language):
     policies = list(dict.fromkeys(policy.tolist()))
     outcomes = [o for o in outcomes if o in runs.column_names]
     n_rows = max(1, math.ceil(len(outcomes) / COLUMNS))
-    fig, axes = plt.subplots(n_rows, COLUMNS, squeeze=False,
-                             figsize=(4.4 * COLUMNS, 0.6 + n_rows * (0.7 + 0.32 * len(policies))))
+    fig, axes = plt.subplots(
+        n_rows,
+        COLUMNS,
+        squeeze=False,
+        figsize=(4.4 * COLUMNS, 0.6 + n_rows * (0.7 + 0.32 * len(policies))),
+    )
     for ax, outcome in zip(axes.flat, outcomes, strict=False):
         values = np.array(runs.column(outcome).to_pylist(), dtype=float)
         for y, name in enumerate(policies):
@@ -41,7 +45,7 @@ def outcome_intervals(runs: pa.Table, outcomes: list[str], lang: Language):
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         ax.tick_params(axis="x", labelsize=8)
         ax.margins(x=0.15)
-    for ax in list(axes.flat)[len(outcomes):]:
+    for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     fig.suptitle(lang.text("outcomes_title"), fontsize=10)
     fig.tight_layout()

@@ -47,27 +47,38 @@ def overview(daily: pa.Table, cases: pa.Table, path: Path, title: str = "") -> P
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), constrained_layout=True)
     day = daily.column("day").to_numpy()
     stacks = [daily.column(f"in_{level}").to_numpy() for level in CENTRE_LEVELS]
-    left.stackplot(day, *stacks, labels=[f"{level} centres" for level in CENTRE_LEVELS],
-                   alpha=0.85)
+    left.stackplot(day, *stacks, labels=[f"{level} centres" for level in CENTRE_LEVELS], alpha=0.85)
     court = left.twinx()  # the court's backlog is an order larger: its own axis
-    court.plot(day, daily.column("in_court").to_numpy(), color="black", lw=1.2,
-               label="in court (right axis)")
+    court.plot(
+        day,
+        daily.column("in_court").to_numpy(),
+        color="black",
+        lw=1.2,
+        label="in court (right axis)",
+    )
     court.set_ylabel("open cases in court")
     court.set_ylim(bottom=0)
     if day.min() < 0:
         left.axvspan(day.min(), 0, color="0.9", zorder=0, label="warm-up (not counted)")
-    left.set(xlabel="day (0 = start of the measured period)", ylabel="open cases (backlog)",
-             title="Cases being handled, by level")
+    left.set(
+        xlabel="day (0 = start of the measured period)",
+        ylabel="open cases (backlog)",
+        title="Cases being handled, by level",
+    )
     handles, labels = left.get_legend_handles_labels()
     extra_handles, extra_labels = court.get_legend_handles_labels()
-    court.legend(handles + extra_handles, labels + extra_labels, loc="upper left", fontsize=8,
-                 framealpha=0.95)  # on the top axes, so no line crosses it
+    court.legend(
+        handles + extra_handles,
+        labels + extra_labels,
+        loc="upper left",
+        fontsize=8,
+        framealpha=0.95,
+    )  # on the top axes, so no line crosses it
     counts = end_counts(cases)
     labels, values = list(counts), list(counts.values())
     bars = right.barh(labels[::-1], values[::-1], color="tab:blue")
     right.bar_label(bars, fmt="%d", fontsize=8, padding=2)
-    right.set(xlabel="disputes discovered in the measured period",
-              title="How disputes ended")
+    right.set(xlabel="disputes discovered in the measured period", title="How disputes ended")
     right.margins(x=0.15)
     if title:
         fig.suptitle(title)

@@ -34,23 +34,28 @@ class Page:
 
     def html(self) -> str:
         e = html.escape
-        parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{e(self.title)}"
-                 "</title><style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;"
-                 "color:#222}table{border-collapse:collapse;font-size:13px}td,th{border:1px "
-                 "solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child"
-                 "{text-align:left}img{max-width:100%}figcaption{color:#555;font-size:13px}"
-                 "</style></head><body>",
-                 f"<h1>{e(self.title)}</h1><p><em>{dt.date.today().isoformat()}</em></p>"]
+        parts = [
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{e(self.title)}"
+            "</title><style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;"
+            "color:#222}table{border-collapse:collapse;font-size:13px}td,th{border:1px "
+            "solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child"
+            "{text-align:left}img{max-width:100%}figcaption{color:#555;font-size:13px}"
+            "</style></head><body>",
+            f"<h1>{e(self.title)}</h1><p><em>{dt.date.today().isoformat()}</em></p>",
+        ]
         parts += [f"<p>{e(line)}</p>" for line in self.lines]
         if self.header:
-            parts.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in self.header)
-                         + "</tr>")
-            parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
-                      for row in self.rows]
+            parts.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in self.header) + "</tr>")
+            parts += [
+                "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in self.rows
+            ]
             parts.append("</table>")
         parts += [f"<p><small>{e(note)}</small></p>" for note in self.notes]
-        parts += [f"<figure><img src='{e(name)}' alt='{e(caption)}'><figcaption>{e(caption)}"
-                  "</figcaption></figure>" for name, caption in self.figures]
+        parts += [
+            f"<figure><img src='{e(name)}' alt='{e(caption)}'><figcaption>{e(caption)}"
+            "</figcaption></figure>"
+            for name, caption in self.figures
+        ]
         parts.append("</body></html>")
         return "\n".join(parts)
 

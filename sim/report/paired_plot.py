@@ -19,8 +19,13 @@ from sim.results.outcomes import OUTCOME
 COLUMNS = 3
 
 
-def plot_differences(differences: pa.Table, path: Path, title: str = "",
-                     baseline: str = "baseline", lang: Language | None = None) -> Path:
+def plot_differences(
+    differences: pa.Table,
+    path: Path,
+    title: str = "",
+    baseline: str = "baseline",
+    lang: Language | None = None,
+) -> Path:
     """Write :func:`differences_figure` as a PNG."""
     fig = differences_figure(differences, title, baseline, lang)
     path = Path(path)
@@ -30,8 +35,9 @@ def plot_differences(differences: pa.Table, path: Path, title: str = "",
     return path
 
 
-def differences_figure(differences: pa.Table, title: str = "", baseline: str = "baseline",
-                       lang: Language | None = None):
+def differences_figure(
+    differences: pa.Table, title: str = "", baseline: str = "baseline", lang: Language | None = None
+):
     """Small multiples: one panel per outcome, one row (point and interval) per policy.
     A filled point marks an interval that excludes zero."""
     lang = lang or Language()
@@ -40,9 +46,12 @@ def differences_figure(differences: pa.Table, title: str = "", baseline: str = "
     policies = list(dict.fromkeys(r["policy"] for r in rows))
     percent = {o for o in outcomes if o in OUTCOME and OUTCOME[o].is_share}
     n_rows = math.ceil(len(outcomes) / COLUMNS)
-    fig, axes = plt.subplots(n_rows, COLUMNS, figsize=(4.2 * COLUMNS, 0.5 + n_rows *
-                                                      (0.55 + 0.32 * len(policies))),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        n_rows,
+        COLUMNS,
+        figsize=(4.2 * COLUMNS, 0.5 + n_rows * (0.55 + 0.32 * len(policies))),
+        squeeze=False,
+    )
     for ax, outcome in zip(axes.flat, outcomes, strict=False):
         for y, policy in enumerate(policies):
             r = next(r for r in rows if r["outcome"] == outcome and r["policy"] == policy)
@@ -56,7 +65,7 @@ def differences_figure(differences: pa.Table, title: str = "", baseline: str = "
         ax.xaxis.set_major_locator(MaxNLocator(5, symmetric=False))
         if outcome in percent:
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
-    for ax in list(axes.flat)[len(outcomes):]:
+    for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     n = max((r["n"] for r in rows), default=0)
     subtitle = lang.text("difference_from", baseline=baseline, n=n)

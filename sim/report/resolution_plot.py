@@ -35,8 +35,12 @@ def segment_means(runs: pa.Table) -> tuple[list[str], list[tuple[str, str, np.nd
         if column not in runs.column_names:
             continue
         values = np.array(runs.column(column).to_pylist(), dtype=float)
-        means = np.array([np.nanmean(values[policy == p]) if np.isfinite(
-            values[policy == p]).any() else 0.0 for p in policies])
+        means = np.array(
+            [
+                np.nanmean(values[policy == p]) if np.isfinite(values[policy == p]).any() else 0.0
+                for p in policies
+            ]
+        )
         segments.append((place, colour, means))
     return policies, segments
 

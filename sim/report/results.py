@@ -61,8 +61,9 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
         if kind == "sweep":
             sweeps.append(_sweep(path))
             continue
-        tables = (_run_folder(path, label, variants) if kind == "run"
-                  else _script_folder(path, label))
+        tables = (
+            _run_folder(path, label, variants) if kind == "run" else _script_folder(path, label)
+        )
         for name, table in tables.items():
             if table is None or not table.num_rows:
                 continue
@@ -84,12 +85,15 @@ def _not_yet(table: pa.Table, mapped: set, name: str) -> pa.Table:
 def _check_unique_runs(runs: pa.Table | None) -> None:
     if runs is None:
         return
-    pairs = list(zip(runs.column("policy").to_pylist(), runs.column("seed").to_pylist(),
-                     strict=True))
+    pairs = list(
+        zip(runs.column("policy").to_pylist(), runs.column("seed").to_pylist(), strict=True)
+    )
     repeated = sorted({p for p in pairs if pairs.count(p) > 1})
     if repeated:
-        raise ReportError(f"the same policy and seed appear twice: {repeated[:3]}; give the "
-                          "folders distinct --label values")
+        raise ReportError(
+            f"the same policy and seed appear twice: {repeated[:3]}; give the "
+            "folders distinct --label values"
+        )
 
 
 def _kind(path: Path) -> str:
@@ -102,8 +106,10 @@ def _kind(path: Path) -> str:
     manifest = path / "manifest.json"
     if manifest.exists() and (path / "runs").is_dir():
         return "sweep"
-    raise ReportError(f"{path}: not a run folder (summary.parquet), a planner script's output "
-                      "(runs.parquet) or a sweep (manifest.json and runs/)")
+    raise ReportError(
+        f"{path}: not a run folder (summary.parquet), a planner script's output "
+        "(runs.parquet) or a sweep (manifest.json and runs/)"
+    )
 
 
 def _read(path: Path) -> pa.Table | None:
@@ -144,18 +150,19 @@ def _run_folder(path: Path, label: str | None, variants: dict[str, list[str]]) -
     manifest = _manifest(path)
     seed = manifest.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ReportError(f"{path / 'manifest.json'}: seed: expected a whole number "
-                          f"(got {seed!r})")
+        raise ReportError(f"{path / 'manifest.json'}: seed: expected a whole number (got {seed!r})")
     if not isinstance(manifest.get("scenario", {}), dict):
         raise ReportError(f"{path / 'manifest.json'}: scenario: expected a table")
     policy = label or _policy_name(manifest, path, variants)
     daily = _read(path / "daily.parquet")
     if daily is not None:
         daily = daily.select([c for c in DAILY_COLUMNS if c in daily.column_names])
-    return {"runs": _tag(_read(path / "summary.parquet"), policy, seed),
-            "daily": _tag(daily, policy, seed),
-            "places": _tag(_read(path / "places.parquet"), policy),
-            "centres": _tag(_read(path / "centres.parquet"), policy)}
+    return {
+        "runs": _tag(_read(path / "summary.parquet"), policy, seed),
+        "daily": _tag(daily, policy, seed),
+        "places": _tag(_read(path / "places.parquet"), policy),
+        "centres": _tag(_read(path / "centres.parquet"), policy),
+    }
 
 
 def _policy_name(manifest: dict, path: Path, variants: dict[str, list[str]]) -> str:
@@ -175,8 +182,9 @@ def _policy_name(manifest: dict, path: Path, variants: dict[str, list[str]]) -> 
 
 
 def _script_folder(path: Path, label: str | None) -> dict:
-    tables = {name: _read(path / f"{name}.parquet")
-              for name in ("runs", "daily", "places", "centres")}
+    tables = {
+        name: _read(path / f"{name}.parquet") for name in ("runs", "daily", "places", "centres")
+    }
     if label:  # one folder holds several policies: the label prefixes them
         tables = {name: _prefix(t, label) for name, t in tables.items()}
     return tables

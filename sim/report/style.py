@@ -27,7 +27,7 @@ CJK_FAMILY = "Noto Sans CJK SC"
 TEXT = {
     "en": {
         "difference_from": "difference from {baseline}: mean and 95% interval over {n} paired "
-                           "replications (filled: interval excludes 0)",
+        "replications (filled: interval excludes 0)",
         "outcomes_title": "Outcomes per policy: mean and 95% interval over replications",
         "backlog_title": "Cases open in the centres (line: median; band: 95% of replications)",
         "court_backlog": "Cases open in court",
@@ -76,11 +76,22 @@ TEXT = {
     },
 }
 LEVELS = {
-    "en": {"community": "community room", "township": "township centre",
-           "county": "county centre", "city": "city centre", "committee": "committee",
-           "roving": "roving team base"},
-    "zh": {"community": "社区调解室", "township": "街道(乡镇)中心", "county": "县(区)中心",
-           "city": "市中心", "committee": "专业调委会", "roving": "巡回调解队驻地"},
+    "en": {
+        "community": "community room",
+        "township": "township centre",
+        "county": "county centre",
+        "city": "city centre",
+        "committee": "committee",
+        "roving": "roving team base",
+    },
+    "zh": {
+        "community": "社区调解室",
+        "township": "街道(乡镇)中心",
+        "county": "县(区)中心",
+        "city": "市中心",
+        "committee": "专业调委会",
+        "roving": "巡回调解队驻地",
+    },
 }
 
 
@@ -124,12 +135,15 @@ def cjk_font() -> str:
     try:
         import noto_cjk_sans_otc
     except ImportError:
-        raise ReportError("Chinese labels need the CJK font package: "
-                          "pip install -e '.[zh]'") from None
+        raise ReportError(
+            "Chinese labels need the CJK font package: pip install -e '.[zh]'"
+        ) from None
     font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
     if not any(f.name == CJK_FAMILY for f in font_manager.fontManager.ttflist):
-        raise ReportError(f"{CJK_FAMILY} not found in {noto_cjk_sans_otc.FONT_PATH}: this "
-                          "matplotlib cannot read font collections (need 3.10 or newer)")
+        raise ReportError(
+            f"{CJK_FAMILY} not found in {noto_cjk_sans_otc.FONT_PATH}: this "
+            "matplotlib cannot read font collections (need 3.10 or newer)"
+        )
     return CJK_FAMILY
 
 

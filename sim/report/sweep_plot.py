@@ -41,20 +41,28 @@ def outcome_surface(runs: pa.Table, x: str, y: str, outcome: str, lang: Language
         grid[np.searchsorted(uy, ys), np.searchsorted(ux, xs)] = z
         image = ax.pcolormesh(_edges(ux), _edges(uy), grid, cmap="magma", shading="flat")
         for (j, i), value in np.ndenumerate(grid):
-            ax.text(ux[i], uy[j], f"{value:.3g}", ha="center", va="center", fontsize=7,
-                    color="white" if value < np.nanmean(grid) else "black")
+            ax.text(
+                ux[i],
+                uy[j],
+                f"{value:.3g}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if value < np.nanmean(grid) else "black",
+            )
     elif np.isfinite(z).sum() >= 4:  # points where the outcome is undefined are left out
         defined = np.isfinite(z)
         image = ax.tricontourf(xs[defined], ys[defined], z[defined], levels=12, cmap="magma")
         ax.scatter(xs[defined], ys[defined], s=8, c="white", edgecolors="black", lw=0.3)
         ax.scatter(xs[~defined], ys[~defined], s=14, marker="x", c="0.4", lw=0.8)
     else:
-        raise ReportError(f"too few design points with a defined {outcome!r} "
-                          f"({int(np.isfinite(z).sum())} of {len(xs)}) for a surface")
+        raise ReportError(
+            f"too few design points with a defined {outcome!r} "
+            f"({int(np.isfinite(z).sum())} of {len(xs)}) for a surface"
+        )
     fig.colorbar(image, ax=ax, label=lang.outcome(outcome))
     ax.set(xlabel=x, ylabel=y)
-    ax.set_title(lang.text("surface_title", outcome=lang.outcome(outcome), x=x, y=y),
-                 fontsize=10)
+    ax.set_title(lang.text("surface_title", outcome=lang.outcome(outcome), x=x, y=y), fontsize=10)
     return fig
 
 
@@ -74,8 +82,7 @@ def sensitivity_bars(table: pa.Table, outcome: str, lang: Language):
         for shift, key, label in ((-0.2, "S1", "first_order"), (0.2, "ST", "total")):
             values = np.array([r[key] for r in rows], dtype=float)
             err = np.array([r[f"{key}_conf"] for r in rows], dtype=float)
-            ax.barh(y + shift, values, height=0.38, xerr=err, capsize=2,
-                    label=lang.text(label))
+            ax.barh(y + shift, values, height=0.38, xerr=err, capsize=2, label=lang.text(label))
         ax.axvline(0, color="0.4", lw=0.8)
         ax.legend(fontsize=8)
     else:

@@ -15,14 +15,24 @@ def validation_figure(table: pa.Table):
     counts = [r for r in rows if r["kind"] == "count"]
     rates = [r for r in rows if r["kind"] == "rate"]
     heights = [max(len(counts), 1), max(len(rates), 1)]
-    fig, axes = plt.subplots(2, 1, figsize=(10, 1.6 + 0.42 * sum(heights)),
-                             gridspec_kw={"height_ratios": heights}, constrained_layout=True)
-    _panel(axes[0], counts, lambda r, v: v / r["published"], "prediction / published",
-           log=True)
-    _panel(axes[1], rates, lambda r, v: 100 * (v - r["published"]),
-           "prediction - published, percentage points", log=False)
-    fig.suptitle("Presets against published figures (not fitted; Hohhot 2023 calibration)",
-                 fontsize=10)
+    fig, axes = plt.subplots(
+        2,
+        1,
+        figsize=(10, 1.6 + 0.42 * sum(heights)),
+        gridspec_kw={"height_ratios": heights},
+        constrained_layout=True,
+    )
+    _panel(axes[0], counts, lambda r, v: v / r["published"], "prediction / published", log=True)
+    _panel(
+        axes[1],
+        rates,
+        lambda r, v: 100 * (v - r["published"]),
+        "prediction - published, percentage points",
+        log=False,
+    )
+    fig.suptitle(
+        "Presets against published figures (not fitted; Hohhot 2023 calibration)", fontsize=10
+    )
     return fig
 
 
@@ -40,8 +50,7 @@ def _panel(ax, rows, measure, xlabel: str, log: bool) -> None:
     right = ax.get_xlim()[1]
     for y, r in enumerate(rows):  # "at least": shade from the value to the axis' end
         if r["band"].startswith(">="):
-            ax.fill_betweenx([y - 0.3, y + 0.3], 1.0 if log else 0.0, right, color="0.9",
-                             zorder=0)
+            ax.fill_betweenx([y - 0.3, y + 0.3], 1.0 if log else 0.0, right, color="0.9", zorder=0)
     ax.set_xlim(right=right)
     ax.set_yticks(range(len(rows)), [f"{r['label']} ({r['preset']})" for r in rows], fontsize=8)
     ax.invert_yaxis()

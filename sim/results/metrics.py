@@ -90,8 +90,7 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
         "n_open_at_end": int((end_state == "open").sum()),
         "received_by_centres": int(received.sum()),
         "resolved_by_centres": int((received & resolved & at_centre).sum()),
-        "centre_resolution_rate": _ratio((received & resolved & at_centre).sum(),
-                                         received.sum()),
+        "centre_resolution_rate": _ratio((received & resolved & at_centre).sum(), received.sum()),
         "resolved_by_grid_officers": int((ended & resolved & (end_level == "grid")).sum()),
         "share_resolved_at_community_or_below": _ratio(low.sum(), (network & ended).sum()),
         "resolution_days_median": _quantile(duration[network & ended], 0.5),
@@ -132,8 +131,7 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
         available = context["mediators_by_level"][level] * days
         row[f"utilisation_{level}"] = _ratio(context["busy_days_by_level"][level], available)
     row["grid_household_visits"] = context["grid_household_visits"]
-    row["utilisation_court"] = _ratio(context["court_busy_days"],
-                                      context["court_mediators"] * days)
+    row["utilisation_court"] = _ratio(context["court_busy_days"], context["court_mediators"] * days)
     return row
 
 
@@ -196,17 +194,20 @@ def extra_outputs(summary: dict, cases: pa.Table, stays: pa.Table) -> dict:
     stay_level = _np(stays, "level")
     committee_stay = (stay_level == "committee") & in_period(stays, "entered_day")
     medical = kind[_np(stays, "case_id").astype(np.int64)] == "medical"
-    settled = ((_np(cases, "end_level") == "committee")
-               & (_np(cases, "end_state") == "resolved") & in_period(cases, "end_day"))
+    settled = (
+        (_np(cases, "end_level") == "committee")
+        & (_np(cases, "end_state") == "resolved")
+        & in_period(cases, "end_day")
+    )
     return {
         "resolved_in_network": summary["resolved_by_centres"]
         + summary["resolved_by_grid_officers"],
         "medical_committee_cases": int((committee_stay & medical).sum()),
         "medical_committee_resolved": int((settled & (kind == "medical")).sum()),
-        "court_settled_share": _ratio(summary["court_mediation_successes"],
-                                      summary["court_cases"]),
-        "community_stays": int(((stay_level == "community")
-                                & in_period(stays, "entered_day")).sum()),
+        "court_settled_share": _ratio(summary["court_mediation_successes"], summary["court_cases"]),
+        "community_stays": int(
+            ((stay_level == "community") & in_period(stays, "entered_day")).sum()
+        ),
     }
 
 

@@ -72,8 +72,7 @@ def cases_table(model: DisputeModel) -> pa.Table:
         "n_sessions": pa.array(c.column("n_sessions")),
         "wait_days": pa.array(c.column("wait_days")),
         "distance_km": _nan_to_null(c.column("distance_km")),
-        "court_mediation": _labels(c.column("court_mediation"),
-                                   ("none", "succeeded", "failed")),
+        "court_mediation": _labels(c.column("court_mediation"), ("none", "succeeded", "failed")),
         "n_relapses": pa.array(c.column("n_relapses")),
         "relapse_caught": pa.array(c.column("relapse_caught") == 1),
     }
@@ -89,18 +88,20 @@ def stays_table(model: DisputeModel) -> pa.Table:
     def days(name: str) -> pa.Array:
         return _nan_to_null(np.array(raw[name], dtype=float), t0)
 
-    return pa.table({
-        "case_id": pa.array(raw["case_id"], type=pa.int64()),
-        "level": _labels(np.array(raw["level"], dtype=np.int32), RESOLUTION_PLACES),
-        "centre": pa.array(raw["centre"], type=pa.int32()),
-        "entered_day": days("entered_day"),
-        "first_session_day": days("first_session_day"),
-        "left_day": days("left_day"),
-        "deadline_day": days("deadline_day"),
-        "wait_days": pa.array(raw["wait_days"], type=pa.float64()),
-        "n_sessions": pa.array(raw["n_sessions"], type=pa.int32()),
-        "outcome": _labels(np.array(raw["outcome"], dtype=np.int32), STAY_OUTCOMES),
-    })
+    return pa.table(
+        {
+            "case_id": pa.array(raw["case_id"], type=pa.int64()),
+            "level": _labels(np.array(raw["level"], dtype=np.int32), RESOLUTION_PLACES),
+            "centre": pa.array(raw["centre"], type=pa.int32()),
+            "entered_day": days("entered_day"),
+            "first_session_day": days("first_session_day"),
+            "left_day": days("left_day"),
+            "deadline_day": days("deadline_day"),
+            "wait_days": pa.array(raw["wait_days"], type=pa.float64()),
+            "n_sessions": pa.array(raw["n_sessions"], type=pa.int32()),
+            "outcome": _labels(np.array(raw["outcome"], dtype=np.int32), STAY_OUTCOMES),
+        }
+    )
 
 
 def places_table(model: DisputeModel) -> pa.Table:
@@ -108,32 +109,54 @@ def places_table(model: DisputeModel) -> pa.Table:
     far the nearest open one is (what a map of the placement needs)."""
     geo = model.network.geography
     serving = model.network.serving
-    room = np.array([model.centres[k].index if model.centres[k].is_open else -1
-                     for k in serving[:, 0]])
-    return pa.table({
-        "community": pa.array(geo.community_id),
-        "township": pa.array(geo.township_id[geo.township]),
-        "county": pa.array(geo.county_id[geo.community_county]),
-        "x_km": pa.array(geo.x_km, type=pa.float64()),
-        "y_km": pa.array(geo.y_km, type=pa.float64()),
-        "population": pa.array(geo.population, type=pa.int64()),
-        "urban": pa.array(geo.urban),
-        "has_room": pa.array(model.network.rooms),
-        "room_centre": pa.array(room, type=pa.int32()),  # -1: no room serves it
-        "township_centre": pa.array(serving[:, 1], type=pa.int32()),
-        "nearest_centre_km": pa.array(model.network.nearest_centre_km, type=pa.float64()),
-    })
+    room = np.array(
+        [model.centres[k].index if model.centres[k].is_open else -1 for k in serving[:, 0]]
+    )
+    return pa.table(
+        {
+            "community": pa.array(geo.community_id),
+            "township": pa.array(geo.township_id[geo.township]),
+            "county": pa.array(geo.county_id[geo.community_county]),
+            "x_km": pa.array(geo.x_km, type=pa.float64()),
+            "y_km": pa.array(geo.y_km, type=pa.float64()),
+            "population": pa.array(geo.population, type=pa.int64()),
+            "urban": pa.array(geo.urban),
+            "has_room": pa.array(model.network.rooms),
+            "room_centre": pa.array(room, type=pa.int32()),  # -1: no room serves it
+            "township_centre": pa.array(serving[:, 1], type=pa.int32()),
+            "nearest_centre_km": pa.array(model.network.nearest_centre_km, type=pa.float64()),
+        }
+    )
 
 
 def centres_table(model: DisputeModel) -> pa.Table:
     """One row per centre, room, roving team and committee."""
-    rows = [{"centre": c.index, "level": RESOLUTION_PLACES[c.level], "x_km": c.x_km,
-             "y_km": c.y_km, "mediators": len(c.mediators), "open": c.is_open,
-             "roving": c.roving is not None} for c in model.centres]
-    return pa.Table.from_pylist(rows, schema=pa.schema([
-        ("centre", pa.int32()), ("level", pa.string()), ("x_km", pa.float64()),
-        ("y_km", pa.float64()), ("mediators", pa.int32()), ("open", pa.bool_()),
-        ("roving", pa.bool_())]))
+    rows = [
+        {
+            "centre": c.index,
+            "level": RESOLUTION_PLACES[c.level],
+            "x_km": c.x_km,
+            "y_km": c.y_km,
+            "mediators": len(c.mediators),
+            "open": c.is_open,
+            "roving": c.roving is not None,
+        }
+        for c in model.centres
+    ]
+    return pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [
+                ("centre", pa.int32()),
+                ("level", pa.string()),
+                ("x_km", pa.float64()),
+                ("y_km", pa.float64()),
+                ("mediators", pa.int32()),
+                ("open", pa.bool_()),
+                ("roving", pa.bool_()),
+            ]
+        ),
+    )
 
 
 def daily_table(model: DisputeModel) -> pa.Table:
@@ -143,7 +166,8 @@ def daily_table(model: DisputeModel) -> pa.Table:
     dates = [model.calendar.dates[d] for d in index]
     workday = model.calendar.is_workday[index]
     return table.append_column("date", pa.array(dates, type=pa.date32())).append_column(
-        "workday", pa.array(workday))
+        "workday", pa.array(workday)
+    )
 
 
 @dataclass
@@ -175,11 +199,16 @@ class RunResult:
             table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
             pq.write_table(table, folder / f"{name}.parquet")
         (folder / "manifest.json").write_text(
-            json.dumps(self.manifest, indent=2, default=str, ensure_ascii=False))
+            json.dumps(self.manifest, indent=2, default=str, ensure_ascii=False)
+        )
         from sim.report.overview_plot import overview
 
-        overview(self.daily, self.cases, folder / "overview.png", title=self.manifest.get(
-            "scenario_name", ""))
+        overview(
+            self.daily,
+            self.cases,
+            folder / "overview.png",
+            title=self.manifest.get("scenario_name", ""),
+        )
 
 
 def read_manifest(path: Path) -> dict:

@@ -31,24 +31,33 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         "code_version": code_version(),
         "effective_scale": model.network.effective_scale,
         "population": model.network.population,
-        "staff": {"mediators_by_level": model.network.staff.mediators_by_level,
-                  "grid_officers": int(model.network.staff.grid_officers.sum()),
-                  "court_mediators": model.network.staff.court_mediators},
+        "staff": {
+            "mediators_by_level": model.network.staff.mediators_by_level,
+            "grid_officers": int(model.network.staff.grid_officers.sum()),
+            "court_mediators": model.network.staff.court_mediators,
+        },
         "calendar_fallback_years": sorted(model.calendar.fallback_years),
         "random_streams": model.streams.names,
         "simpy_events": simpy_events(model.env),
         "wall_seconds": round(time.perf_counter() - started, 3),
         "scenario": scenario.model_dump(mode="json"),
     }
-    return RunResult(cases, stays, daily, summary_table(summary), manifest,
-                     places_table(model), centres_table(model))
+    return RunResult(
+        cases,
+        stays,
+        daily,
+        summary_table(summary),
+        manifest,
+        places_table(model),
+        centres_table(model),
+    )
 
 
 def run_context(model: DisputeModel) -> dict:
     """Facts of a run that the record tables do not hold."""
     now, before = model.busy_days(), model.busy_at_start
     busy = {code: now[code] - before[code] for code in now}
-    workdays = model.calendar.is_workday[model.warmup:model.days]
+    workdays = model.calendar.is_workday[model.warmup : model.days]
     return {
         "population": model.network.population,
         "effective_scale": model.network.effective_scale,
@@ -56,13 +65,16 @@ def run_context(model: DisputeModel) -> dict:
         "working_days": int(workdays.sum()),
         # counted from the centres, so roving teams and committees are in
         "mediators_by_level": model.mediators_by_place(),
-        "busy_days_by_level": {level: busy[level_code(level)]
-                               for level in (*CENTRE_LEVELS, "committee")},
+        "busy_days_by_level": {
+            level: busy[level_code(level)] for level in (*CENTRE_LEVELS, "committee")
+        },
         "court_mediators": model.network.staff.court_mediators,
         "court_busy_days": busy[LEVEL_COURT],
         "grid_household_visits": float(
             model.latent.patrol.visits_per_day
-            * int(model.network.staff.grid_officers.sum()) * int(workdays.sum())),
+            * int(model.network.staff.grid_officers.sum())
+            * int(workdays.sum())
+        ),
     }
 
 

@@ -22,31 +22,59 @@ NEEDS = {
     "natural resources": ["land"],
     "housing": ["property_management", "heating", "housing_demolition"],
 }
-OUTCOMES = ["mean_wait_days_county", "resolution_days_median", "resolution_days_p90",
-            "time_limit_compliance", "centre_resolution_rate", "court_cases", "petitions"]
+OUTCOMES = [
+    "mean_wait_days_county",
+    "resolution_days_median",
+    "resolution_days_p90",
+    "time_limit_compliance",
+    "centre_resolution_rate",
+    "court_cases",
+    "petitions",
+]
 
 
 def departments(mode: str, days_per_week: int, on_call_days: float) -> dict:
-    return {"departments": [
-        {"name": name, "types": types, "mode": mode, "days_per_week": days_per_week,
-         "on_call_days": on_call_days} for name, types in NEEDS.items()]}
+    return {
+        "departments": [
+            {
+                "name": name,
+                "types": types,
+                "mode": mode,
+                "days_per_week": days_per_week,
+                "on_call_days": on_call_days,
+            }
+            for name, types in NEEDS.items()
+        ]
+    }
 
 
 def policies(base, args):
-    return {mode: base.with_overrides(departments(mode, args.days_per_week, args.on_call_days))
-            for mode in ("resident", "rotating", "on_call")}
+    return {
+        mode: base.with_overrides(departments(mode, args.days_per_week, args.on_call_days))
+        for mode in ("resident", "rotating", "on_call")
+    }
 
 
 def arguments(p):
-    p.add_argument("--days-per-week", type=int, default=2, choices=range(1, 6),
-                   help="days a rotating department sits at each county centre")
-    p.add_argument("--on-call-days", type=float, default=2.0,
-                   help="mean days an on-call department takes to come")
+    p.add_argument(
+        "--days-per-week",
+        type=int,
+        default=2,
+        choices=range(1, 6),
+        help="days a rotating department sits at each county centre",
+    )
+    p.add_argument(
+        "--on-call-days",
+        type=float,
+        default=2.0,
+        help="mean days an on-call department takes to come",
+    )
 
 
 def run(argv: list[str] | None = None) -> int:
-    return main("departments", __doc__, policies, argv, outcomes=OUTCOMES,
-                extra_arguments=arguments)
+    return main(
+        "departments", __doc__, policies, argv, outcomes=OUTCOMES, extra_arguments=arguments
+    )
 
 
 if __name__ == "__main__":

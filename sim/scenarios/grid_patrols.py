@@ -17,8 +17,15 @@ import sys
 from sim.policy_script import main
 from sim.scenario_loader import ScenarioError
 
-OUTCOMES = ["found_by_patrol", "received_by_centres", "share_resolved_at_community_or_below",
-            "resolution_days_median", "court_cases", "petitions", "incidents"]
+OUTCOMES = [
+    "found_by_patrol",
+    "received_by_centres",
+    "share_resolved_at_community_or_below",
+    "resolution_days_median",
+    "court_cases",
+    "petitions",
+    "incidents",
+]
 
 
 def policies(base, args):
@@ -27,7 +34,8 @@ def policies(base, args):
     return {
         "today's grids": base,
         f"grids of {args.households} households": base.with_overrides(
-            {"staffing": {"households_per_grid": args.households}}),
+            {"staffing": {"households_per_grid": args.households}}
+        ),
         "3458 rule": base.with_overrides({"latent": {"patrol_regime": "3458"}}),
     }
 
@@ -37,8 +45,9 @@ def arguments(p):
 
 
 def run(argv: list[str] | None = None) -> int:
-    return main("grid_patrols", __doc__, policies, argv, outcomes=OUTCOMES,
-                extra_arguments=arguments)
+    return main(
+        "grid_patrols", __doc__, policies, argv, outcomes=OUTCOMES, extra_arguments=arguments
+    )
 
 
 if __name__ == "__main__":

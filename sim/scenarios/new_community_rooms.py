@@ -24,9 +24,15 @@ from sim.city.staffing import level_shares
 from sim.policy_script import main
 from sim.scenario_loader import ScenarioError
 
-OUTCOMES = ["found_by_walk_in", "mean_distance_km", "received_by_centres",
-            "share_resolved_at_community_or_below", "resolution_days_median",
-            "court_cases", "incidents"]
+OUTCOMES = [
+    "found_by_walk_in",
+    "mean_distance_km",
+    "received_by_centres",
+    "share_resolved_at_community_or_below",
+    "resolution_days_median",
+    "court_cases",
+    "incidents",
+]
 
 
 def policies(base, args):
@@ -35,29 +41,41 @@ def policies(base, args):
     if not 1 <= args.rooms <= 10_000:
         raise ScenarioError(f"--rooms {args.rooms}: expected 1 to 10,000")
     if not 1 <= args.mediators_per_room <= 100:
-        raise ScenarioError(f"--mediators-per-room {args.mediators_per_room}: expected 1 to "
-                            "100")
+        raise ScenarioError(f"--mediators-per-room {args.mediators_per_room}: expected 1 to 100")
     base = base.with_overrides({"placement": {"rural_room_share": args.rural_room_share}})
     geo = build(base.geography)
     rooms = has_room(geo, base.placement)
-    proposal = propose_rooms(geo, rooms, args.rooms,
-                             share=base.placement.share_rooms_within_township)
+    proposal = propose_rooms(
+        geo, rooms, args.rooms, share=base.placement.share_rooms_within_township
+    )
     roomless = np.flatnonzero(~rooms)
-    largest = geo.community_id[roomless[np.argsort(-geo.population[roomless],
-                                                   kind="stable")[:args.rooms]]].tolist()
-    print(f"optimiser: residents of villages without a room travel to a room or the township "
-          f"centre {proposal.mean_km_before:.2f} km on average, "
-          f"{proposal.mean_km_after:.2f} km with the new rooms; "
-          f"rooms in {', '.join(proposal.community_ids)}", file=sys.stderr)
+    largest = geo.community_id[
+        roomless[np.argsort(-geo.population[roomless], kind="stable")[: args.rooms]]
+    ].tolist()
+    print(
+        f"optimiser: residents of villages without a room travel to a room or the township "
+        f"centre {proposal.mean_km_before:.2f} km on average, "
+        f"{proposal.mean_km_after:.2f} km with the new rooms; "
+        f"rooms in {', '.join(proposal.community_ids)}",
+        file=sys.stderr,
+    )
     community = base.staffing.mediators_by_level.get(
-        "community", level_shares(base.staffing)["community"])
-    staff = {"mediators_by_level": {"community": community + args.mediators_per_room
-                                    * len(proposal.community_ids)}}
+        "community", level_shares(base.staffing)["community"]
+    )
+    staff = {
+        "mediators_by_level": {
+            "community": community + args.mediators_per_room * len(proposal.community_ids)
+        }
+    }
     placement = dict(base.placement.model_dump())
 
     def opened(ids):
-        return base.with_overrides({"staffing": staff, "placement": {
-            "rooms_opened": sorted(set(placement["rooms_opened"]) | set(ids))}})
+        return base.with_overrides(
+            {
+                "staffing": staff,
+                "placement": {"rooms_opened": sorted(set(placement["rooms_opened"]) | set(ids))},
+            }
+        )
 
     return {
         "current rooms": base,
@@ -68,15 +86,24 @@ def policies(base, args):
 
 def arguments(p):
     p.add_argument("--rooms", type=int, default=10, help="new rooms to place")
-    p.add_argument("--rural-room-share", type=float, default=0.8,
-                   help="share of rural villages with a room in the baseline")
-    p.add_argument("--mediators-per-room", type=int, default=2,
-                   help="community mediators hired with each new room")
+    p.add_argument(
+        "--rural-room-share",
+        type=float,
+        default=0.8,
+        help="share of rural villages with a room in the baseline",
+    )
+    p.add_argument(
+        "--mediators-per-room",
+        type=int,
+        default=2,
+        help="community mediators hired with each new room",
+    )
 
 
 def run(argv: list[str] | None = None) -> int:
-    return main("new_community_rooms", __doc__, policies, argv, outcomes=OUTCOMES,
-                extra_arguments=arguments)
+    return main(
+        "new_community_rooms", __doc__, policies, argv, outcomes=OUTCOMES, extra_arguments=arguments
+    )
 
 
 if __name__ == "__main__":

@@ -14,14 +14,30 @@ import sys
 
 from sim.policy_script import main
 
-OUTCOMES = ["share_resolved_at_community_or_below", "centre_resolution_rate",
-            "resolution_days_median", "resolution_days_p90", "time_limit_compliance",
-            "mean_wait_days_county", "court_cases", "petitions", "incidents"]
+OUTCOMES = [
+    "share_resolved_at_community_or_below",
+    "centre_resolution_rate",
+    "resolution_days_median",
+    "resolution_days_p90",
+    "time_limit_compliance",
+    "mean_wait_days_county",
+    "court_cases",
+    "petitions",
+    "incidents",
+]
 
 
 def limits(simple: float, general: float, complex_: float) -> dict:
-    return {"handling": {"time_limit_days_by_complexity": {
-        "simple": simple, "general": general, "complex": complex_, "major": complex_}}}
+    return {
+        "handling": {
+            "time_limit_days_by_complexity": {
+                "simple": simple,
+                "general": general,
+                "complex": complex_,
+                "major": complex_,
+            }
+        }
+    }
 
 
 def policies(base, args):

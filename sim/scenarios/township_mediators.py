@@ -17,9 +17,17 @@ import sys
 from sim.city.staffing import level_shares
 from sim.policy_script import main
 
-OUTCOMES = ["mean_wait_days_township", "mean_wait_days", "utilisation_township",
-            "centre_resolution_rate", "resolution_days_median", "resolution_days_p90",
-            "time_limit_compliance", "court_cases", "petitions"]
+OUTCOMES = [
+    "mean_wait_days_township",
+    "mean_wait_days",
+    "utilisation_township",
+    "centre_resolution_rate",
+    "resolution_days_median",
+    "resolution_days_p90",
+    "time_limit_compliance",
+    "court_cases",
+    "petitions",
+]
 
 
 def policies(base, args):
@@ -29,7 +37,8 @@ def policies(base, args):
     return {
         "baseline": base,
         f"township mediators {township} -> {more}": base.with_overrides(
-            {"staffing": {"mediators_by_level": {"township": more}}}),
+            {"staffing": {"mediators_by_level": {"township": more}}}
+        ),
     }
 
 

@@ -14,20 +14,27 @@ def design_points(spec: SweepSpec) -> list[dict]:
     if spec.design == "factorial":
         return _factorial(spec)
     unit = {"lhs": _lhs, "sobol": _saltelli, "morris": _morris}[spec.design](spec)
-    return [{f.name: f.from_unit(float(u)) for f, u in zip(spec.factors, row, strict=True)}
-            for row in unit]
+    return [
+        {f.name: f.from_unit(float(u)) for f, u in zip(spec.factors, row, strict=True)}
+        for row in unit
+    ]
 
 
 def unit_problem(spec: SweepSpec) -> dict:
     """The SALib problem: every factor on [0, 1] (values are mapped by the factors)."""
-    return {"num_vars": len(spec.factors), "names": [f.name for f in spec.factors],
-            "bounds": [[0.0, 1.0]] * len(spec.factors)}
+    return {
+        "num_vars": len(spec.factors),
+        "names": [f.name for f in spec.factors],
+        "bounds": [[0.0, 1.0]] * len(spec.factors),
+    }
 
 
 def _factorial(spec: SweepSpec) -> list[dict]:
     names = [f.name for f in spec.factors]
-    return [dict(zip(names, combo, strict=True))
-            for combo in itertools.product(*(f.grid() for f in spec.factors))]
+    return [
+        dict(zip(names, combo, strict=True))
+        for combo in itertools.product(*(f.grid() for f in spec.factors))
+    ]
 
 
 def _lhs(spec: SweepSpec) -> np.ndarray:

@@ -17,8 +17,13 @@ EXECUTORS = ("serial", "process", "dask")
 IN_FLIGHT_PER_WORKER = 2
 
 
-def execute(func: Callable, payloads: Iterable, kind: str = "process", workers: int = 0,
-            address: str | None = None) -> Iterator:
+def execute(
+    func: Callable,
+    payloads: Iterable,
+    kind: str = "process",
+    workers: int = 0,
+    address: str | None = None,
+) -> Iterator:
     workers = workers or os.cpu_count() or 1
     if kind == "serial":
         return (func(p) for p in payloads)
@@ -66,8 +71,9 @@ def _dask(func, payloads, workers: int, address: str | None) -> Iterator:
 
     cluster = None
     if address is None:  # a local cluster of single-threaded worker processes
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
     client = Client(address or cluster)
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)

@@ -26,30 +26,56 @@ def plan(spec: SweepSpec) -> list[dict]:
     runs = []
     for point_index, point in enumerate(design_points(spec)):
         for rep, seed in enumerate(spec.seeds()):
-            runs.append({"run_id": len(runs), "point": point_index, "replication": rep,
-                         "seed": seed, **point})
+            runs.append(
+                {
+                    "run_id": len(runs),
+                    "point": point_index,
+                    "replication": rep,
+                    "seed": seed,
+                    **point,
+                }
+            )
     return runs
 
 
-def run_sweep(spec: SweepSpec, out: str | Path | output_folder.Target,
-              executor: str = "process", workers: int = 0, address: str | None = None,
-              retry_failed: bool = False, progress: bool = True,
-              force: bool = False) -> RunStore:
+def run_sweep(
+    spec: SweepSpec,
+    out: str | Path | output_folder.Target,
+    executor: str = "process",
+    workers: int = 0,
+    address: str | None = None,
+    retry_failed: bool = False,
+    progress: bool = True,
+    force: bool = False,
+) -> RunStore:
     """Run the runs of ``spec`` not yet in the store at ``out``; return the store. A folder
     that holds anything but a sweep store is refused; ``force`` replaces a store of another
     sweep."""
     from sim.provenance import code_version, model_source_hash
 
-    target = out if isinstance(out, output_folder.Target) else output_folder.check(
-        out, KIND, default=True)
+    target = (
+        out
+        if isinstance(out, output_folder.Target)
+        else output_folder.check(out, KIND, default=True)
+    )
     runs = plan(spec)
     store = RunStore(target.folder)
-    manifest = {"sweep": spec.name, "spec": spec.source, "spec_path": str(spec.path.resolve()),
-                "model_source": model_source_hash(),
-                "code_version": code_version(), "n_runs": len(runs),
-                "n_points": len(runs) // spec.replications, "created": dt.datetime.now()}
-    points = pa.Table.from_pylist([{k: v for k, v in r.items() if k not in ("run_id",
-                                    "replication", "seed")} for r in runs[::spec.replications]])
+    manifest = {
+        "sweep": spec.name,
+        "spec": spec.source,
+        "spec_path": str(spec.path.resolve()),
+        "model_source": model_source_hash(),
+        "code_version": code_version(),
+        "n_runs": len(runs),
+        "n_points": len(runs) // spec.replications,
+        "created": dt.datetime.now(),
+    }
+    points = pa.Table.from_pylist(
+        [
+            {k: v for k, v in r.items() if k not in ("run_id", "replication", "seed")}
+            for r in runs[:: spec.replications]
+        ]
+    )
     store.open(manifest, points, target, force)
     done = store.done(retry_failed)
     todo = [r for r in runs if r["run_id"] not in done]
@@ -88,8 +114,10 @@ def run_one(payload) -> tuple[dict, dict, pa.Table | None]:
     try:
         result = simulate(Scenario.from_payload(scenario_json), seed=run["seed"])
     except Exception as err:  # recorded in errors/ with its traceback
-        row = run | {"error": f"{type(err).__name__}: {err}",
-                     "traceback": traceback.format_exc(limit=8)}
+        row = run | {
+            "error": f"{type(err).__name__}: {err}",
+            "traceback": traceback.format_exc(limit=8),
+        }
         return run, row, None
     row = run | {"wall_seconds": round(time.perf_counter() - started, 3)}
     row |= result.summary.to_pylist()[0]
@@ -106,5 +134,11 @@ def _point(run: dict, spec: SweepSpec) -> dict:
 def _bar(total: int, initial: int):
     from tqdm import tqdm
 
-    return tqdm(total=total + initial, initial=initial, desc="sweep runs", unit="run",
-                file=sys.stderr, mininterval=0.5)
+    return tqdm(
+        total=total + initial,
+        initial=initial,
+        desc="sweep runs",
+        unit="run",
+        file=sys.stderr,
+        mininterval=0.5,
+    )

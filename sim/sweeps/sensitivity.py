@@ -17,8 +17,10 @@ from sim.sweeps.store import RunStore
 def sensitivity(spec: SweepSpec, store: RunStore, outcomes: list[str]) -> pa.Table:
     """One row per (outcome, factor) with the design's indices and their 95% half-widths."""
     if spec.design not in ("sobol", "morris"):
-        raise SpecError(f"{store.folder}: sensitivity indices need a sobol or morris design "
-                        f"(this sweep's is {spec.design!r})")
+        raise SpecError(
+            f"{store.folder}: sensitivity indices need a sobol or morris design "
+            f"(this sweep's is {spec.design!r})"
+        )
     if not (store.folder / "points.parquet").is_file():
         raise SpecError(f"{store.folder}: not a complete sweep store (no points.parquet)")
     try:
@@ -27,13 +29,17 @@ def sensitivity(spec: SweepSpec, store: RunStore, outcomes: list[str]) -> pa.Tab
         raise SpecError(f"{store.folder / 'runs'}: cannot read the runs ({err})") from None
     n_points = _n_points(store)
     if runs.num_rows != n_points * spec.replications:
-        raise SpecError(f"{store.folder}: {runs.num_rows} of {n_points * spec.replications} "
-                        "runs finished; finish the sweep first (failed runs: errors/)")
+        raise SpecError(
+            f"{store.folder}: {runs.num_rows} of {n_points * spec.replications} "
+            "runs finished; finish the sweep first (failed runs: errors/)"
+        )
     rows = []
     for outcome in outcomes:
         if outcome not in runs.column_names:
-            raise SpecError(f"--outcome {outcome!r} is not a column of the runs; columns: "
-                            + ", ".join(runs.column_names))
+            raise SpecError(
+                f"--outcome {outcome!r} is not a column of the runs; columns: "
+                + ", ".join(runs.column_names)
+            )
         y = _point_means(runs, outcome, n_points)
         with warnings.catch_warnings():  # an outcome no factor moves has no variance
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -61,13 +67,27 @@ def _indices(spec: SweepSpec, outcome: str, y: np.ndarray) -> list[dict]:
         from SALib.analyze import sobol
 
         result = sobol.analyze(problem, y, calc_second_order=False, seed=spec.design_seed)
-        return [{"outcome": outcome, "factor": name, "S1": float(result["S1"][i]),
-                 "S1_conf": float(result["S1_conf"][i]), "ST": float(result["ST"][i]),
-                 "ST_conf": float(result["ST_conf"][i])}
-                for i, name in enumerate(problem["names"])]
+        return [
+            {
+                "outcome": outcome,
+                "factor": name,
+                "S1": float(result["S1"][i]),
+                "S1_conf": float(result["S1_conf"][i]),
+                "ST": float(result["ST"][i]),
+                "ST_conf": float(result["ST_conf"][i]),
+            }
+            for i, name in enumerate(problem["names"])
+        ]
     from SALib.analyze import morris
 
     result = morris.analyze(problem, _morris(spec), y, num_levels=4, seed=spec.design_seed)
-    return [{"outcome": outcome, "factor": name, "mu_star": float(result["mu_star"][i]),
-             "mu_star_conf": float(result["mu_star_conf"][i]),
-             "sigma": float(result["sigma"][i])} for i, name in enumerate(problem["names"])]
+    return [
+        {
+            "outcome": outcome,
+            "factor": name,
+            "mu_star": float(result["mu_star"][i]),
+            "mu_star_conf": float(result["mu_star_conf"][i]),
+            "sigma": float(result["sigma"][i]),
+        }
+        for i, name in enumerate(problem["names"])
+    ]

@@ -81,8 +81,9 @@ class Factor:
         """The values a factorial design crosses."""
         if self.values is not None:
             return list(self.values)
-        return list(dict.fromkeys(self.from_unit(i / (self.levels - 1))
-                                  for i in range(self.levels)))
+        return list(
+            dict.fromkeys(self.from_unit(i / (self.levels - 1)) for i in range(self.levels))
+        )
 
     def apply(self, base: Scenario, value):
         return transformed(base, self.key, self.transform, value)
@@ -122,8 +123,16 @@ class SweepSpec:
 
 
 # Columns every run row of the store has besides the factors (see runner.plan, run_one).
-STORE_COLUMNS = ("run_id", "point", "replication", "seed", "error", "traceback",
-                 "wall_seconds", "policy")
+STORE_COLUMNS = (
+    "run_id",
+    "point",
+    "replication",
+    "seed",
+    "error",
+    "traceback",
+    "wall_seconds",
+    "policy",
+)
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,79}$")  # a file name, not a path
 MAX_LEVELS = 101
 MAX_REPLICATIONS = 1000
@@ -167,19 +176,32 @@ def parse_spec(data: dict, path: Path) -> SweepSpec:
         raise SpecError(f"{where}: design.kind: expected one of {DESIGNS} (got {kind!r})")
     factors = _factors(data.get("factor"), base, where)
     if kind != "factorial" and any(f.values is not None for f in factors):
-        raise SpecError(f"{where}: design.kind = {kind!r} needs low/high ranges; value lists "
-                        "are for factorial designs")
+        raise SpecError(
+            f"{where}: design.kind = {kind!r} needs low/high ranges; value lists "
+            "are for factorial designs"
+        )
     spec = SweepSpec(
-        name=name, base=base, factors=factors, design=kind,
-        samples=_get(design, "samples", int, f"{where}: design", default=8, minimum=1,
-                     maximum=MAX_SAMPLES),
-        design_seed=_get(design, "seed", int, f"{where}: design", default=0, minimum=0,
-                         maximum=MAX_SEED),
-        replications=_get(data, "replications", int, where, default=1, minimum=1,
-                          maximum=MAX_REPLICATIONS),
-        seed=_get(data, "seed", int, where, default=1, minimum=0,
-                  maximum=MAX_SEED - MAX_REPLICATIONS),
-        save_cases=save_cases, source=data, path=path, base_ref=base_ref)
+        name=name,
+        base=base,
+        factors=factors,
+        design=kind,
+        samples=_get(
+            design, "samples", int, f"{where}: design", default=8, minimum=1, maximum=MAX_SAMPLES
+        ),
+        design_seed=_get(
+            design, "seed", int, f"{where}: design", default=0, minimum=0, maximum=MAX_SEED
+        ),
+        replications=_get(
+            data, "replications", int, where, default=1, minimum=1, maximum=MAX_REPLICATIONS
+        ),
+        seed=_get(
+            data, "seed", int, where, default=1, minimum=0, maximum=MAX_SEED - MAX_REPLICATIONS
+        ),
+        save_cases=save_cases,
+        source=data,
+        path=path,
+        base_ref=base_ref,
+    )
     _check_size(spec, where)
     return spec
 
@@ -187,9 +209,11 @@ def parse_spec(data: dict, path: Path) -> SweepSpec:
 def _name(data: dict, where: str, default: str) -> str:
     name = _get(data, "name", str, where, default=default)
     if not NAME_PATTERN.match(name):
-        raise SpecError(f"{where}.name: {name[:80]!r} must be a folder name of 1-80 letters, "
-                        "digits, '_', '-' or '.', not starting with '.' (the store is "
-                        "outputs/<name>); use --out to put it elsewhere")
+        raise SpecError(
+            f"{where}.name: {name[:80]!r} must be a folder name of 1-80 letters, "
+            "digits, '_', '-' or '.', not starting with '.' (the store is "
+            "outputs/<name>); use --out to put it elsewhere"
+        )
     return name
 
 
@@ -204,9 +228,11 @@ def _check_size(spec: SweepSpec, where: str) -> None:
     else:
         points = spec.samples
     if points * spec.replications > MAX_RUNS:
-        raise SpecError(f"{where}: the design has {points:,} points x {spec.replications} "
-                        f"replications = {points * spec.replications:,} runs; at most "
-                        f"{MAX_RUNS:,} (fewer levels, samples or replications)")
+        raise SpecError(
+            f"{where}: the design has {points:,} points x {spec.replications} "
+            f"replications = {points * spec.replications:,} runs; at most "
+            f"{MAX_RUNS:,} (fewer levels, samples or replications)"
+        )
 
 
 def _factors(entries, base: Scenario, where: str) -> list[Factor]:
@@ -217,16 +243,17 @@ def _factors(entries, base: Scenario, where: str) -> list[Factor]:
         seen = [getattr(f, attribute) for f in factors]
         repeated = sorted({v for v in seen if seen.count(v) > 1})
         if repeated:
-            raise SpecError(f"{where}: two factors have the same {attribute}: {repeated}; "
-                            "each factor sets its own key under its own name")
+            raise SpecError(
+                f"{where}: two factors have the same {attribute}: {repeated}; "
+                "each factor sets its own key under its own name"
+            )
     return factors
 
 
 def _factor(entry: dict, base: Scenario, where: str) -> Factor:
     allowed = {"name", "key", "transform", "values", "low", "high", "log", "integer", "levels"}
     if not isinstance(entry, dict) or "key" not in entry:
-        raise SpecError(f"{where}: needs key, and values or low/high (allowed: "
-                        f"{sorted(allowed)})")
+        raise SpecError(f"{where}: needs key, and values or low/high (allowed: {sorted(allowed)})")
     unknown = sorted(map(str, set(entry) - allowed))
     if unknown:
         raise SpecError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(allowed)}")
@@ -256,9 +283,16 @@ def _factor(entry: dict, base: Scenario, where: str) -> Factor:
         levels = _get(entry, "levels", int, where, default=3, minimum=2, maximum=MAX_LEVELS)
         # A whole-number key takes whole numbers (integer = true is implied).
         whole = transform == "set" and isinstance(current, int) and not isinstance(current, bool)
-        factor = Factor(name, key, transform, low=low, high=high, log=log,
-                        integer=_get(entry, "integer", bool, where, default=whole),
-                        levels=levels)
+        factor = Factor(
+            name,
+            key,
+            transform,
+            low=low,
+            high=high,
+            log=log,
+            integer=_get(entry, "integer", bool, where, default=whole),
+            levels=levels,
+        )
         checks = [factor.from_unit(0.0), factor.from_unit(1.0)]
     for value in checks:  # every listed value and both ends of a range make valid scenarios
         nested: dict = {}
@@ -278,15 +312,16 @@ def _factor_name(entry: dict, key: str, where: str) -> str:
     if not 1 <= len(name) <= 80 or not name.isprintable():
         raise SpecError(f"{where}.name: expected 1 to 80 printable characters")
     if name in STORE_COLUMNS or name in OUTCOME_NAMES:
-        raise SpecError(f"{where}.name: {name!r} is a column of the run store (a run's id or "
-                        "an outcome); give the factor another name")
+        raise SpecError(
+            f"{where}.name: {name!r} is a column of the run store (a run's id or "
+            "an outcome); give the factor another name"
+        )
     return name
 
 
 def _number(entry: dict, key: str, where: str) -> float:
     value = entry.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-            value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise SpecError(f"{where}.{key}: expected a finite number (got {value!r})")
     return float(value)
 
@@ -294,8 +329,9 @@ def _number(entry: dict, key: str, where: str) -> float:
 def _get(table: dict, key: str, kind, where: str, default=None, minimum=None, maximum=None):
     value = table.get(key, default)
     if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-        raise SpecError(f"{where}.{key}: expected {_KIND_NAMES.get(kind, kind.__name__)} "
-                        f"(got {value!r})")
+        raise SpecError(
+            f"{where}.{key}: expected {_KIND_NAMES.get(kind, kind.__name__)} (got {value!r})"
+        )
     if minimum is not None and value < minimum:
         raise SpecError(f"{where}.{key}: must be at least {minimum} (got {value})")
     if maximum is not None and value > maximum:

@@ -28,23 +28,28 @@ KIND = "sweep"
 class RunStore:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
-        self.runs, self.errors, self.cases = (self.folder / d for d in ("runs", "errors",
-                                                                         "cases"))
+        self.runs, self.errors, self.cases = (self.folder / d for d in ("runs", "errors", "cases"))
 
-    def open(self, manifest: dict, points: pa.Table, target: output_folder.Target,
-             force: bool = False) -> None:
+    def open(
+        self, manifest: dict, points: pa.Table, target: output_folder.Target, force: bool = False
+    ) -> None:
         """Create the store, or check that an existing one belongs to the same sweep (with
         ``force``, a store of another sweep is cleared first: only the store's own files)."""
         path = self.folder / "manifest.json"
         if path.exists():
             old = read_manifest(self.folder)
-            other = [k for k in ("spec", "model_source", "n_runs")
-                     if old.get(k) != json.loads(json.dumps(manifest.get(k), default=str))]
+            other = [
+                k
+                for k in ("spec", "model_source", "n_runs")
+                if old.get(k) != json.loads(json.dumps(manifest.get(k), default=str))
+            ]
             if not other:
                 return
             if not force:
-                raise SpecError(f"{self.folder}: holds a sweep with another {other[0]}; use "
-                                "another --out, or add --force to replace that sweep's runs")
+                raise SpecError(
+                    f"{self.folder}: holds a sweep with another {other[0]}; use "
+                    "another --out, or add --force to replace that sweep's runs"
+                )
             self.clear()
         output_folder.make_folder(target)
         output_folder.write_marker(self.folder, KIND, output_folder.files_of(KIND))
@@ -98,8 +103,10 @@ def read_manifest(folder: Path) -> dict:
     except RecursionError:
         raise SpecError(f"{path}: the sweep's manifest nests too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("spec"), dict):
-        raise SpecError(f"{path}: not a sweep manifest (it must hold the sweep's spec); "
-                        "run the sweep again into a new --out")
+        raise SpecError(
+            f"{path}: not a sweep manifest (it must hold the sweep's spec); "
+            "run the sweep again into a new --out"
+        )
     return data
 
 
@@ -112,8 +119,9 @@ def _read_folder(folder: Path) -> pa.Table:
         try:
             tables.append(pq.read_table(path))
         except (OSError, pa.ArrowInvalid) as err:
-            raise SpecError(f"{path}: cannot read this run's file ({err}); delete it to run "
-                            "that run again") from None
+            raise SpecError(
+                f"{path}: cannot read this run's file ({err}); delete it to run that run again"
+            ) from None
     return pa.concat_tables(tables, promote_options="default")
 
 
