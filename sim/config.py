@@ -36,6 +36,15 @@ def _days_or_inf(value: float) -> float:
     return value
 
 
+def _month_day(text: str) -> str:
+    month, day = (int(part) for part in text.split("-"))
+    try:
+        dt.date(2000, month, day)  # a leap year: 02-29 is a day
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day of the year (MM-DD, e.g. 10-15)") from None
+    return text
+
+
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 HazardPerDay = Annotated[float, Field(ge=0.0, le=1e9)]  # events per day; 1e9 is "at once"
 Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]
@@ -47,6 +56,13 @@ Staff = Annotated[int, Field(ge=0, le=MAX_STAFF)]
 Logit = Annotated[float, Field(ge=-50.0, le=50.0)]
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 Label = Annotated[str, Field(min_length=1, max_length=80)]
+MonthDay = Annotated[str, Field(pattern=r"^\d\d-\d\d$"), AfterValidator(_month_day)]
+
+
+def month_day(text: str) -> tuple[int, int]:
+    """(month, day) of an MM-DD text."""
+    month, day = text.split("-")
+    return int(month), int(day)
 
 
 def lever(default, description: str, **kw):
@@ -236,10 +252,19 @@ class ArrivalConfig(Section):
         "Incidence in rural communities relative to urban, by type (guess).",
     )
     heating_season_multiplier: Multiplier = context(
-        2.5, "Heating disputes during the heating season (15 Oct to 15 Apr) x this (guess)."
+        2.5, "Heating disputes during the heating season x this (guess)."
+    )
+    heating_season_start: MonthDay = context(
+        "10-15", "First day (MM-DD) of the heating season (Hohhot: 15 October)."
+    )
+    heating_season_end: MonthDay = context(
+        "04-15", "Day (MM-DD) the heating season is over (Hohhot: 15 April; not in the season)."
     )
     spring_festival_multiplier: Multiplier = context(
-        3.0, "Wage-arrears disputes in the 30 days before Spring Festival x this (guess)."
+        3.0, "Wage-arrears disputes in the run-up to Spring Festival x this (guess)."
+    )
+    spring_festival_run_up_days: Annotated[int, Field(ge=0, le=120)] = context(
+        30, "Days before Spring Festival in which wage-arrears disputes rise (guess)."
     )
     complexity_shares: dict[Complexity, Prob] = context(
         {"simple": 0.45, "general": 0.35, "complex": 0.15, "major": 0.05},
@@ -291,7 +316,15 @@ class LatentConfig(Section):
         "Grid officers' patrol rule. 'visits': households_visited_per_officer_day and "
         "p_notice_on_visit as set. '3458' (Shangzhan street, Taiyuan): 4 must-visits a working "
         "day, a weekly sweep of the grid, and disputes at stage harm always reported "
-        "(see sim/patrol.py for how the rule is read).",
+        "(see sim/engine/patrol.py for how the rule is read).",
+    )
+    regime_3458_visits_per_day: Annotated[float, Field(ge=0, le=500)] = context(
+        4.0, "Households an officer must visit per working day under the '3458' rule."
+    )
+    regime_3458_sweep_notice: list[Prob] = context(
+        [0.0, 0.5, 0.9],
+        "Chance the '3458' rule's weekly sweep finds a dispute, by stage (guess).",
+        **_stage_list(),
     )
     p_notice_on_visit: list[Prob] = context(
         [0.4, 0.7, 0.9], "Chance a visit notices the dispute, by stage (guess).", **_stage_list()
@@ -346,8 +379,11 @@ class LatentConfig(Section):
 class HandlingConfig(Section):
     p_settle_on_spot: dict[Complexity, Prob] = context(
         {"simple": 0.55, "general": 0.15, "complex": 0.0, "major": 0.0},
-        "Chance a grid officer settles a dispute he discovered on the spot, at stage quarrel; "
-        "halved per later stage (guess).",
+        "Chance a grid officer settles a dispute he discovered on the spot, at stage quarrel "
+        "(guess); times on_spot_stage_factor per later stage.",
+    )
+    on_spot_stage_factor: Prob = context(
+        0.5, "The chance of settling on the spot is multiplied by this per stage (guess)."
     )
     entry_level_by_complexity: dict[Complexity, CentreLevel] = lever(
         {"simple": "community", "general": "community", "complex": "township", "major": "county"},

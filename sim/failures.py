@@ -45,6 +45,9 @@ def bad_input_errors() -> tuple[type[Exception], ...]:
 
 def guarded(command: str, action: Callable[[], int]) -> int:
     """Run ``action`` and turn every way it can fail into a message and an exit code."""
+    # A command's figures are files: never open a window (unless the user asked for a
+    # backend). Set here, at the entry point, not when a module is imported.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         return action()
     except bad_input_errors() as err:

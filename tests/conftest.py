@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import pytest
 
 from sim.results.simulation import simulate
 from sim.scenario_loader import load_scenario
+
+# Figures are files in the tests too, as in the commands (sim.failures.guarded).
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 DATA = Path(__file__).parent / "data"
 SMALL_SCALE = 0.05

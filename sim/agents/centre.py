@@ -23,7 +23,8 @@ class Centre(mesa.Agent):
     centre that comes to the village) or a specialised committee.
 
     Idle mediators wait in a SimPy store; a case takes one for each session (first come,
-    first served) and gives it back after. ``n_present`` counts the cases at this centre.
+    first served) and gives it back after. The model's tallies by level count
+    the cases present and the mediators in session.
     """
 
     def __init__(
@@ -51,8 +52,6 @@ class Centre(mesa.Agent):
         self.mediators = [Mediator(model, self) for _ in range(n_mediators)]
         self.idle = simpy.Store(model.env)
         self.idle.items.extend(self.mediators)
-        self.n_present = 0
-        self.n_received = 0
 
     @property
     def is_open(self) -> bool:
@@ -63,9 +62,8 @@ class Centre(mesa.Agent):
         return len(self.mediators) - len(self.idle.items)
 
     def _count(self, present: int = 0, busy: int = 0) -> None:
-        """Keep this centre's and the model's per-level tallies in step."""
+        """Update the model's per-level tallies of cases present and mediators busy."""
         if present:
-            self.n_present += present
             self.model.present_by_level[self.level] += present
         if busy:
             self.model.busy_by_level[self.level] += busy
@@ -81,7 +79,6 @@ class Centre(mesa.Agent):
         ready_at = env.now + support.call_days
         stay = model.stays.open(case_id, self.level, self.index, env.now, deadline)
         self._count(present=1)
-        self.n_received += 1
         split = bool(rules.split[complexity]) and self.level == COUNTY
         attempt_once = self._split_attempt if split else self._attempt
         outcome = STAY_FAILED

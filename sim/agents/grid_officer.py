@@ -23,26 +23,14 @@ class GridOfficer(mesa.Agent):
     """One officer, one grid inside a community.
 
     Daily patrols, and the officers' tries at settling what they find, are computed for
-    all grids at once (see :mod:`sim.engine.latent` and :func:`settle_on_spot`), so the counters
-    live in the model's arrays; the officer reads its own entries.
+    all grids at once (see :mod:`sim.engine.latent` and :func:`settle_on_spot`); a case
+    found by patrol keeps its officer (``CaseTable.officer``).
     """
 
     def __init__(self, model: DisputeModel, index: int, community: int) -> None:
         super().__init__(model)
         self.index = index
         self.community = community
-
-    @property
-    def households_visited(self) -> float:
-        return float(self.model.officer_visits[self.index])
-
-    @property
-    def n_discovered(self) -> int:
-        return int(self.model.officer_found[self.index])
-
-    @property
-    def n_settled(self) -> int:
-        return int(self.model.officer_settled[self.index])
 
 
 def settle_on_spot(model: DisputeModel, case_ids: np.ndarray, channels: np.ndarray) -> np.ndarray:
@@ -53,8 +41,6 @@ def settle_on_spot(model: DisputeModel, case_ids: np.ndarray, channels: np.ndarr
     officer = cases.officer[case_ids]
     tried = BY_OFFICER[channels] & (officer >= 0)
     p = model.rules.p_settle_on_spot[cases.complexity[case_ids]]
-    p = p * 0.5 ** cases.stage[case_ids].astype(np.float64)
+    p = p * model.rules.on_spot_stage_factor ** cases.stage[case_ids].astype(np.float64)
     settled = tried & (cases.u_on_spot[case_ids] < p)
-    np.add.at(model.officer_found, officer[tried], 1)
-    np.add.at(model.officer_settled, officer[settled], 1)
     return settled

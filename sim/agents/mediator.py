@@ -11,16 +11,14 @@ if TYPE_CHECKING:
 
 
 class Mediator(mesa.Agent):
-    """Holds mediation sessions; keeps the time worked for utilisation and workload spread."""
+    """Holds mediation sessions; keeps the time worked (for utilisation)."""
 
     def __init__(self, model: DisputeModel, centre) -> None:
         super().__init__(model)
         self.centre = centre
         self.busy_days = 0.0
-        self.n_sessions = 0
 
     def hold_session(self, days: float):
         """One session of ``days`` of this mediator's time: the event it ends with."""
-        self.n_sessions += 1
         self.busy_days += days
         return self.model.env.timeout(days)

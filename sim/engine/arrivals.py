@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config import ArrivalConfig
+from sim.config import ArrivalConfig, month_day
 from sim.domain import COMPLEXITIES, DISPUTE_TYPES
 from sim.engine.cases import CaseTable
 
@@ -19,10 +19,6 @@ if TYPE_CHECKING:
 
 HEATING = DISPUTE_TYPES.index("heating")
 WAGE_ARREARS = DISPUTE_TYPES.index("wage_arrears")
-# Hohhot's heating season: 15 October to 15 April.
-HEATING_FROM = (10, 15)
-HEATING_TO = (4, 15)
-SPRING_FESTIVAL_RUN_UP_DAYS = 30
 
 
 def base_rates(config: ArrivalConfig, population: np.ndarray, urban: np.ndarray) -> np.ndarray:
@@ -34,19 +30,29 @@ def base_rates(config: ArrivalConfig, population: np.ndarray, urban: np.ndarray)
     return population[:, None] * per_person_day[None, :] * multiplier
 
 
+def _in_season(day: tuple[int, int], start: tuple[int, int], end: tuple[int, int]) -> bool:
+    """Whether a (month, day) is in the season from ``start`` up to ``end`` (not included),
+    which may run over the new year."""
+    if start <= end:
+        return start <= day < end
+    return day >= start or day < end
+
+
 def season_multipliers(config: ArrivalConfig, calendar, days: int) -> np.ndarray:
     """Multiplier of each type's rate on each run day, shape (day, type)."""
     season = np.ones((days, len(DISPUTE_TYPES)))
+    heating_from = month_day(config.heating_season_start)
+    heating_to = month_day(config.heating_season_end)
     for d in range(days):
         date = calendar.dates[d]
-        if (date.month, date.day) >= HEATING_FROM or (date.month, date.day) < HEATING_TO:
+        if _in_season((date.month, date.day), heating_from, heating_to):
             season[d, HEATING] = config.heating_season_multiplier
     years = {calendar.dates[d].year for d in range(days)} | {calendar.dates[days - 1].year + 1}
     for year in years:
         festival = calendar.spring_festival_day(year)
         if festival is None:
             continue
-        start = max(festival - SPRING_FESTIVAL_RUN_UP_DAYS, 0)
+        start = max(festival - config.spring_festival_run_up_days, 0)
         stop = min(festival, days)
         if start < stop:
             season[start:stop, WAGE_ARREARS] = config.spring_festival_multiplier

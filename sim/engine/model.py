@@ -112,9 +112,6 @@ class DisputeModel(mesa.Model):
         self.latent = LatentPool(self)
         self.stays = StayLog()
         self.residents: dict[int, Resident] = {}
-        self.officer_visits = np.zeros(len(self.officers))
-        self.officer_found = np.zeros(len(self.officers), dtype=np.int64)
-        self.officer_settled = np.zeros(len(self.officers), dtype=np.int64)
         self.ledger = CaseLedger(self.cases)
         self.today = self.ledger.today  # today's flows, read by the daily reporters
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
@@ -281,8 +278,6 @@ class DisputeModel(mesa.Model):
             rows = self.arrivals.arise(day)
             self.ledger.arisen(rows.stop - rows.start)
             self.latent.add(rows)
-            if workday:
-                self.officer_visits += self.latent.patrol.visits_per_day
             self._leave_latent(*self.latent.advance(day, workday))
             yield env.timeout(1)
             self._close_day(day)

@@ -11,22 +11,17 @@ households' (八必访). The article gives the slogans, not rates; we read them 
   clearing of five kinds of risk), and a quarrel not at all;
 - a visit always notices a dispute at stage harm (an emergency must be reported);
 - the monthly visits to eight kinds of households are inside the daily visits.
-These are assumptions; a scenario can set the three numbers itself with regime 'visits'.
+These are assumptions, kept in the scenario (latent.regime_3458_visits_per_day and
+latent.regime_3458_sweep_notice); regime 'visits' sets visits and notice chances directly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from sim.config import LatentConfig
-
-REGIME_3458: dict[str, Any] = {
-    "visits_per_day": 4.0,
-    "sweep_notice": (0.0, 0.5, 0.9),
-}
 
 
 @dataclass(frozen=True)
@@ -45,7 +40,7 @@ def patrol_rule(config: LatentConfig) -> PatrolRule:
     if config.patrol_regime == "3458":
         notice[-1] = 1.0
         return PatrolRule(
-            REGIME_3458["visits_per_day"], notice, np.array(REGIME_3458["sweep_notice"])
+            config.regime_3458_visits_per_day, notice, np.array(config.regime_3458_sweep_notice)
         )
     return PatrolRule(config.households_visited_per_officer_day, notice, np.zeros(len(notice)))
 

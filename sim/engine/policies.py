@@ -40,6 +40,7 @@ class Rules:
                 self.time_limit[level_code(level), k] = limit
         self.sessions = np.array([handling.sessions_by_complexity[c] for c in COMPLEXITIES])
         self.p_settle_on_spot = np.array([handling.p_settle_on_spot[c] for c in COMPLEXITIES])
+        self.on_spot_stage_factor = handling.on_spot_stage_factor
         self.whistle = np.array([t in handling.whistle_types for t in DISPUTE_TYPES])
         self.split = np.array([c in handling.split_complexities for c in COMPLEXITIES])
         self.diverted = np.array([t in scenario.court.diversion_types for t in DISPUTE_TYPES])

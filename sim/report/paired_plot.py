@@ -6,9 +6,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pyarrow as pa
 from matplotlib.ticker import MaxNLocator, PercentFormatter

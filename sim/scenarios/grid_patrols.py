@@ -3,7 +3,7 @@
 Baseline: the preset's grid officers (Hohhot: 6,158, about 210 households each) visiting
 1.5 households a working day. Policies: grids of 150 households (more officers, same
 visits per officer), and the Shangzhan '3458' rule with today's grids (4 visits a day, a
-weekly sweep, harm always reported; see sim/patrol.py for how the rule is read). Earlier
+weekly sweep, harm always reported; see sim/engine/patrol.py for how the rule is read). Earlier
 discovery means more disputes reach a centre while they are still quarrels, and fewer turn
 into lawsuits or incidents.
 

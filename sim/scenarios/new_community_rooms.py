@@ -4,7 +4,7 @@ and against a simple rule (the ten largest villages without a room).
 Hohhot reports a room in every community and village (1,348 in 2023), so the baseline here
 is an assumption to plan against: the smallest fifth of rural villages have no room of
 their own and share the nearest room in their township (``--rural-room-share 0.8``). The
-optimiser (sim/siting.py) picks the new rooms by p-median on population-weighted distance;
+optimiser (sim/city/siting.py) picks the new rooms by p-median on population-weighted distance;
 each new room comes with ``--mediators-per-room`` extra community mediators. Simulation
 then says what the rooms change: walk-ins, travel, how many disputes reach a centre.
 
