@@ -10,6 +10,8 @@ A rule is broken by a direct import and by one reached through other modules.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -62,7 +64,9 @@ def imports_of(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
             found |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return {name for name in found if name in modules()}
+    # The root package is loaded before any of its modules; its public API is loaded on
+    # first use (sim/__init__.py), so ``from sim import x`` is an edge to ``sim.x`` only.
+    return {name for name in found if name in modules() and name != "sim"}
 
 
 @cache
@@ -92,6 +96,27 @@ def test_the_graph_sees_imports():
     assert "sim.engine.model" in reached("sim.results.simulation")
     assert "sim.results.simulation" in reached("sim.cli")  # imported inside a function
     assert within("sim.engine.cases", ENGINE) and not within("sim.cityx", ("sim.city",))
+
+
+def test_importing_the_package_loads_nothing_else():
+    """No import-time side effects: ``import sim`` loads no other module of the package,
+    nor matplotlib, Mesa or SimPy."""
+    code = (
+        "import sys, sim; print(sorted(m for m in sys.modules if m.startswith("
+        "('sim.', 'matplotlib', 'mesa', 'simpy'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "[]"
+
+
+def test_the_public_api_resolves():
+    assert sorted(sim.__all__) == sorted(sim._API)
+    for name in sim.__all__:
+        assert getattr(sim, name) is not None
+    with pytest.raises(AttributeError):
+        sim.no_such_name  # noqa: B018
 
 
 @pytest.mark.parametrize(("layer", "forbidden"), RULES, ids=lambda v: "+".join(v)[:60])

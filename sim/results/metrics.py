@@ -25,6 +25,8 @@ them, where they say):
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 
@@ -147,7 +149,8 @@ def _finite(values: np.ndarray) -> np.ndarray:
 def _backlog(daily: pa.Table) -> np.ndarray:
     """Cases at centres at the end of each measured day."""
     measured = _np(daily, "day") >= 0
-    return sum(_np(daily, f"in_{level}").astype(float)[measured] for level in CENTRE_LEVELS)
+    levels = (_np(daily, f"in_{level}").astype(float)[measured] for level in CENTRE_LEVELS)
+    return functools.reduce(np.add, levels)
 
 
 def _stays_in_year(stays: pa.Table, days: int) -> np.ndarray:
