@@ -55,5 +55,5 @@ def check_counts(args, bounds: dict[str, tuple[int, int]]) -> None:
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors read like the tool's others: one line, exit 2."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message} (see {self.prog} --help)\n")

@@ -127,7 +127,7 @@ def write_results(
     """Write the files through a staged folder, so a crash leaves nothing behind."""
     from sim.report.paired_plot import plot_differences
 
-    writers = {
+    writers: dict[str, Callable[[Path], object]] = {
         **{
             f"{name}.parquet": partial(pq.write_table, getattr(tables, name))
             for name in ("runs", "daily", "places", "centres")

@@ -36,7 +36,7 @@ def _run(payload: tuple[str, dict, int, bool]) -> dict:
         "summary": {**tag, **result.summary.to_pylist()[0]},
         "daily": [{**tag, **row} for row in daily],
     }
-    if first:
+    if first and result.places is not None and result.centres is not None:
         out["places"] = [{"policy": policy, **r} for r in result.places.to_pylist()]
         out["centres"] = [{"policy": policy, **r} for r in result.centres.to_pylist()]
     return out

@@ -55,7 +55,7 @@ class Evaluator:
     def run(self, jobs: list[tuple[Scenario, int]], desc: str = "runs") -> list[dict]:
         """Summaries of ``jobs`` (scenario, seed), in order; cached runs are not rerun."""
         keys = [run_key(scenario, seed) for scenario, seed in jobs]
-        todo = {}
+        todo: dict[str, tuple[Scenario, int]] = {}
         for key, job in zip(keys, jobs, strict=True):
             if key not in self.cache:
                 todo.setdefault(key, job)

@@ -64,6 +64,7 @@ def _policies(
     outcomes: list[str] | None,
 ) -> None:
     runs = results.runs
+    assert runs is not None  # the caller compares policies only when there are runs
     policies = results.policies
     baseline = baseline or policies[0]
     if baseline not in policies:

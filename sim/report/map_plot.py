@@ -49,7 +49,7 @@ def placement_map(
         [np.column_stack([x[ok], y[ok]]), np.column_stack([cx[hub[ok]], cy[hub[ok]]])], axis=1
     )
     ax.add_collection(
-        LineCollection(spokes, colors="0.75", linewidths=0.4, label=lang.text("serves"))
+        LineCollection(list(spokes), colors="0.75", linewidths=0.4, label=lang.text("serves"))
     )
     size = 8 + 120 * population / max(population.max(), 1)
     dots = ax.scatter(

@@ -53,7 +53,7 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
     parts: dict[str, list[pa.Table]] = {"runs": [], "daily": [], "places": [], "centres": []}
     sweeps = []
     variants: dict[str, list[str]] = {}  # scenario name -> settings seen under it
-    mapped = set()  # policies whose places and centres are already in
+    mapped: set[str] = set()  # policies whose places and centres are already in
     for k, path in enumerate(paths):
         path = Path(path)
         label = labels[k] if labels else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib.font_manager as font_manager
 import matplotlib.pyplot as plt
@@ -111,7 +112,7 @@ class Language:
     @contextlib.contextmanager
     def style(self):
         """Matplotlib settings for this language (the CJK font for Chinese)."""
-        rc = {"axes.unicode_minus": False}
+        rc: dict[Any, Any] = {"axes.unicode_minus": False}  # matplotlib types keys as literals
         if self.code == "zh":
             rc["font.family"] = "sans-serif"
             rc["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]

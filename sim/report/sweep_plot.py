@@ -4,6 +4,7 @@ contours for scattered designs), and sensitivity indices as bars."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -39,11 +40,11 @@ def outcome_surface(runs: pa.Table, x: str, y: str, outcome: str, lang: Language
     if len(ux) * len(uy) == len(xs) and len(ux) > 1 and len(uy) > 1:  # a full grid
         grid = np.full((len(uy), len(ux)), np.nan)
         grid[np.searchsorted(uy, ys), np.searchsorted(ux, xs)] = z
-        image = ax.pcolormesh(_edges(ux), _edges(uy), grid, cmap="magma", shading="flat")
+        image: Any = ax.pcolormesh(_edges(ux), _edges(uy), grid, cmap="magma", shading="flat")
         for (j, i), value in np.ndenumerate(grid):
             ax.text(
-                ux[i],
-                uy[j],
+                float(ux[i]),
+                float(uy[j]),
                 f"{value:.3g}",
                 ha="center",
                 va="center",

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 EXECUTORS = ("serial", "process", "dask")
 IN_FLIGHT_PER_WORKER = 2
@@ -52,7 +53,7 @@ def _process_pool(func, payloads, workers: int) -> Iterator:
 
     pending = iter(payloads)
     with process_pool(workers) as pool:
-        running = set()
+        running: set[Any] = set()
         while True:
             while len(running) < workers * IN_FLIGHT_PER_WORKER:
                 payload = next(pending, None)

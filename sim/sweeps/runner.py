@@ -23,7 +23,7 @@ def plan(spec: SweepSpec) -> list[dict]:
 
     Run ids are point-major, so the same spec always gives the same ids.
     """
-    runs = []
+    runs: list[dict] = []
     for point_index, point in enumerate(design_points(spec)):
         for rep, seed in enumerate(spec.seeds()):
             runs.append(

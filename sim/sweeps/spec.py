@@ -74,6 +74,7 @@ class Factor:
         """The factor's value at u in [0, 1] (its range, or an index into its values)."""
         if self.values is not None:
             return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
+        assert self.low is not None and self.high is not None  # a range when no values
         value = from_unit(u, self.low, self.high, self.log)
         return round(value) if self.integer else value
 
