@@ -6,7 +6,8 @@ The public API, for scripts and notebooks::
 
     scenario = sim.load_scenario("otog-banner", {"run": {"scale": 0.2}})
     result = sim.simulate(scenario, seed=1)      # a RunResult: cases, stays, daily, summary...
-    print(sim.OUTCOME["centre_resolution_rate"].format(result.summary["centre_resolution_rate"][0]))
+    rate = result.summary["centre_resolution_rate"][0].as_py()
+    print(sim.OUTCOME["centre_resolution_rate"].format(rate))
     result.write("outputs/my-run")
 
     network = sim.build_network(scenario)        # the city and its centres, without a run

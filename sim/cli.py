@@ -44,7 +44,7 @@ def cmd_run(args) -> int:
     finally:
         if progress is not None:
             progress.close()
-    result.write(target)
+    result.write(target, figures={"overview.png": _overview})
     print(format_summary(result.summary.to_pylist()[0], scenario.name, scenario.run.seed))
     print(
         f"\nwrote {target.folder}/ (cases, stays, daily, summary, places, centres .parquet; "
@@ -75,6 +75,13 @@ class _progress_bar:
 
     def close(self) -> None:
         self.bar.close()
+
+
+def _overview(result, path: Path) -> None:
+    """The run's overview figure (backlog over the year; where disputes ended)."""
+    from sim.report.overview_plot import overview
+
+    overview(result.daily, result.cases, path, title=result.manifest.get("scenario_name", ""))
 
 
 def format_summary(row: dict, name: str, seed: int) -> str:

@@ -16,20 +16,25 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 # The source that maps a scenario and a seed to a run's records and summary (relative to
-# the package): the domain's names, the random streams, the scenario schema and loading,
-# the city, the engine and its agents, and the run's records and outcomes; and the presets'
-# scenario files (a sweep names its base scenario by preset, not by its values).
+# the package): the domain's names, the random streams, the scenario schema and loading
+# (with the checked reading of files), the city, the engine and its agents, and the run's
+# records and outcomes; and the presets' scenario files (a sweep names its base scenario by
+# preset, not by its values).
 MODEL_SOURCES = (
     "domain.py",
     "streams.py",
     "config.py",
     "scenario_loader.py",
     "scenario_keys.py",
+    "input_files.py",
     "city",
     "engine",
     "agents",
     "results",
 )
+# Inside those, a file that only names and shows results: the outcome registry's labels and
+# formats (the summary's numbers are computed in results/metrics.py).
+NOT_MODEL_SOURCES = ("results/outcomes.py",)
 SCENARIO_FILES = ("scenarios/*.toml", "scenarios/fitted/*.toml")
 
 
@@ -39,6 +44,7 @@ def model_files(root: Path = PACKAGE, presets: bool = True) -> list[Path]:
     for name in MODEL_SOURCES:
         path = root / name
         files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    files = [f for f in files if f.relative_to(root).as_posix() not in NOT_MODEL_SOURCES]
     for pattern in SCENARIO_FILES if presets else ():
         files += sorted(root.glob(pattern))
     return files

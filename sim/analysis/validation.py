@@ -2,7 +2,7 @@
 published figures it can predict (role "validate": never fitted).
 
 The figures, their mapping to model outputs and their bands are in
-``sim/calibrate/data/validation.toml``. Each preset runs ``reps`` replications (seeds 1001 on);
+``sim/data/validation.toml``. Each preset runs ``reps`` replications (seeds 1001 on);
 a figure's prediction is the mean over them with a 95% interval, per year times the years
 the figure covers (counts of a shorter or scaled-down run are scaled up to a year and the
 whole place). A miss is reported as a miss, with the reason written in the file
@@ -20,11 +20,10 @@ import numpy as np
 import pyarrow as pa
 
 from sim.analysis.paired import mean_interval
-from sim.calibrate.targets import CALIBRATION_DATA
+from sim.data import VALIDATION_FILE
 from sim.results.metrics import extra_outputs
 from sim.scenario_loader import ScenarioError, load_scenario
 
-VALIDATION_FILE = CALIBRATION_DATA / "validation.toml"
 FIRST_SEED = 1001
 
 

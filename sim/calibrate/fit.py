@@ -263,7 +263,7 @@ def write_fitted(study, params: list[FreeParameter], settings: Settings) -> dict
         "best_trial": best.number,
         "objective": best.value,
         "accepted_trials": n_accepted,
-        "model_source": model_source_hash(),
+        "model_source": model_source_hash(presets=False),  # as the run cache keys it
         "parameters": {p.name: best.params[p.name] for p in params},
     }
     document = {"provenance": provenance, "overrides": overrides(params, best.params, base)}

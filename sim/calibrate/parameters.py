@@ -7,8 +7,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.calibrate.targets import CALIBRATION_DATA, CalibrationError, _read
+from sim.calibrate.targets import CalibrationError, _read
 from sim.config import Scenario
+from sim.data import PARAMETERS_FILE
 from sim.scenario_keys import (
     TRANSFORMS,
     KeyTransformError,
@@ -18,8 +19,6 @@ from sim.scenario_keys import (
     transformed,
 )
 from sim.scenario_loader import ScenarioError, validate
-
-PARAMETERS_FILE = CALIBRATION_DATA / "parameters.toml"
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,8 @@ from sim.calibrate.evaluate import Evaluator
 from sim.calibrate.fit import selected_parameters
 from sim.calibrate.screening import read_screening
 from sim.calibrate.settings import Settings
-from sim.calibrate.targets import CALIBRATION_DATA, CalibrationError, exposure
-
-VALIDATION_FILE = CALIBRATION_DATA / "validation.toml"
+from sim.calibrate.targets import CalibrationError, exposure
+from sim.data import VALIDATION_FILE
 
 
 def report(settings: Settings) -> Path:

@@ -7,11 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import input_files
+from sim.data import TARGETS_FILE
 
-# The published figures the calibration fits and validation predicts, and the free
-# parameters' ranges: data of the package, so that an installed copy has them too.
-CALIBRATION_DATA = Path(__file__).resolve().parent / "data"
-TARGETS_FILE = CALIBRATION_DATA / "targets.toml"
 # Where ``sim calibrate`` writes its report by default: calibration/ in the working folder
 # (in this repository, the report that ships with it, which replacing needs --force).
 REPORT_DIR = Path("calibration")

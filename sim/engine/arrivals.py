@@ -32,8 +32,8 @@ def base_rates(config: ArrivalConfig, population: np.ndarray, urban: np.ndarray)
 
 def _in_season(day: tuple[int, int], start: tuple[int, int], end: tuple[int, int]) -> bool:
     """Whether a (month, day) is in the season from ``start`` up to ``end`` (not included),
-    which may run over the new year."""
-    if start <= end:
+    which may run over the new year; equal days make it the whole year."""
+    if start < end:
         return start <= day < end
     return day >= start or day < end
 

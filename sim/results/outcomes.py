@@ -381,7 +381,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "travel to the first centre, km",
         "到首个中心的距离(公里)",
         "km",
-        "{:.2f}",
+        "{:.3f}",  # room placement moves it by tens of metres
         "mean distance from home to the first centre, disputes received",
     ),
     _o(

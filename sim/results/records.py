@@ -9,6 +9,7 @@ Each Parquet file carries the manifest (scenario, seed, code version) in its met
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,12 +183,21 @@ class RunResult:
     places: pa.Table | None = None
     centres: pa.Table | None = None
 
-    def write(self, folder: Path | Target, force: bool = False) -> Path:
-        """Write every file into ``folder`` atomically: all of it appears, or none. A folder
-        is checked first (see :mod:`sim.output_folder`); ``force`` replaces earlier results."""
+    def write(
+        self,
+        folder: Path | Target,
+        force: bool = False,
+        figures: Mapping[str, Callable[[RunResult, Path], object]] | None = None,
+    ) -> Path:
+        """Write the tables and manifest into ``folder`` atomically: all of it appears, or
+        none. A folder is checked first (see :mod:`sim.output_folder`); ``force`` replaces
+        earlier results. ``figures`` maps file names to functions drawing them from the
+        result (the command line passes the run's overview; figures are the report layer's)."""
         target = folder if isinstance(folder, Target) else check(folder, "run", force=force)
         with staged_folder(target) as staging:
             self._write_files(staging)
+            for name, draw in (figures or {}).items():
+                draw(self, staging / name)
         return target.folder
 
     def _write_files(self, folder: Path) -> None:
@@ -200,14 +210,6 @@ class RunResult:
             pq.write_table(table, folder / f"{name}.parquet")
         (folder / "manifest.json").write_text(
             json.dumps(self.manifest, indent=2, default=str, ensure_ascii=False)
-        )
-        from sim.report.overview_plot import overview
-
-        overview(
-            self.daily,
-            self.cases,
-            folder / "overview.png",
-            title=self.manifest.get("scenario_name", ""),
         )
 
 
