@@ -50,17 +50,23 @@ class CaseLedger:
         cases.stage_at_discovery[case_ids] = cases.stage[case_ids]
         self.today[FOUND] += len(case_ids)
 
-    def arrive(self, case_id: int, level: int, centre: int, now: float, distance_km: float) -> None:
-        """The claimant arrives at ``centre`` (of ``level``), ``distance_km`` from home; the
-        first centre, its day and distance, and the entry level are kept from the first."""
+    def arrive(self, case_id: int, level: int, centre: int, now: float) -> bool:
+        """The claimant arrives at ``centre`` (of ``level``); the first centre, its day and
+        the entry level are kept from the first arrival. True if this is the first centre
+        (the caller then records the distance travelled, see :meth:`travelled`)."""
         cases = self.cases
         cases.levels_visited[case_id] |= 1 << level
-        if cases.centre_first[case_id] < 0:
+        first = cases.centre_first[case_id] < 0
+        if first:
             cases.centre_first[case_id] = centre
             cases.first_centre_day[case_id] = now
-            cases.distance_km[case_id] = distance_km
         if cases.entry_level[case_id] == NO_LEVEL:
             cases.entry_level[case_id] = level
+        return bool(first)
+
+    def travelled(self, case_id: int, distance_km: float) -> None:
+        """The distance from home to the case's first centre."""
+        self.cases.distance_km[case_id] = distance_km
 
     # ---------------------------------------------------------------- ends
 

@@ -231,14 +231,11 @@ class DisputeModel(mesa.Model):
         return resident
 
     def arrive_at(self, case_id: int, centre: Centre) -> None:
-        """The case's claimant arrives at ``centre``."""
-        self.ledger.arrive(
-            case_id,
-            centre.level,
-            centre.index,
-            self.env.now,
-            self.distance_km(int(self.cases.community[case_id]), centre),
-        )
+        """The case's claimant arrives at ``centre`` (the distance is worked out only for
+        the first centre, the one it is recorded for)."""
+        if self.ledger.arrive(case_id, centre.level, centre.index, self.env.now):
+            community = int(self.cases.community[case_id])
+            self.ledger.travelled(case_id, self.distance_km(community, centre))
 
     def finish(self, case_id: int, state: str, level: int, at: float | None = None) -> None:
         self.ledger.finish(case_id, END[state], level, self.env.now if at is None else at)

@@ -63,8 +63,7 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
     days = context["days"]
 
     def in_year(name: str) -> np.ndarray:
-        t = _np(cases, name).astype(float)
-        return (t >= 0) & (t < days)
+        return _in_period(cases, name, days)
 
     end_state = _np(cases, "end_state")
     end_level = _np(cases, "end_level")
@@ -153,9 +152,14 @@ def _backlog(daily: pa.Table) -> np.ndarray:
     return functools.reduce(np.add, levels)
 
 
+def _in_period(table: pa.Table, name: str, days: int) -> np.ndarray:
+    """Rows whose time in column ``name`` falls in the measured period [0, days)."""
+    t = _np(table, name).astype(float)
+    return (t >= 0) & (t < days)
+
+
 def _stays_in_year(stays: pa.Table, days: int) -> np.ndarray:
-    entered = _np(stays, "entered_day").astype(float)
-    return (entered >= 0) & (entered < days)
+    return _in_period(stays, "entered_day", days)
 
 
 def _peoples_mediation(cases: pa.Table, stays: pa.Table, days: int) -> dict:
@@ -190,8 +194,7 @@ def extra_outputs(summary: dict, cases: pa.Table, stays: pa.Table) -> dict:
     days = summary["days"]
 
     def in_period(table: pa.Table, name: str) -> np.ndarray:
-        t = _np(table, name).astype(float)
-        return (t >= 0) & (t < days)
+        return _in_period(table, name, days)
 
     kind = _np(cases, "type")
     stay_level = _np(stays, "level")

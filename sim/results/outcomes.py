@@ -561,8 +561,3 @@ def label(name: str, lang: str = "en") -> str:
     """An outcome's label; a name the registry does not know is shown as it is."""
     outcome = OUTCOME.get(name)
     return outcome.label(lang) if outcome else name
-
-
-def formatted(name: str, value: float | None) -> str:
-    outcome = OUTCOME.get(name)
-    return outcome.format(value) if outcome else f"{value}"
