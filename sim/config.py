@@ -45,10 +45,22 @@ def _month_day(text: str) -> str:
     return text
 
 
+def _refuse_removed(data, removed: dict[str, str]):
+    """Keys a section no longer has: say what replaced each, instead of 'extra field'."""
+    if isinstance(data, dict):
+        for key, instead in removed.items():
+            if key in data:
+                raise ValueError(f"{key} was removed: {instead}")
+    return data
+
+
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 HazardPerDay = Annotated[float, Field(ge=0.0, le=1e9)]  # events per day; 1e9 is "at once"
 Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]
 Days = Annotated[float, Field(gt=0.0, le=MAX_DAYS)]
+Hours = Annotated[float, Field(gt=0.0, le=24.0)]
+LeadDays = Annotated[float, Field(ge=0.0, le=365.0)]
+HalfDays = Annotated[int, Field(ge=1, le=9)]  # a part-timer's half-days a week (10 is full time)
 DaysOrNone = Annotated[float, Field(gt=0.0, allow_inf_nan=True), AfterValidator(_days_or_inf)]
 Km = Annotated[float, Field(ge=0.0, le=1000.0)]
 Coordinate = Annotated[float, Field(ge=-40_000.0, le=40_000.0)]  # km on a local map
@@ -174,6 +186,21 @@ class GeographyConfig(Section):
 
 
 class StaffingConfig(Section):
+    """How many mediators, grid officers and court mediators, and where (when: DutyConfig)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data):
+        return _refuse_removed(
+            data,
+            {
+                "availability_by_level": "mediators' time is now set by their duty: "
+                "[duty] full_time_share_by_level, part_time_half_days_by_level and "
+                "on_call_share_by_level (a part-time mediator on 2 half-days a week gives "
+                "cases a fifth of a full-time mediator's hours)",
+            },
+        )
+
     mediators_total: Staff = lever(4112, "People's mediators in the centres (Hohhot 2023).")
     mediator_share_by_level: dict[CentreLevel, Prob] = lever(
         {"community": 0.62, "township": 0.28, "county": 0.08, "city": 0.02},
@@ -187,11 +214,6 @@ class StaffingConfig(Section):
         {},
         "Staffing rule: mediators per 10,000 residents served, per centre (at least one per "
         "open centre); replaces total x share for the levels named.",
-    )
-    availability_by_level: dict[CentreLevel, Annotated[float, Field(gt=0.0, le=1.0)]] = context(
-        {"community": 1.0, "township": 1.0, "county": 1.0, "city": 1.0},
-        "Share of a mediator's working time given to mediation cases (the rest goes to other "
-        "duties); a session takes its length / this in the mediator's and the case's time.",
     )
     grid_officers: Staff = lever(6158, "Grid officers, one per grid (Hohhot 2025).")
     households_per_grid: Annotated[int, Field(ge=10, le=100_000)] | None = lever(
@@ -220,6 +242,79 @@ class StaffingConfig(Section):
                 f"mediator_share_by_level must name all of {list(CENTRE_LEVELS)} and sum to 1 "
                 f"(sums to {total:.4g})"
             )
+        return self
+
+
+class CentreDutyConfig(Section):
+    """The duty mix of one named centre, replacing its level's."""
+
+    full_time_share: Prob = lever(0.0, "Share of the centre's mediators on full-time duty.")
+    on_call_share: Prob = lever(0.0, "Share on call (summoned when a case is booked).")
+    part_time_half_days: HalfDays = lever(2, "Half-days a week of each part-timer.")
+
+    @model_validator(mode="after")
+    def _shares_fit(self):
+        _check_mix(self.full_time_share, self.on_call_share, "this centre")
+        return self
+
+
+def _check_mix(full_time: float, on_call: float, where: str) -> None:
+    if full_time + on_call > 1 + 1e-9:
+        raise ValueError(
+            f"full-time and on-call shares of {where} add up to {full_time + on_call:.4g}; "
+            "at most 1 (the rest are part-time)"
+        )
+
+
+class DutyConfig(Section):
+    """When mediators are there. A working day has two duty half-days; a full-time
+    mediator is on duty in every one, a part-timer in N a week (staggered so that a
+    centre's part-timers cover different half-days), an on-call mediator in any once
+    summoned. A session is booked in the first half-day in which a fitting mediator is on
+    duty and free (sim/engine/appointments.py)."""
+
+    full_time_share_by_level: dict[CentreLevel, Prob] = lever(
+        {"community": 0.1, "township": 0.3, "county": 0.5, "city": 0.6},
+        "Share of a level's mediators on full-time duty (guess inside Hohhot's 4,112: most "
+        "people's mediators are part-time).",
+    )
+    on_call_share_by_level: dict[CentreLevel, Prob] = lever(
+        {"community": 0.2, "township": 0.0, "county": 0.0, "city": 0.0},
+        "Share of a level's mediators on call: on duty in any half-day, after "
+        "on_call_delay_days (guess).",
+    )
+    part_time_half_days_by_level: dict[CentreLevel, HalfDays] = lever(
+        {"community": 2, "township": 3, "county": 4, "city": 4},
+        "Duty half-days a week of each part-time mediator, by level (guess).",
+    )
+    on_call_delay_days: LeadDays = lever(
+        1.0, "Days from booking until an on-call mediator can hold a session."
+    )
+    by_centre: dict[Label, CentreDutyConfig] = lever(
+        {},
+        "Duty mix of named centres (community, township or county id, or 'city'), replacing "
+        "their level's.",
+    )
+    court_full_time_share: Prob = lever(
+        0.5, "Share of court mediators on full-time duty; the rest part-time (guess)."
+    )
+    court_part_time_half_days: HalfDays = lever(
+        4, "Duty half-days a week of each part-time court mediator (guess)."
+    )
+    day_start_hour: Annotated[float, Field(ge=0.0, lt=24.0)] = structure(
+        8.5, "Hour of the day duty begins (8:30)."
+    )
+    hours_per_day: Annotated[float, Field(gt=0.0, le=24.0)] = structure(
+        8.0, "Duty hours of a working day, in two equal half-days."
+    )
+
+    @model_validator(mode="after")
+    def _shares_fit(self):
+        for level in CENTRE_LEVELS:
+            full = self.full_time_share_by_level.get(level, 0.0)
+            _check_mix(full, self.on_call_share_by_level.get(level, 0.0), f"level {level}")
+        if self.day_start_hour + self.hours_per_day > 24 + 1e-9:
+            raise ValueError("day_start_hour + hours_per_day must not pass midnight")
         return self
 
 
@@ -377,6 +472,18 @@ class LatentConfig(Section):
 
 
 class HandlingConfig(Section):
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data):
+        return _refuse_removed(
+            data,
+            {
+                "mean_session_days_by_level": "sessions take hours of a duty half-day: "
+                "handling.mean_session_hours_by_level (hours), and a case's elapsed time "
+                "comes from summons lead times, waits for duty slots and gaps",
+            },
+        )
+
     p_settle_on_spot: dict[Complexity, Prob] = context(
         {"simple": 0.55, "general": 0.15, "complex": 0.0, "major": 0.0},
         "Chance a grid officer settles a dispute he discovered on the spot, at stage quarrel "
@@ -396,12 +503,26 @@ class HandlingConfig(Section):
         {"simple": 1, "general": 2, "complex": 3, "major": 4},
         "Mediation sessions per attempt (guess).",
     )
-    mean_session_days_by_level: dict[CentreLevel, Days] = context(
-        {"community": 0.25, "township": 0.5, "county": 0.5, "city": 0.75},
-        "Mean mediator time per session, days; exponential (guess).",
+    mean_session_hours_by_level: dict[CentreLevel, Hours] = context(
+        {"community": 1.5, "township": 2.0, "county": 2.5, "city": 3.0},
+        "Mean mediator hours per session, taken from a duty half-day; exponential (guess).",
+    )
+    summons_lead_days_by_level: dict[CentreLevel, LeadDays] = context(
+        {"community": 1.0, "township": 2.0, "county": 3.0, "city": 3.0},
+        "Mean days from a case's arrival at a level to the earliest day its parties can be "
+        "summoned to the first session; exponential (guess).",
+    )
+    stage_rise_waiting_per_day: dict[DisputeType, HazardPerDay] = context(
+        per_type(
+            wage_arrears=0.006, housing_demolition=0.006, land=0.005, neighbour=0.004, other=0.003
+        ),
+        "Hazard per day that a dispute hardens by one stage while it waits at a centre (for "
+        "the summons, a duty slot, a department or the next session), by type (guess).",
     )
     mean_gap_days: Annotated[float, Field(ge=0, le=MAX_DAYS)] = context(
-        3.0, "Mean calendar days between sessions (parties' availability); exponential (guess)."
+        3.0,
+        "Mean days from the end of a session to the earliest the parties can meet again; "
+        "exponential (guess).",
     )
     time_limit_days_by_complexity: dict[Complexity, DaysOrNone] = lever(
         {"simple": 7.0, "general": 15.0, "complex": 30.0, "major": 60.0},
@@ -504,11 +625,30 @@ class FollowUpConfig(Section):
 
 
 class CourtConfig(Section):
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data):
+        return _refuse_removed(
+            data,
+            {
+                "mean_mediation_days": "court mediation is a sitting of "
+                "court.mean_mediation_hours in a court mediator's duty half-day, after "
+                "court.summons_lead_days",
+            },
+        )
+
     p_court_mediation: Prob = context(
         0.85, "Share of court filings put to court-annexed mediation before trial (guess)."
     )
-    mean_mediation_days: Days = context(
-        2.0, "Mean court-mediator time per mediated case, days; exponential (guess)."
+    summons_lead_days: LeadDays = context(
+        5.0,
+        "Mean days from filing to the earliest day the parties can be summoned to court "
+        "mediation; exponential (guess).",
+    )
+    mean_mediation_hours: Hours = context(
+        3.0,
+        "Mean court-mediator hours of a mediation (one sitting in a duty half-day); "
+        "exponential (guess).",
     )
     mediation_success_logit: Logit = context(
         0.52, "Logit of court mediation success (Hohhot 2023: 62.6% -> logit 0.52)."
@@ -544,6 +684,13 @@ class DepartmentConfig(Section):
 class CommitteeConfig(Section):
     """A specialised mediation committee (medical, property, labour, traffic...)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data):
+        return _refuse_removed(
+            data, {"mean_session_days": "committees[].mean_session_hours (hours of a session)"}
+        )
+
     name: str = Field(min_length=1, max_length=40, description="Label, e.g. 'medical'.")
     types: list[DisputeType] = Field(
         min_length=1, description="Types the committee takes straight from discovery."
@@ -557,7 +704,9 @@ class CommitteeConfig(Section):
         "Logit of success before type, complexity and stage shifts (medical committee, "
         "Hohhot: 95% -> about 2.9).",
     )
-    mean_session_days: Days = context(0.5, "Mean mediator time per session, days.")
+    mean_session_hours: Hours = context(
+        2.5, "Mean mediator hours per session (committee mediators work full time)."
+    )
 
 
 class PlacementConfig(Section):
@@ -609,6 +758,7 @@ class Scenario(Section):
     run: RunConfig = RunConfig()
     geography: GeographyConfig = GeographyConfig()
     staffing: StaffingConfig = StaffingConfig()
+    duty: DutyConfig = DutyConfig()
     calendar: CalendarConfig = CalendarConfig()
     arrivals: ArrivalConfig = ArrivalConfig()
     latent: LatentConfig = LatentConfig()
@@ -625,7 +775,7 @@ class Scenario(Section):
     committees: list[CommitteeConfig] = lever(
         [],
         "Specialised mediation committees, each [[committees]] with name, types, per "
-        "(city or county), mediators, success_logit, mean_session_days; none by default.",
+        "(city or county), mediators, success_logit, mean_session_hours; none by default.",
     )
 
     @model_validator(mode="after")

@@ -47,8 +47,15 @@ ALL_LEVERS = {
     "staffing": {
         "mediators_by_level": {"township": 120},
         "mediators_per_10k_by_level": {"county": 0.4},
-        "availability_by_level": {"community": 0.2, "township": 0.3},
         "households_per_grid": 400,
+    },
+    "duty": {
+        "full_time_share_by_level": {"township": 0.6},
+        "on_call_share_by_level": {"county": 0.2},
+        "part_time_half_days_by_level": {"community": 1},
+        "on_call_delay_days": 2.0,
+        "by_centre": {"T003": {"full_time_share": 0.0, "part_time_half_days": 1}},
+        "court_full_time_share": 0.2,
     },
     "latent": {"patrol_regime": "3458"},
     "handling": {

@@ -1,16 +1,17 @@
 """Validation: the court's computed queue against the same filings played out in SimPy.
 
 The court books each filed case from its filing time and pre-drawn draws, without events
-(sim/agents/court.py). Here the filings of a real run are replayed through a plain SimPy
-Resource with the court's number of mediators (first come, first served, sessions only
-when the courts are open); every end time must agree. The replay is independent code,
-so a mistake in the court's queue (order, free times, calendar, judgment) fails this.
+(sim/agents/court.py). Here the filings of a real run are replayed through SimPy, one
+process per case: it waits for the summons, then takes the court mediator who can sit
+first (on duty by the duty pattern's definition, scanned half-day by half-day from the
+calendar, and free), sits, and waits for judgment if mediation failed. Every end time
+must agree. The replay is independent code (no timetable, no appointment book), so a
+mistake in the court's queue (order, free times, duty, calendar, judgment) fails this.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import simpy
 
 from sim.agents.court import MEDIATION_FAILED, MEDIATION_SUCCEEDED, NOT_MEDIATED, Court
@@ -32,28 +33,48 @@ def _court_draws(model, case_id: int) -> tuple[float, float, float, float]:
     )
 
 
+def _next_on_duty(model, pattern, t: float) -> float:
+    """First moment at or after ``t`` at which ``pattern`` is on duty, by a scan of the
+    working half-days."""
+    duty, calendar = model.scenario.duty, model.calendar
+    half = duty.hours_per_day / 48.0
+    index = int(calendar.is_workday[: max(int(t), 0)].sum()) * 2
+    for day in range(max(int(t), 0), len(calendar.is_workday)):
+        if not calendar.is_workday[day]:
+            continue
+        for k in range(2):
+            begins = day + duty.day_start_hour / 24.0 + k * half
+            if pattern.on_duty(index + k) and begins + half > t:
+                return max(begins, t)
+        index += 2
+    return t
+
+
 def _replay(model, filings: list[tuple[float, int]]) -> tuple[dict, dict, list]:
     """Per filed case, in SimPy: (end time, settled by mediation); (end of a mediation,
-    court_mediation code); and (start, length) of every mediation session."""
-    rules, calendar = model.scenario.court, model.calendar
+    court_mediation code); and (ready, start, hours) of every sitting."""
+    rules = model.scenario.court
     threshold = 1.0 / (1.0 + np.exp(-rules.mediation_success_logit))
+    duty = model.network.court_duty
+    free = [0.0] * len(duty)
     env = simpy.Environment()
-    mediators = simpy.Resource(env, capacity=model.court.n_mediators)
     ends: dict[int, tuple[float, bool]] = {}
     mediations: dict[int, tuple[float, int]] = {}
-    sessions: list[tuple[float, float]] = []
+    sittings: list[tuple[float, float, float]] = []
 
     def case(filed: float, case_id: int):
-        u_mediate, u_success, e_session, e_wait = _court_draws(model, case_id)
+        u_mediate, u_success, e_sitting, e_wait = _court_draws(model, case_id)
         yield env.timeout(filed)
         if u_mediate < rules.p_court_mediation:
-            with mediators.request() as turn:
-                yield turn
-                closed = calendar.delay_until_open(env.now)
-                if closed > 0:
-                    yield env.timeout(closed)
-                sessions.append((env.now, rules.mean_mediation_days * e_session))
-                yield env.timeout(rules.mean_mediation_days * e_session)
+            yield env.timeout(rules.summons_lead_days * model.cases.e_court_summons[case_id])
+            starts = [
+                _next_on_duty(model, p, max(env.now, f)) for p, f in zip(duty, free, strict=True)
+            ]
+            k = min(range(len(duty)), key=lambda m: (starts[m], duty[m], free[m], m))
+            days = rules.mean_mediation_hours / 24.0 * e_sitting
+            free[k] = starts[k] + days
+            sittings.append((env.now, starts[k], days * 24.0))
+            yield env.timeout(starts[k] + days - env.now)
             settled = u_success < threshold
             mediations[case_id] = (env.now, MEDIATION_SUCCEEDED if settled else MEDIATION_FAILED)
             if settled:
@@ -65,21 +86,21 @@ def _replay(model, filings: list[tuple[float, int]]) -> tuple[dict, dict, list]:
     for filed, case_id in sorted(filings):
         env.process(case(filed, case_id))
     env.run()
-    return ends, mediations, sessions
+    return ends, mediations, sittings
 
 
-def test_court_queue_matches_a_simpy_resource(small_scenario, monkeypatch):
+def test_court_queue_matches_a_simpy_replay(small_scenario, monkeypatch):
     filings: list[tuple[float, int]] = []
-    book = Court._book
+    take_in = Court._take_in
 
     def spy(self, filed):
         filings.extend(filed)
-        book(self, filed)
+        take_in(self, filed)
 
-    monkeypatch.setattr(Court, "_book", spy)
+    monkeypatch.setattr(Court, "_take_in", spy)
     model = DisputeModel(small_scenario, seed=7).run()
-    assert len(filings) > 500  # enough cases that the mediators queue
-    replayed, mediations, sessions = _replay(model, filings)
+    assert len(filings) > 500
+    replayed, mediations, sittings = _replay(model, filings)
     cases = model.cases
     ids = np.array([case_id for _, case_id in filings])
     end = np.array([replayed[c][0] for c in ids])
@@ -97,6 +118,11 @@ def test_court_queue_matches_a_simpy_resource(small_scenario, monkeypatch):
         for c in ids
     ]
     np.testing.assert_array_equal(cases.court_mediation[ids], recorded)
-    # Mediator time counts from each session's start.
-    started = sum(days for start, days in sessions if start < model.days)
-    assert model.court.busy_days == pytest.approx(started, rel=1e-12)
+    # The session log holds every sitting of a case ready before the horizon (the court
+    # books a day's ready cases at its close), with its start and hours.
+    log = model.sessions
+    court = np.isin(log.mediator, model.court.numbers)
+    booked = sorted((start, hours) for ready, start, hours in sittings if ready < model.days)
+    logged = sorted(zip(np.asarray(log.start)[court], np.asarray(log.hours)[court], strict=True))
+    assert len(logged) == len(booked)
+    np.testing.assert_allclose(booked, logged, atol=1e-9)

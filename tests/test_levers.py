@@ -48,11 +48,18 @@ def strings(table, name) -> np.ndarray:
 # ------------------------------------------------------------------------------- staffing
 
 
-def test_more_mediators_shorten_waits_when_mediators_are_busy():
-    busy = {"availability_by_level": {"township": 0.05}, "mediators_by_level": {"township": 90}}
-    base = scenario(staffing=busy)
+def test_more_part_time_mediators_cover_more_half_days_and_shorten_waits():
+    few = {"mediators_by_level": {"township": 90}}
+    part_time = {
+        "full_time_share_by_level": {"township": 0.0},
+        "part_time_half_days_by_level": {"township": 1},
+    }
+    base = scenario(staffing=few, duty=part_time)
     for before, after in summaries(base, {"staffing": {"mediators_by_level": {"township": 180}}}):
-        assert after["mean_wait_days_township"] < before["mean_wait_days_township"]
+        assert (
+            after["wait_first_session_days_township"] < before["wait_first_session_days_township"]
+        )
+        assert after["duty_hours_township"] > before["duty_hours_township"]
         assert after["utilisation_township"] < before["utilisation_township"]
 
 
@@ -94,7 +101,8 @@ def test_rotating_and_on_call_departments_make_county_cases_wait():
             "departments": [{**needs[0], "mode": mode, "days_per_week": 1, "on_call_days": 5.0}]
         }
         for before, after in summaries(base, change):
-            assert after["mean_wait_days_county"] > before["mean_wait_days_county"], mode
+            wait = "wait_first_session_days_county"
+            assert after[wait] > before[wait], mode
 
 
 def test_committee_takes_its_types_and_they_skip_the_joint_centres():
@@ -216,21 +224,20 @@ def test_whistle_with_a_strong_department_settles_more_at_community():
             }
         ],
         handling={"specialist_logit": 3.0},
+        run={"days": 365},
     )
     change = {"handling": {"whistle_types": ["wage_arrears", "debt"]}}
+    settled = [0, 0]  # over the seeds: a few dozen such disputes reach a room per run
     for seed in SEEDS:
-        settled = []
-        for s in (base, base.with_overrides(change)):
+        for k, s in enumerate((base, base.with_overrides(change))):
             cases = simulate(s, seed=seed).cases
             mine = np.isin(strings(cases, "type"), ("wage_arrears", "debt"))
-            settled.append(
-                (
-                    mine
-                    & (strings(cases, "end_level") == "community")
-                    & (strings(cases, "end_state") == "resolved")
-                ).sum()
-            )
-        assert settled[1] > settled[0]
+            settled[k] += (
+                mine
+                & (strings(cases, "end_level") == "community")
+                & (strings(cases, "end_state") == "resolved")
+            ).sum()
+    assert settled[1] > settled[0]
 
 
 def test_split_claims_hold_every_part_in_parallel():
@@ -294,7 +301,9 @@ def test_a_late_department_cannot_hold_a_case_past_its_deadline():
     assert np.all(left[idle] <= deadline[idle] + 1e-9)
     waits = stays.column("wait_days").to_numpy()
     entered = stays.column("entered_day").to_numpy()
-    assert np.allclose(waits[idle], left[idle] - entered[idle])  # the wait is booked
+    # the wait after the summons lead time is booked: some, never more than the stay
+    assert (waits[idle] > 0).mean() > 0.5
+    assert np.all(waits[idle] <= left[idle] - entered[idle] + 1e-9)
 
 
 def test_sessions_of_a_rotating_department_fall_on_its_days():
@@ -307,7 +316,7 @@ def test_sessions_of_a_rotating_department_fall_on_its_days():
                 "days_per_week": 1,
             }
         ],
-        staffing={"availability_by_level": {"county": 0.2}},
+        duty={"full_time_share_by_level": {"county": 0.0}},
     )
     model = DisputeModel(base).run()
     rows = model.stays.rows

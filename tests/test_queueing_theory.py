@@ -90,26 +90,60 @@ def test_little_law_per_level(small_run):
     assert checked >= 2
 
 
-def test_part_time_mediators_match_erlang_c_with_the_slower_service():
-    """Mediators who give a quarter of their time to cases serve at a quarter of the rate:
-    the same M/M/c queue as full-time mediators with sessions four times as long. The
-    staff come from the absolute per-level lever instead of total x share."""
-    lam, c = 4.0, 5
-    overrides = {
-        "staffing": {
-            "mediators_total": 0,
-            "mediators_by_level": {"community": c},
-            "availability_by_level": {"community": 0.25},
+def _duty_week_scenario(lam: float, c: int, session_hours: float):
+    """One centre, Monday-Friday, c full-time mediators on duty 8:30-16:30: a queue whose
+    servers keep a weekly timetable (no closed form)."""
+    return load_scenario(
+        DATA / "erlang.toml",
+        {
+            "staffing": {"mediators_total": c},
+            "calendar": {"kind": "weekdays"},
+            "duty": {"day_start_hour": 8.5, "hours_per_day": 8.0},
+            "handling": {"mean_session_hours_by_level": {"community": session_hours}},
+            "arrivals": {"incidence_per_10k_per_year": {"neighbour": lam * 365 * 1e4 / 1e5}},
+            "run": {"days": 2000, "warmup_days": 70},
         },
-        "handling": {"mean_session_days_by_level": {"community": 0.25}},
-        "run": {"days": 800},
-    }
-    waits = []
-    for seed in range(6):
-        result = simulate(load_scenario(DATA / "erlang.toml", overrides), seed=seed)
-        steady = result.stays.column("entered_day").to_numpy() >= 0
-        waits.append(result.stays.column("wait_days").to_numpy()[steady].mean())
-    waits = np.array(waits)
-    theory = erlang_c_wait(lam, 1.0, c)  # mu = availability / mean session = 1 per day
-    se = waits.std(ddof=1) / math.sqrt(len(waits))
-    assert abs(waits.mean() - theory) < 4 * se + 0.03 * theory, (waits.mean(), theory, se)
+    )
+
+
+def _ciw_waits(
+    lam: float, c: int, session_hours: float, first_weekday: int, seed: int, days: int = 2000
+):
+    """Mean wait of the same queue in Ciw (an independent simulation library): Poisson
+    arrivals, exponential service, c servers on duty in the same weekly shifts, and a
+    server who is in session at the end of a shift finishes it (no pre-emption)."""
+    import ciw
+
+    start, end = 8.5 / 24, 16.5 / 24
+    counts, ends = [], []
+    for day in range(7):
+        on = (first_weekday + day) % 7 < 5
+        counts += [0, c if on else 0, 0]
+        ends += [day + start, day + end, day + 1.0]
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=lam)],
+        service_distributions=[ciw.dists.Exponential(rate=24.0 / session_hours)],
+        number_of_servers=[ciw.Schedule(numbers_of_servers=counts, shift_end_dates=ends)],
+    )
+    ciw.seed(seed)
+    simulation = ciw.Simulation(network)
+    simulation.simulate_until_max_time(70 + days)
+    records = simulation.get_all_records()
+    return float(np.mean([r.waiting_time for r in records if 70 <= r.arrival_date < 70 + days]))
+
+
+@pytest.mark.slow
+def test_weekly_duty_pattern_matches_ciw_with_the_same_shifts():
+    # 2 cases a day, 7 days a week, 4 hours each: 56 of the 2 x 40 duty hours a week (70%)
+    lam, c, hours = 2.0, 2, 4.0
+    scenario = _duty_week_scenario(lam, c, hours)
+    first_weekday = (scenario.run.start_date.toordinal() - scenario.run.warmup_days + 6) % 7
+    model_waits, ciw_waits = [], []
+    for seed in range(4):
+        stays = simulate(scenario, seed=seed).stays
+        steady = stays.column("entered_day").to_numpy() >= 0
+        model_waits.append(stays.column("wait_days").to_numpy()[steady].mean())
+        ciw_waits.append(_ciw_waits(lam, c, hours, first_weekday, seed))
+    a, b = np.array(model_waits), np.array(ciw_waits)
+    se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    assert abs(a.mean() - b.mean()) < 4 * se + 0.03 * b.mean(), (a.mean(), b.mean(), se)

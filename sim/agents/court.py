@@ -11,9 +11,13 @@ import mesa
 import numpy as np
 
 from sim.domain import END, LEVEL_COURT
+from sim.engine.appointments import AppointmentBook
 
 if TYPE_CHECKING:
+    from sim.city.duty import DutyPattern
     from sim.engine.model import DisputeModel
+
+HOURS = 24.0
 
 # Values of CaseTable.court_mediation
 NOT_MEDIATED, MEDIATION_SUCCEEDED, MEDIATION_FAILED = 0, 1, 2
@@ -24,29 +28,31 @@ SETTLED, JUDGED = 3, 4
 
 
 class Court(mesa.Agent):
-    """Court-annexed mediation by a pool of court mediators, else judgment after a delay.
+    """Court-annexed mediation by court mediators on duty, else judgment after a delay.
 
-    The mediators serve cases first come, first served. Nothing else competes for them and
-    a case holds one from its turn to the end of its mediation, so everything about a case
-    is known the moment it is filed: its turn is the earliest time a mediator is free (a
-    heap of the times each mediator is next free), and its end follows from its pre-drawn
-    session length and wait for judgment. A filed case therefore needs no SimPy event of
-    its own. The day's filings are booked in time order when the model closes the day
-    (nothing reads the court in between); ends are kept by day and handled at that day's
-    close, and a mediator's time counts from the session's start. This is the same queue
-    as a SimPy resource and a process per case (tests/test_court_queue.py plays a run's
-    filings through one), without their events: more than half of a run's events.
+    A filed case put to mediation summons its parties: after the summons lead time it
+    books the first duty half-day in which a court mediator is free (an appointment book,
+    as at the centres) for one sitting. Nothing else competes for court mediators, so
+    everything about a case is known once it is booked: its sitting and its end follow
+    from its pre-drawn lead time, sitting length and wait for judgment. A filed case
+    therefore needs no SimPy event of its own. Cases are booked in the order they become
+    ready, when the model closes the day of that moment (nothing reads the court in
+    between); ends are kept by day and handled at that day's close. This is the queue a
+    SimPy process per case would give (tests/test_court_queue.py plays a run's filings
+    through one), without their events: more than half of a run's events.
     """
 
-    def __init__(self, model: DisputeModel, n_mediators: int) -> None:
+    def __init__(self, model: DisputeModel, duty: tuple[DutyPattern, ...]) -> None:
         super().__init__(model)
-        self.n_mediators = n_mediators
-        self.free_at = [model.env.now] * n_mediators  # a heap
+        self.n_mediators = len(duty)
+        self.book = AppointmentBook(model.timetable, duty, 0.0)
+        self.numbers = [model.sessions.add_mediator(LEVEL_COURT, pattern) for pattern in duty]
         # (time, case, what) by the day they happen on; a day's are handled together
         self.ending: defaultdict[int, list[tuple[float, int, int]]] = defaultdict(list)
-        self.starting: list[tuple[float, float, float]] = []  # (start, filed, days), a heap
+        # (ready, order, case, settles, sitting days, judgment days): summoned, not booked
+        self.summoned: list[tuple[float, int, int, bool, float, float]] = []
+        self.n_summoned = 0
         self.filed: list[tuple[float, int]] = []  # (time, case) filed since the last close
-        self.busy_days = 0.0  # mediator days of the sessions started so far
         self.n_present = 0
 
     def file(self, case_id: int) -> None:
@@ -58,71 +64,65 @@ class Court(mesa.Agent):
         self.filed.extend(zip(times.tolist(), case_ids.tolist(), strict=True))
 
     def close_day(self, until: int, final: bool = False) -> None:
-        """Book the day's filings, count the sessions started and end the cases decided
-        before ``until`` (an integer time: the model's close of day)."""
+        """Take in the day's filings, book the sittings of the cases ready before ``until``
+        (an integer time: the model's close of day) and end the cases decided before it."""
         if self.filed:
             filed, self.filed = self.filed, []
             filed.sort(key=_time)  # stable: filings at the same time keep their order
-            self._book(filed)
-        self._count_started(until, final)
+            self._take_in(filed)
+        self._book_ready(until)
         self._end_decided(until)
 
-    def _book(self, filed: list[tuple[float, int]]) -> None:
-        """Book the mediation (if any) and the end of each filed case, in filing order."""
+    def _take_in(self, filed: list[tuple[float, int]]) -> None:
+        """Summon the parties of the cases put to mediation; the others wait for judgment."""
         cases, rules = self.model.cases, self.model.scenario.court
-        times = [now for now, _ in filed]
+        times = np.array([now for now, _ in filed])
         ids = np.array([case_id for _, case_id in filed], dtype=np.int64)
         self.n_present += len(ids)
         u_mediate, u_success = cases.next_attempt_draws(ids)
-        e_session, e_wait = cases.next_session_draws(ids)
+        e_sitting, e_wait = cases.next_session_draws(ids)
         mediated = (u_mediate < rules.p_court_mediation) & (self.n_mediators > 0)
         settles = u_success < _sigmoid(rules.mediation_success_logit)
-        mediation_days = rules.mean_mediation_days * e_session
+        ready = times + rules.summons_lead_days * cases.e_court_summons[ids]
+        sitting_days = rules.mean_mediation_hours / HOURS * e_sitting
         judgment_days = rules.mean_days_to_judgment * e_wait
-        delay_until_open = self.model.calendar.delay_until_open
-        free_at, starting, ending = self.free_at, self.starting, self.ending
-        for now, case_id, mediate, settled, days, wait in zip(
-            times,
+        for now, at, case_id, mediate, settled, days, wait in zip(
+            times.tolist(),
+            ready.tolist(),
             ids.tolist(),
             mediated.tolist(),
             settles.tolist(),
-            mediation_days.tolist(),
+            sitting_days.tolist(),
             judgment_days.tolist(),
             strict=True,
         ):
-            at = now
             if mediate:
-                turn = max(now, heapq.heappop(free_at))
-                opens = turn + delay_until_open(turn)
-                heapq.heappush(free_at, opens + days)
-                if opens > now:
-                    at = now + (opens - now)  # as a SimPy timeout would add it
-                    heapq.heappush(starting, (at, now, days))
-                else:
-                    self.busy_days += days
-                at += days
-                if settled:
-                    ending[int(at)].append((at, case_id, SETTLED))
-                    continue
-                ending[int(at)].append((at, case_id, MEDIATION_FAILED))
-            at += wait
-            ending[int(at)].append((at, case_id, JUDGED))
+                self.n_summoned += 1
+                heapq.heappush(self.summoned, (at, self.n_summoned, case_id, settled, days, wait))
+            else:
+                self._end_at(now + wait, case_id, JUDGED)
 
-    def _count_started(self, until: float, final: bool) -> None:
-        """Mediator time of the sessions started before ``until``. One that starts exactly
-        at ``until`` counts now if its case was filed before the previous day began, as
-        the event order of a per-case SimPy process would have it; never at the end of
-        the run, whose horizon SimPy does not process."""
-        starting = self.starting
-        while starting and (
-            starting[0][0] < until
-            or (not final and starting[0][0] == until and starting[0][1] < until - 1)
-        ):
-            self.busy_days += heapq.heappop(starting)[2]
+    def _book_ready(self, until: int) -> None:
+        """Book, in the order they became ready, the sittings of cases ready before
+        ``until``; record each sitting and the case's end."""
+        summoned, book, log = self.summoned, self.book, self.model.sessions
+        while summoned and summoned[0][0] < until:
+            ready, _, case_id, settled, days, wait = heapq.heappop(summoned)
+            start, mediator = book.book(ready, days, math.inf)  # type: ignore[misc]
+            log.held(self.numbers[mediator], LEVEL_COURT, start, days * HOURS)
+            at = start + days
+            if settled:
+                self._end_at(at, case_id, SETTLED)
+            else:
+                self._end_at(at, case_id, MEDIATION_FAILED)
+                self._end_at(at + wait, case_id, JUDGED)
+
+    def _end_at(self, at: float, case_id: int, what: int) -> None:
+        self.ending[int(at)].append((at, case_id, what))
 
     def _end_decided(self, until: int) -> None:
         """Record the mediations and end the cases decided before ``until`` (all earlier
-        days are done: a case is booked on the day it is filed, and ends no earlier)."""
+        days are done: a case is booked on the day it is ready, and ends no earlier)."""
         done = self.ending.pop(until - 1, None)
         if not done:
             return

@@ -1,4 +1,4 @@
-"""A people's mediator working at one centre."""
+"""A people's mediator working at one centre, on a duty pattern."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
+    from sim.city.duty import DutyPattern
     from sim.engine.model import DisputeModel
 
 
 class Mediator(mesa.Agent):
-    """Holds mediation sessions; keeps the time worked (for utilisation)."""
+    """Holds mediation sessions in its duty half-days; each goes into the session log."""
 
-    def __init__(self, model: DisputeModel, centre) -> None:
+    def __init__(self, model: DisputeModel, centre, duty: DutyPattern) -> None:
         super().__init__(model)
         self.centre = centre
-        self.busy_days = 0.0
+        self.duty = duty
+        self.number = model.sessions.add_mediator(centre.level, duty)
 
-    def hold_session(self, days: float):
-        """One session of ``days`` of this mediator's time: the event it ends with."""
-        self.busy_days += days
-        return self.model.env.timeout(days)
+    def held(self, start: float, hours: float) -> None:
+        """A session of ``hours`` that began at ``start`` has ended now."""
+        self.model.sessions.held(self.number, self.centre.level, start, hours)

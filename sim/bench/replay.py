@@ -1,11 +1,12 @@
 """The same case flow through a bare SimPy model: the yardstick of the benchmark.
 
 It replays a finished run's stays and court cases with nothing but SimPy: one process per
-dispute that waits until its first centre stay, takes a mediator from its centre's store for
-each session (with the run's number of sessions, session lengths drawn with the run's mean
-and gaps of the run's mean), moves on to its next stay, and at the court takes a court
-mediator for the run's mediation share and then waits for judgment. No agents, no records,
-no calendar, no decisions: the time it takes is what SimPy alone costs for this flow, so
+dispute that waits until its first centre stay and, for each session (the run's number),
+waits the mean summons lead time or gap, takes a mediator from its centre's store and holds
+the session for the mean session hours; it moves on to its next stay, and at the court
+waits for the summons, takes a court mediator for the run's mediation share and then waits
+for judgment. Mediators here are always on duty. No agents, no records, no calendar, no
+timetable, no decisions: the time it takes is what SimPy alone costs for this flow, so
 the ratio of a full run to it is the cost of everything the model adds.
 """
 
@@ -38,8 +39,10 @@ def replay_seconds(
         store.items.extend(range(max(n, 1)))
         stores[centre] = store
     court = simpy.Resource(env, capacity=max(court_mediators, 1))
-    session = np.mean(list(scenario.handling.mean_session_days_by_level.values()))
-    gap, rules = scenario.handling.mean_gap_days, scenario.court
+    handling = scenario.handling
+    session = np.mean(list(handling.mean_session_hours_by_level.values())) / 24.0
+    lead = np.mean(list(handling.summons_lead_days_by_level.values()))
+    gap, rules = (lead, handling.mean_gap_days), scenario.court
     started = time.perf_counter()
     for start, visits, court_day, mediated in plan:
         env.process(
@@ -53,20 +56,21 @@ def replay_seconds(
 
 def _dispute(env, stores, court, start, visits, court_day, mediated, rng, session, gap, rules):
     yield env.timeout(start)
+    lead, between = gap
     for centre, sessions in visits:
         for k in range(sessions):
+            yield env.timeout((lead if k == 0 else between) * rng.exponential())
             mediator = yield stores[centre].get()
             yield env.timeout(session * rng.exponential())
             stores[centre].put(mediator)
-            if k + 1 < sessions:
-                yield env.timeout(gap * rng.exponential())
     if court_day is not None:
         if court_day > env.now:
             yield env.timeout(court_day - env.now)
         if mediated:
+            yield env.timeout(rules.summons_lead_days * rng.exponential())
             with court.request() as request:
                 yield request
-                yield env.timeout(rules.mean_mediation_days * rng.exponential())
+                yield env.timeout(rules.mean_mediation_hours / 24.0 * rng.exponential())
         yield env.timeout(rules.mean_days_to_judgment * rng.exponential())
 
 

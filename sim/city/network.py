@@ -15,6 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.city import geography as geography_module
+from sim.city.duty import (
+    FULL_TIME_DUTY,
+    DutyPattern,
+    check_named_centres,
+    court_patterns,
+    level_mixes,
+    named_mix,
+    patterns,
+)
 from sim.city.geography import Geography
 from sim.city.placement import (
     centre_points,
@@ -42,7 +51,7 @@ class Site:
     mediators: int
     round: int | None = None
     logit: float | None = None
-    session_days: float | None = None
+    session_hours: float | None = None
 
 
 @dataclass
@@ -62,6 +71,8 @@ class Network:
     serving: np.ndarray  # (community, level) site serving it, community level first
     intra_km: np.ndarray  # (community,) travel within the community
     nearest_centre_km: np.ndarray  # (community,) to the nearest staffed fixed centre
+    duty: list[tuple[DutyPattern, ...]]  # per site, each mediator's duty
+    court_duty: tuple[DutyPattern, ...]  # each court mediator's duty
 
     @property
     def population(self) -> int:
@@ -146,9 +157,46 @@ def build_network(scenario: Scenario) -> Network:
         serving,
         intra,
         np.empty(0),
+        _duty(
+            scenario,
+            geo,
+            sites,
+            {
+                "community": room_of,
+                "township": township,
+                "county": county,
+                "city": np.array([city]),
+            },
+        ),
+        court_patterns(scenario.duty, staff.court_mediators),
     )
     network.nearest_centre_km = _nearest_open_centre_km(network)
     return network
+
+
+def _duty(
+    scenario: Scenario, geo: Geography, sites: list[Site], by_level: dict[str, np.ndarray]
+) -> list[tuple[DutyPattern, ...]]:
+    """Each site's mediators' duty: by level, or by ``duty.by_centre`` for named centres;
+    roving teams and committees work full time."""
+    config = scenario.duty
+    ids = {
+        "community": geo.community_id,
+        "township": geo.township_id,
+        "county": geo.county_id,
+        "city": np.array(["city"]),
+    }
+    duty = [(FULL_TIME_DUTY,) * site.mediators for site in sites]
+    for level, indices in by_level.items():
+        mediators = np.array([sites[i].mediators for i in indices], dtype=np.int64)
+        for k, (index, mix) in enumerate(
+            zip(indices.tolist(), level_mixes(config, level, mediators), strict=True)
+        ):
+            named = config.by_centre.get(str(ids[level][k]))
+            if named is not None:
+                mix = named_mix(named, sites[index].mediators)
+            duty[index] = patterns(mix, sites[index].mediators, stagger=3 * index)
+    return duty
 
 
 def _city(scenario: Scenario) -> tuple[Geography, StaffPlan, float, np.ndarray, np.ndarray]:
@@ -156,6 +204,7 @@ def _city(scenario: Scenario) -> tuple[Geography, StaffPlan, float, np.ndarray, 
     config, placement = scenario.geography, scenario.placement
     full = geography_module.build(config)
     check_ids(full, placement)
+    check_named_centres(full, scenario.duty)
     rooms = has_room(full, placement)
     host = room_host(full, rooms, placement.share_rooms_within_township)
     plan = allocate(
@@ -214,7 +263,7 @@ def _add_committees(
                 xy,
                 staff,
                 logit=config.success_logit,
-                session_days=config.mean_session_days,
+                session_hours=config.mean_session_hours,
             )
         )
     return committees

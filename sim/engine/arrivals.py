@@ -131,4 +131,5 @@ class Arrivals:
         cases.u_relapse[rows] = streams["relapse"].random(n)
         cases.e_relapse[rows] = streams["relapse_time"].standard_exponential(n)
         cases.u_follow_up[rows] = streams["follow_up"].random(n)
+        cases.e_court_summons[rows] = streams["court_summons"].standard_exponential(n)
         cases.patience_days[rows] = self.mean_patience * streams["patience"].standard_exponential(n)

@@ -41,6 +41,7 @@ class CaseTable:
         "court_mediation",  # 0 none, 1 succeeded, 2 failed
         "n_relapses",
         "relapse_caught",  # 1 if a follow-up visit caught the relapse
+        "stage_rises_waiting",  # stages the dispute hardened while waiting at centres
     )
     FLOAT_COLUMNS = (
         "arose_day",
@@ -57,6 +58,8 @@ class CaseTable:
         "u_relapse",
         "e_relapse",
         "u_follow_up",
+        "e_court_summons",  # Exp(1): the court's summons lead time
+        "wait_hazard",  # hardening hazard accumulated while waiting at centres
     )
     # name: (columns, dtype). Pre-drawn luck of each case, and the latent clocks.
     MATRICES = {
@@ -65,7 +68,8 @@ class CaseTable:
         "u_attempt": (N_ATTEMPT_DRAWS, np.float32),  # mediation success draws
         "u_failure": (N_ATTEMPT_DRAWS, np.float32),  # what a party does after a failure
         "e_session": (N_SESSION_DRAWS, np.float32),  # session length multipliers
-        "e_gap": (N_SESSION_DRAWS, np.float32),  # gap-between-sessions multipliers
+        "e_gap": (N_SESSION_DRAWS, np.float32),  # lead time or gap before each session
+        "e_wait_rise": (len(STAGES) - 1, np.float64),  # Exp(1) thresholds of hardening
     }
 
     # The columns, declared for the type checker (created in __init__ from the tuples above;
@@ -91,6 +95,7 @@ class CaseTable:
     court_mediation: np.ndarray
     n_relapses: np.ndarray
     relapse_caught: np.ndarray
+    stage_rises_waiting: np.ndarray
     arose_day: np.ndarray
     discovered_day: np.ndarray
     end_day: np.ndarray
@@ -105,12 +110,15 @@ class CaseTable:
     u_relapse: np.ndarray
     e_relapse: np.ndarray
     u_follow_up: np.ndarray
+    e_court_summons: np.ndarray
+    wait_hazard: np.ndarray
     e_clock: np.ndarray
     e_rise: np.ndarray
     u_attempt: np.ndarray
     u_failure: np.ndarray
     e_session: np.ndarray
     e_gap: np.ndarray
+    e_wait_rise: np.ndarray
 
     def __init__(self, capacity: int = 1024) -> None:
         self.n = 0

@@ -23,9 +23,9 @@ from sim.domain import (
     CLOCK,
     END,
     END_STATES,
-    LEVEL_COURT,
     NO_LEVEL,
     RESOLUTION_PLACES,
+    STAGES,
     level_code,
 )
 from sim.engine.arrivals import Arrivals
@@ -37,7 +37,9 @@ from sim.engine.ledger import ARISEN, FOUND, REOPENED, CaseLedger
 from sim.engine.policies import NONE, Rules
 from sim.engine.processes import COURT_FILING, GRID, file_lawsuits, intake, settle_many
 from sim.engine.roving_team import RovingTeam, visited_today
+from sim.engine.sessions import SessionLog
 from sim.engine.stays import StayLog
+from sim.engine.timetable import DutyTimetable
 from sim.streams import Streams
 
 
@@ -49,8 +51,8 @@ def _present(model: DisputeModel, code: int) -> int:
     return int(model.present_by_level[code])
 
 
-def _busy(model: DisputeModel, code: int) -> int:
-    return int(model.busy_by_level[code])
+def _session_hours(model: DisputeModel, code: int) -> float:
+    return round(model.sessions.hours_today[code], 3)
 
 
 def _sigmoid(x: float) -> float:
@@ -96,13 +98,10 @@ class DisputeModel(mesa.Model):
         self.network = build_network(scenario)
         run_size.check_staff(self.network.staff_counts(scenario))
         self.rules = Rules(scenario)
-        self.availability = np.ones(len(RESOLUTION_PLACES))
-        for level, share in scenario.staffing.availability_by_level.items():
-            self.availability[level_code(level)] = share
+        self.timetable = DutyTimetable(self.calendar, scenario.duty)
         n_places = len(RESOLUTION_PLACES)
-        # Tallies by level, as lists: a centre updates them at every session.
-        self.present_by_level = [0] * n_places  # cases at centres
-        self.busy_by_level = [0] * n_places  # mediators in session
+        self.present_by_level = [0] * n_places  # cases at centres, updated by the centres
+        self.sessions = SessionLog(n_places)
         self._build_agents()
         self.arrivals = Arrivals(self)
         run_size.check_disputes(self.arrivals.expected_per_year(), self.days)
@@ -139,14 +138,14 @@ class DisputeModel(mesa.Model):
                 level_code(site.level),
                 site.x_km,
                 site.y_km,
-                site.mediators,
+                network.duty[index],
                 roving=None if site.round is None else self.roving_teams[site.round],
                 logit=site.logit,
-                session_days=site.session_days,
+                session_hours=site.session_hours,
             )
             for index, site in enumerate(network.sites)
         ]
-        self.court = Court(self, staff.court_mediators)
+        self.court = Court(self, network.court_duty)
         self.roving_visits = (
             visited_today(self.roving_teams, geo.n_communities, self.days)
             if self.roving_teams
@@ -158,8 +157,8 @@ class DisputeModel(mesa.Model):
         """Travel distance from a home in ``community`` to ``centre``."""
         return self.network.distance_km(community, self.network.sites[centre.index])
 
-    def _reporters(self) -> dict[str, Callable[[DisputeModel], int]]:
-        reporters: dict[str, Callable[[DisputeModel], int]] = {
+    def _reporters(self) -> dict[str, Callable[[DisputeModel], float]]:
+        reporters: dict[str, Callable[[DisputeModel], float]] = {
             "day": lambda m: round(m.env.now) - 1 - m.warmup,
             "arisen": lambda m: int(m.today[ARISEN]),
             "discovered": lambda m: int(m.today[FOUND]),
@@ -172,7 +171,7 @@ class DisputeModel(mesa.Model):
         for level in (*CENTRE_LEVELS, "committee"):
             code = level_code(level)
             reporters[f"in_{level}"] = functools.partial(_present, code=code)
-            reporters[f"busy_mediators_{level}"] = functools.partial(_busy, code=code)
+            reporters[f"session_hours_{level}"] = functools.partial(_session_hours, code=code)
         return reporters
 
     # ------------------------------------------------------------------ queries
@@ -211,6 +210,27 @@ class DisputeModel(mesa.Model):
             + rules.stage_logit.item(cases.stage.item(case_id))
         )
         return _sigmoid(logit)
+
+    def harden(self, case_id: int, waited: float) -> None:
+        """The dispute waited ``waited`` days at a centre: its stage rises where the
+        hazard accumulated while waiting passes the case's pre-drawn thresholds."""
+        cases = self.cases
+        hazard = self.rules.wait_rise[cases.type.item(case_id)] * waited
+        if hazard <= 0.0:
+            return
+        total = cases.wait_hazard.item(case_id) + hazard
+        cases.wait_hazard[case_id] = total
+        rises = cases.stage_rises_waiting.item(case_id)
+        stage = cases.stage.item(case_id)
+        thresholds = cases.e_wait_rise[case_id]
+        threshold = float(thresholds[: rises + 1].sum())
+        while stage < len(STAGES) - 1 and rises < len(thresholds) and total >= threshold:
+            stage += 1
+            rises += 1
+            if rises < len(thresholds):
+                threshold += float(thresholds[rises])
+        cases.stage[case_id] = stage
+        cases.stage_rises_waiting[case_id] = rises
 
     # ------------------------------------------------------------------ events of a case
 
@@ -309,9 +329,8 @@ class DisputeModel(mesa.Model):
         self.court.close_day(day + 1, final)
         self.datacollector.collect(self)
         self.ledger.close_day()
+        self.sessions.close_day()
         self.days_closed = day + 1
-        if self.days_closed == self.warmup:
-            self.busy_at_start = self.busy_days()
         if self.progress is not None:
             self.progress(day + 1, self.days)
 
@@ -322,18 +341,9 @@ class DisputeModel(mesa.Model):
             counts[RESOLUTION_PLACES[centre.level]] += len(centre.mediators)
         return counts
 
-    def busy_days(self) -> dict[int, float]:
-        """Mediator session days so far, per level code (court = LEVEL_COURT)."""
-        busy = {code: 0.0 for code in range(len(RESOLUTION_PLACES))}
-        for centre in self.centres:
-            busy[centre.level] += sum(m.busy_days for m in centre.mediators)
-        busy[LEVEL_COURT] = self.court.busy_days
-        return busy
-
     def run(self) -> DisputeModel:
         """Simulate warm-up and horizon (the only call of ``env.run``)."""
         self.days_closed = 0
-        self.busy_at_start = self.busy_days()
         with _fewer_collections():
             self.env.run(until=self.days)
         if self.days_closed < self.days:  # SimPy stops before events at the horizon itself

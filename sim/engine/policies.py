@@ -51,12 +51,17 @@ class Rules:
     def _build_logits(self, scenario: Scenario) -> None:
         handling = scenario.handling
         n_places = len(RESOLUTION_PLACES)
-        self.mean_session_days = np.zeros(n_places)
+        self.session_hours = np.zeros(n_places)
+        self.lead_days = np.zeros(n_places)
         self.level_logit = np.zeros(n_places)
         for level in CENTRE_LEVELS:
             code = level_code(level)
-            self.mean_session_days[code] = handling.mean_session_days_by_level[level]
+            self.session_hours[code] = handling.mean_session_hours_by_level[level]
+            self.lead_days[code] = handling.summons_lead_days_by_level[level]
             self.level_logit[code] = handling.success_logit_by_level[level]
+        # committees summon parties as the county centre does
+        self.lead_days[level_code("committee")] = handling.summons_lead_days_by_level["county"]
+        self.wait_rise = [handling.stage_rise_waiting_per_day[t] for t in DISPUTE_TYPES]
         self.type_logit = np.array([handling.success_logit_by_type[t] for t in DISPUTE_TYPES])
         self.complexity_logit = np.array(
             [handling.success_logit_by_complexity[c] for c in COMPLEXITIES]

@@ -14,10 +14,16 @@ them, where they say):
   a dispute mediated at two levels is two cases there but one dispute received by the
   joint centres; parties and money are summed over those stays;
 - time to resolution: discovery to the end, for disputes resolved by grid or centres;
-- time-limit compliance: share of closed centre stays that closed by their deadline;
-- utilisation: mediator time held by sessions over mediator calendar days, per level
-  (sessions start on working days but run on in calendar time, so working days would let
-  utilisation pass 1 when sessions are long);
+- time-limit compliance: share of closed centre stays that ended (settled, failed,
+  withdrawn) by their deadline; one handed on because its time ran out did not comply;
+- utilisation: session hours over duty hours available, per place (the mediators' duty
+  patterns give the hours; sim/results/duty_use.py);
+- wait to first session: from a stay's start to its first session (summons lead time, an
+  on-call department, the wait for a free duty slot), for stays begun in the period that
+  had a session; mean wait: the waits for duty slots alone, summed over a stay's sessions;
+- days per session: a closed stay's elapsed days over its sessions;
+- stage at resolution: 0 quarrel, 1 confrontation, 2 harm, of disputes resolved in the
+  period; hardened while waiting: received disputes whose stage rose at a centre;
 - resolved at a place: disputes that ended resolved in the period, by where (grid officer,
   a centre level, a specialised committee, court mediation). A dispute that relapsed and
   was settled again counts once, where it was last settled.
@@ -30,7 +36,7 @@ import functools
 import numpy as np
 import pyarrow as pa
 
-from sim.domain import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
+from sim.domain import CENTRE_LEVELS, CHANNELS, DUTY_PLACES, RESOLUTION_PLACES, STAGES
 from sim.results.outcomes import SUMMARY_NAMES
 
 # Every column of the summary row, in order (a test checks it against summarise): sweeps
@@ -128,11 +134,52 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
     in_period = _stays_in_year(stays, days)
     for level in CENTRE_LEVELS:
         row[f"mean_wait_days_{level}"] = _mean(stay_wait[in_period & (stay_level == level)])
-    for level in (*CENTRE_LEVELS, "committee"):
-        available = context["mediators_by_level"][level] * days
-        row[f"utilisation_{level}"] = _ratio(context["busy_days_by_level"][level], available)
+    row |= _first_sessions(stays, days)
+    row |= _time_at_centres(cases, stays, days, received, ended & resolved)
+    row |= _duty(context["duty_use"])
     row["grid_household_visits"] = context["grid_household_visits"]
-    row["utilisation_court"] = _ratio(context["court_busy_days"], context["court_mediators"] * days)
+    return row
+
+
+def _first_sessions(stays: pa.Table, days: int) -> dict:
+    """Mean and 90th percentile wait to the first session, per centre level."""
+    wait = _np(stays, "first_session_day").astype(float) - _np(stays, "entered_day")
+    had = _stays_in_year(stays, days) & np.isfinite(wait)
+    level = _np(stays, "level")
+    row = {}
+    for name in CENTRE_LEVELS:
+        own = wait[had & (level == name)]
+        row[f"wait_first_session_days_{name}"] = _mean(own)
+        row[f"wait_first_session_p90_{name}"] = _quantile(own, 0.9)
+    return row
+
+
+def _time_at_centres(
+    cases: pa.Table, stays: pa.Table, days: int, received: np.ndarray, resolved: np.ndarray
+) -> dict:
+    left = _np(stays, "left_day").astype(float)
+    sessions = _np(stays, "n_sessions").astype(float)
+    closed = _stays_in_year(stays, days) & np.isfinite(left) & (sessions > 0)
+    elapsed = left[closed] - _np(stays, "entered_day")[closed]
+    stage = {name: k for k, name in enumerate(STAGES)}
+    stage_at_end = np.array([stage.get(s, -1) for s in _np(cases, "stage_at_end")])
+    return {
+        "days_per_session": _mean(elapsed / sessions[closed]),
+        "sessions_per_case": _ratio(_np(cases, "n_sessions")[received].sum(), received.sum()),
+        "mean_stage_at_resolution": _mean(stage_at_end[resolved].astype(float)),
+        "hardened_waiting_share": _ratio(
+            (_np(cases, "stage_rises_waiting")[received] > 0).sum(), received.sum()
+        ),
+    }
+
+
+def _duty(use: dict[str, dict[str, float]]) -> dict:
+    row = {}
+    for place in DUTY_PLACES:
+        hours = use[place]
+        row[f"duty_hours_{place}"] = hours["available_hours"]
+        row[f"utilisation_{place}"] = _ratio(hours["used_hours"], hours["available_hours"])
+        row[f"workload_spread_{place}"] = hours["workload_spread"]
     return row
 
 
@@ -177,15 +224,16 @@ def _peoples_mediation(cases: pa.Table, stays: pa.Table, days: int) -> dict:
 
 
 def _compliance(stays: pa.Table, days: int) -> float:
+    """Share of closed stays with a time limit that ended within it: settled, failed or
+    withdrawn by the deadline. A stay handed on because its time ran out did not meet
+    the limit, although it left on the deadline day."""
     left = _np(stays, "left_day").astype(float)
-    closed = np.isfinite(left) & _stays_in_year(stays, days)
-    if not closed.any():
-        return float("nan")
     deadline = _np(stays, "deadline_day").astype(float)
-    limited = closed & np.isfinite(deadline)  # committees have no time limit
-    if not limited.any():
+    limited = np.isfinite(left) & _stays_in_year(stays, days) & np.isfinite(deadline)
+    if not limited.any():  # committees have no time limit
         return float("nan")
-    return float(np.mean(left[limited] <= deadline[limited] + 1e-9))
+    met = (left <= deadline + 1e-9) & (_np(stays, "outcome") != "timed_out")
+    return float(np.mean(met[limited]))
 
 
 def extra_outputs(summary: dict, cases: pa.Table, stays: pa.Table) -> dict:

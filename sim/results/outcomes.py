@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sim.domain import CENTRE_LEVELS, CHANNELS, RESOLUTION_PLACES
+from sim.domain import CENTRE_LEVELS, CHANNELS, DUTY_PLACES, RESOLUTION_PLACES
 
 # Names of the places a dispute can end in, and of the centre kinds, in both languages.
 PLACE_LABELS = {
@@ -138,25 +138,110 @@ def _wait_by_level() -> list[Outcome]:
             f"{kinds[lv][1]}等候天数",
             "days",
             DAYS,
-            f"mean wait for the first session of stays at {lv} centres begun in the period",
+            f"mean wait for free duty slots (after the parties could meet), summed over the "
+            f"sessions of stays at {lv} centres begun in the period",
         )
         for lv in CENTRE_LEVELS
     ]
 
 
-def _utilisation() -> list[Outcome]:
+def _first_sessions() -> list[Outcome]:
     zh = PLACE_LABELS["zh"]
-    return [
-        _o(
-            f"utilisation_{lv}",
-            f"{PLACE_LABELS['en'][lv]} mediator utilisation",
-            f"{zh[lv]}调解员利用率",
-            "share",
-            SHARE,
-            f"session days over calendar days of the {lv} mediators",
-        )
-        for lv in (*CENTRE_LEVELS, "committee")
-    ]
+    rows = []
+    for lv in CENTRE_LEVELS:
+        en = PLACE_LABELS["en"][lv]
+        rows += [
+            _o(
+                f"wait_first_session_days_{lv}",
+                f"wait to first session at {en}, days",
+                f"{zh[lv]}首次调解等候天数",
+                "days",
+                DAYS,
+                f"mean days from arrival at a {lv} centre to its first session (summons, "
+                "department, free duty slot), stays begun in the period",
+            ),
+            _o(
+                f"wait_first_session_p90_{lv}",
+                f"wait to first session at {en}, 90th percentile",
+                f"{zh[lv]}首次调解等候天数(90%分位)",
+                "days",
+                DAYS,
+                f"90th percentile of the same waits at {lv} centres",
+            ),
+        ]
+    return rows
+
+
+TIME_AT_CENTRES: tuple[Outcome, ...] = (
+    _o(
+        "days_per_session",
+        "elapsed days per session",
+        "每次调解平均耗时(天)",
+        "days",
+        DAYS,
+        "a closed stay's days from arrival to leaving over its sessions, stays begun in the period",
+    ),
+    _o(
+        "sessions_per_case",
+        "sessions per dispute received",
+        "每件纠纷调解次数",
+        "sessions",
+        DAYS,
+        "sessions held for the disputes received in the period, over those disputes",
+    ),
+    _o(
+        "mean_stage_at_resolution",
+        "stage at resolution (0 quarrel, 2 harm)",
+        "化解时纠纷阶段(0口角至2伤害)",
+        "stage",
+        DAYS,
+        "mean stage (0 quarrel, 1 confrontation, 2 harm) of disputes resolved in the period",
+    ),
+    _o(
+        "hardened_waiting_share",
+        "disputes that hardened while waiting",
+        "等候期间升级的纠纷占比",
+        "share",
+        SHARE,
+        "received disputes whose stage rose while they waited at centres",
+    ),
+)
+
+
+def _duty() -> list[Outcome]:
+    en, zh = PLACE_LABELS["en"], PLACE_LABELS["zh"]
+    names = {"court": ("court mediators", "法院调解员")}
+    rows = []
+    for place in DUTY_PLACES:
+        who_en, who_zh = names.get(place, (f"{en[place]} mediators", f"{zh[place]}调解员"))
+        rows += [
+            _o(
+                f"duty_hours_{place}",
+                f"duty hours of {who_en}",
+                f"{who_zh}值班小时数",
+                "hours",
+                COUNT,
+                f"hours the {place} mediators were on duty in the period (by duty pattern)",
+            ),
+            _o(
+                f"utilisation_{place}",
+                f"{who_en}: duty hours in session",
+                f"{who_zh}值班时间利用率",
+                "share",
+                SHARE,
+                f"session hours over duty hours of the {place} mediators, sessions begun in "
+                "the period",
+            ),
+            _o(
+                f"workload_spread_{place}",
+                f"{who_en}: workload spread (p90 / mean)",
+                f"{who_zh}工作量差异(90%分位/均值)",
+                "ratio",
+                DAYS,
+                f"90th percentile of sessions per {place} mediator in the period over the mean",
+            ),
+        ]
+    return rows
 
 
 SUMMARY: tuple[Outcome, ...] = (
@@ -278,7 +363,8 @@ SUMMARY: tuple[Outcome, ...] = (
         "按时限办结比例",
         "share",
         SHARE,
-        "closed centre stays that closed by their deadline",
+        "closed centre stays that ended (settled, failed, withdrawn) by their deadline; a "
+        "stay handed on when its time ran out did not",
     ),
     _o(
         "mean_wait_days",
@@ -443,7 +529,9 @@ SUMMARY: tuple[Outcome, ...] = (
     *_by_channel(),
     *_by_place(),
     *_wait_by_level(),
-    *_utilisation(),
+    *_first_sessions(),
+    *TIME_AT_CENTRES,
+    *_duty(),
     _o(
         "grid_household_visits",
         "grid officers' household visits",
@@ -451,14 +539,6 @@ SUMMARY: tuple[Outcome, ...] = (
         "visits",
         COUNT,
         "household visits of grid officers' patrols in the period",
-    ),
-    _o(
-        "utilisation_court",
-        "court mediator utilisation",
-        "法院调解员利用率",
-        "share",
-        SHARE,
-        "session days over calendar days of the court's mediators",
     ),
 )
 
@@ -547,6 +627,9 @@ KEY_OUTCOMES = (
     "incidents",
     "mean_distance_km",
     "utilisation_township",
+    "wait_first_session_days_community",
+    "wait_first_session_days_township",
+    "wait_first_session_days_county",
     "mean_wait_days_community",
     "mean_wait_days_township",
     "mean_wait_days_county",

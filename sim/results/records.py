@@ -64,6 +64,8 @@ def cases_table(model: DisputeModel) -> pa.Table:
         "channel": _labels(c.column("channel"), CHANNELS),
         "stage_at_discovery": _labels(c.column("stage_at_discovery"), STAGES),
         "entry_level": _labels(c.column("entry_level"), RESOLUTION_PLACES),
+        "stage_at_end": _labels(c.column("stage"), STAGES),
+        "stage_rises_waiting": pa.array(c.column("stage_rises_waiting")),
         "end_state": _labels(c.column("end_state"), END_STATES),
         "end_level": _labels(c.column("end_level"), RESOLUTION_PLACES),
         "end_day": _nan_to_null(c.column("end_day"), t0),

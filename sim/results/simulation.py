@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from sim.config import Scenario
-from sim.domain import CENTRE_LEVELS, LEVEL_COURT, level_code
 from sim.engine.model import DisputeModel
 from sim.provenance import code_version
+from sim.results.duty_use import duty_use
 from sim.results.metrics import summarise, summary_table
 from sim.results.records import (
     RunResult,
@@ -55,8 +55,6 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
 
 def run_context(model: DisputeModel) -> dict:
     """Facts of a run that the record tables do not hold."""
-    now, before = model.busy_days(), model.busy_at_start
-    busy = {code: now[code] - before[code] for code in now}
     workdays = model.calendar.is_workday[model.warmup : model.days]
     return {
         "population": model.network.population,
@@ -65,11 +63,8 @@ def run_context(model: DisputeModel) -> dict:
         "working_days": int(workdays.sum()),
         # counted from the centres, so roving teams and committees are in
         "mediators_by_level": model.mediators_by_place(),
-        "busy_days_by_level": {
-            level: busy[level_code(level)] for level in (*CENTRE_LEVELS, "committee")
-        },
+        "duty_use": duty_use(model),
         "court_mediators": model.network.staff.court_mediators,
-        "court_busy_days": busy[LEVEL_COURT],
         "grid_household_visits": float(
             model.latent.patrol.visits_per_day
             * int(model.network.staff.grid_officers.sum())
