@@ -112,12 +112,13 @@ class Section(BaseModel):
 class RunConfig(Section):
     days: int = Field(365, ge=1, le=MAX_DAYS, description="Measured horizon, days.")
     warmup_days: int = Field(
-        120,
+        365,
         ge=0,
         le=MAX_DAYS,
-        description="Days simulated before day 0 so the year starts with the backlog and "
-        "latent disputes a running system has; they are recorded with negative days and "
-        "left out of the summary.",
+        description="Days simulated before day 0 so the year starts from the state a running "
+        "system is in (its latent disputes and court backlog); recorded with negative days "
+        "and left out of the summary. The default passes MSER-5 on the default city's latent "
+        "pool and court backlog (260 to 335 days; sim/analysis/warmup.py).",
     )
     start_date: dt.date = Field(
         dt.date(2023, 1, 1),
@@ -503,7 +504,7 @@ class HandlingConfig(Section):
         {"simple": 1, "general": 2, "complex": 3, "major": 4},
         "Mediation sessions per attempt (guess).",
     )
-    mean_session_hours_by_level: dict[CentreLevel, Hours] = context(
+    mean_session_hours_by_level: dict[CentreLevel, Hours] = lever(
         {"community": 1.5, "township": 2.0, "county": 2.5, "city": 3.0},
         "Mean mediator hours per session, taken from a duty half-day; exponential (guess).",
     )

@@ -49,7 +49,7 @@ def parser(description: str) -> argparse.ArgumentParser:
         action="append",
         metavar="KEY=VALUE",
         help="change the baseline and every policy alike, e.g. "
-        "staffing.availability_by_level.township=0.1 (repeatable)",
+        "duty.part_time_half_days_by_level.township=1 (repeatable)",
     )
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--workers", type=int, default=0, help="workers (default: one per core)")

@@ -117,7 +117,7 @@ def test_differences_figure_has_a_panel_per_outcome_and_a_row_per_policy():
 @pytest.mark.parametrize(
     "name, policies",
     [
-        ("township_mediators", 2),
+        ("staffing", 4),
         ("time_limits", 2),
         ("departments", 3),
         ("new_community_rooms", 3),

@@ -11,9 +11,11 @@ seen before its limit books nothing, so it takes no mediator's time.
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import math
 
-from sim.city.duty import ON_CALL, DutyPattern
+from sim.city.duty import FULL_TIME_DUTY, ON_CALL, DutyPattern
 from sim.engine.presence import Presence
 from sim.engine.timetable import DutyTimetable
 
@@ -28,11 +30,19 @@ class AppointmentBook:
         by_pattern: dict[DutyPattern, list[tuple[float, int]]] = {}
         for k, pattern in enumerate(duty):
             by_pattern.setdefault(pattern, []).append((0.0, k))
-        # (pattern, delay from booking to the earliest session, heap of (free at, mediator))
+        # Per pattern (full time first): delay from booking to the earliest session, the
+        # heap of (free at, mediator), and the pattern's on-duty intervals.
         self.groups = [
-            (pattern, on_call_delay if pattern.kind == ON_CALL else 0.0, heap)
+            (
+                on_call_delay if pattern.kind == ON_CALL else 0.0,
+                heap,
+                *timetable.intervals(pattern),
+            )
             for pattern, heap in sorted(by_pattern.items())
         ]
+        # Nobody is on duty outside working hours: no start comes before the first
+        # working moment, so a booking that gets it can stop looking.
+        self.working = timetable.intervals(FULL_TIME_DUTY)
 
     def book(
         self, now: float, days: float, limit: float, presence: Presence | None = None
@@ -40,26 +50,36 @@ class AppointmentBook:
         """Book a session of ``days`` with the mediator who can start it first at or after
         ``now`` (on duty, free, and on a day ``presence`` allows): (start, mediator index
         at the centre), or None if no start comes before ``limit``."""
-        best_start, best_heap = None, None
-        for pattern, delay, heap in self.groups:
-            start = self._first_fit(pattern, max(now + delay, heap[0][0]), presence)
-            if best_start is None or start < best_start:
+        best_start, best_heap = math.inf, None
+        soonest = _first_fit(*self.working, now, None)
+        for delay, heap, starts, ends in self.groups:
+            earliest = max(now + delay, heap[0][0])
+            if earliest >= best_start:
+                continue  # this group cannot start sooner
+            start = _first_fit(starts, ends, earliest, presence)
+            if start < best_start:
                 best_start, best_heap = start, heap
-        if best_start is None or best_heap is None or best_start > limit:
+                if start <= soonest:
+                    break  # nobody can start sooner
+        if best_heap is None or best_start > limit:
             return None
         _, mediator = heapq.heappop(best_heap)
         heapq.heappush(best_heap, (best_start + days, mediator))
         return best_start, mediator
 
-    def _first_fit(self, pattern: DutyPattern, t: float, presence: Presence | None) -> float:
-        """First on-duty moment of ``pattern`` at or after ``t`` on a day ``presence``
-        allows (a department's or a roving team's day)."""
-        next_on_duty = self.timetable.next_on_duty
-        while True:
-            start = next_on_duty(pattern, t)
-            if presence is None:
-                return start
-            wait = presence.delay(start)
-            if wait <= 0:
-                return start
-            t = start + wait
+
+def _first_fit(
+    starts: list[float], ends: list[float], t: float, presence: Presence | None
+) -> float:
+    """First on-duty moment at or after ``t`` in the intervals (``t`` past their end, as
+    :meth:`DutyTimetable.next_on_duty`) on a day ``presence`` allows (a department's or a
+    roving team's day)."""
+    while True:
+        k = bisect.bisect_right(ends, t)
+        start = t if k == len(ends) else max(starts[k], t)
+        if presence is None:
+            return start
+        wait = presence.delay(start)
+        if wait <= 0:
+            return start
+        t = start + wait

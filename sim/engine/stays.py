@@ -10,7 +10,12 @@ STAY_OPEN, STAY_RESOLVED, STAY_FAILED, STAY_TIMED_OUT, STAY_WITHDRAWN = range(5)
 
 
 class StayLog:
-    """Plain Python lists appended while running, converted to Arrow once at the end."""
+    """Plain Python lists appended while running, converted to Arrow once at the end.
+
+    ``first_session_day`` is when the stay's first session began; ``wait_days`` is the time
+    its case waited after the parties could meet (for a department, a roving team's day or
+    a free duty slot), summed over its sessions: the summons lead time and the gaps between
+    sessions are the parties' and are not in it."""
 
     COLUMNS = (
         "case_id",

@@ -30,17 +30,18 @@ def duty_use(model: DisputeModel) -> dict[str, dict[str, float]]:
     mediator, hours = log.in_period(t0, t1)
     sessions = np.bincount(mediator, minlength=len(level))
     used = np.bincount(level[mediator], weights=hours, minlength=LEVEL_COURT + 1)
-    available: Counter[int] = Counter()
+    available: dict[int, float] = {}
     for (code, pattern), count in Counter(
         zip(log.mediator_level, log.mediator_duty, strict=True)
     ).items():
-        available[code] += count * timetable.duty_days(pattern, t0, t1) * HOURS
+        on_duty = count * timetable.duty_days(pattern, t0, t1) * HOURS
+        available[code] = available.get(code, 0.0) + on_duty
     result = {}
     for code in sorted(set(log.mediator_level)):
         own = sessions[level == code]
         mean = float(own.mean()) if len(own) else 0.0
         result[RESOLUTION_PLACES[code]] = {
-            "available_hours": float(available[code]),
+            "available_hours": available.get(code, 0.0),
             "used_hours": float(used[code]),
             "workload_spread": float(np.percentile(own, 90)) / mean if mean > 0 else float("nan"),
         }
