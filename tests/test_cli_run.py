@@ -31,7 +31,7 @@ def test_scaled_default_run_writes_outputs(tmp_path, capsys):
     assert summary.num_rows == 1
     daily = pq.read_table(out / "daily.parquet")
     days = daily.column("day").to_pylist()
-    assert days == list(range(-120, 365))  # warm-up days are negative
+    assert days == list(range(-365, 365))  # warm-up days are negative
     manifest = read_manifest(out / "cases.parquet")
     assert manifest["seed"] == 3 and manifest["scenario"]["run"]["scale"] == 0.05
     assert manifest == json.loads((out / "manifest.json").read_text())

@@ -132,8 +132,12 @@ PART_TIME_TOWNSHIPS = {
 }
 
 
+# About one mediator per township centre and room: their duty calendar is the centre's.
+FEW = {"mediators_by_level": {"township": 90, "community": 1400}}
+
+
 def test_more_duty_half_days_shorten_waits_and_raise_compliance():
-    base = scenario(duty=PART_TIME_TOWNSHIPS)
+    base = scenario(duty=PART_TIME_TOWNSHIPS, staffing=FEW)
     more = {"duty": {"part_time_half_days_by_level": {"township": 5, "community": 5}}}
     pairs = summaries(base, more)
     for before, after in pairs:
@@ -145,7 +149,7 @@ def test_more_duty_half_days_shorten_waits_and_raise_compliance():
 
 
 def test_part_timers_made_full_time_shorten_waits():
-    base = scenario(duty=PART_TIME_TOWNSHIPS)
+    base = scenario(duty=PART_TIME_TOWNSHIPS, staffing=FEW)
     change = {"duty": {"full_time_share_by_level": {"township": 0.5}}}
     for before, after in summaries(base, change):
         key = "wait_first_session_days_township"
