@@ -204,7 +204,7 @@ CORPUS: dict[str, Expect] = {
     "scenarios/patience_negative_inf.toml": E("handling.mean_patience_days"),
     "scenarios/time_limit_nan.toml": E("handling.time_limit_days_by_complexity"),
     "scenarios/gap_days_inf.toml": E("handling.mean_gap_days"),
-    "scenarios/session_days_inf.toml": E("handling.mean_session_days_by_level"),
+    "scenarios/session_hours_inf.toml": E("handling.mean_session_hours_by_level"),
     "scenarios/attempts_is_true.toml": E("handling.attempts_per_level"),
     "scenarios/sessions_float.toml": E("handling.sessions_by_complexity"),
     "scenarios/lapse_list_too_long.toml": E("latent.lapse_per_day"),
