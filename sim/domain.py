@@ -48,6 +48,7 @@ END = {name: code for code, name in enumerate(END_STATES)}
 
 NO_LEVEL = -1
 LEVEL_COURT = RESOLUTION_PLACES.index("court")
+HOURS_PER_DAY = 24.0  # sessions are in hours, the clock in days
 # Places with mediators on duty: the centre levels, the committees and the court.
 DUTY_PLACES = RESOLUTION_PLACES[1:]
 LEVEL_COMMITTEE = RESOLUTION_PLACES.index("committee")

@@ -26,6 +26,7 @@ from sim.city.duty import (
 )
 from sim.city.network import build_network
 from sim.config import DutyConfig, Scenario
+from sim.domain import DISPUTE_TYPES
 from sim.engine.appointments import AppointmentBook
 from sim.engine.calendar import Calendar
 from sim.engine.presence import Presence
@@ -177,17 +178,11 @@ def test_a_longer_summons_lead_time_lengthens_time_to_resolution():
 
 
 def test_disputes_that_harden_while_waiting_settle_less():
-    calm = {"stage_rise_waiting_per_day": dict.fromkeys(_types(), 0.0)}
-    hard = {"stage_rise_waiting_per_day": dict.fromkeys(_types(), 0.05)}
+    calm = {"stage_rise_waiting_per_day": dict.fromkeys(DISPUTE_TYPES, 0.0)}
+    hard = {"stage_rise_waiting_per_day": dict.fromkeys(DISPUTE_TYPES, 0.05)}
     base = scenario(handling=calm)
     for before, after in summaries(base, {"handling": hard}):
         assert before["hardened_waiting_share"] == 0.0
         assert after["hardened_waiting_share"] > 0.05
         assert after["mean_stage_at_resolution"] > before["mean_stage_at_resolution"]
         assert after["centre_resolution_rate"] < before["centre_resolution_rate"]
-
-
-def _types() -> list[str]:
-    from sim.domain import DISPUTE_TYPES
-
-    return list(DISPUTE_TYPES)

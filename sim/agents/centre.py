@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from sim.agents.mediator import Mediator
-from sim.domain import level_code
+from sim.domain import HOURS_PER_DAY, level_code
 from sim.engine.appointments import AppointmentBook
 from sim.engine.stays import STAY_FAILED, STAY_RESOLVED, STAY_TIMED_OUT, STAY_WITHDRAWN
 
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from sim.engine.model import DisputeModel
 
 COUNTY = level_code("county")
-HOURS = 24.0
 
 
 class Centre(mesa.Agent):
@@ -52,7 +51,7 @@ class Centre(mesa.Agent):
         rules = model.rules
         self.base_logit = rules.level_logit[level] if logit is None else logit
         hours = rules.session_hours[level] if session_hours is None else session_hours
-        self.mean_session_days = hours / HOURS
+        self.mean_session_days = hours / HOURS_PER_DAY
         self.lead_days = float(rules.lead_days[level])
         self.mediators = [Mediator(model, self, pattern) for pattern in duty]
         self.book = AppointmentBook(model.timetable, duty, model.scenario.duty.on_call_delay_days)
@@ -190,7 +189,7 @@ class Centre(mesa.Agent):
         model.stays.session_started(stay, start, start - parties_ready if part == 0 else 0.0)
         self._waited(case_id, stay, start - parties_ready, began, part, start)
         yield env.timeout(start + days - env.now)
-        self.mediators[mediator].held(start, days * HOURS)
+        self.mediators[mediator].held(start, days * HOURS_PER_DAY)
         return None
 
     def _waited(

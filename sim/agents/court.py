@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.domain import END, LEVEL_COURT
+from sim.domain import END, HOURS_PER_DAY, LEVEL_COURT
 from sim.engine.appointments import AppointmentBook
 
 if TYPE_CHECKING:
     from sim.city.duty import DutyPattern
     from sim.engine.model import DisputeModel
 
-HOURS = 24.0
 
 # Values of CaseTable.court_mediation
 NOT_MEDIATED, MEDIATION_SUCCEEDED, MEDIATION_FAILED = 0, 1, 2
@@ -84,7 +83,7 @@ class Court(mesa.Agent):
         mediated = (u_mediate < rules.p_court_mediation) & (self.n_mediators > 0)
         settles = u_success < _sigmoid(rules.mediation_success_logit)
         ready = times + rules.summons_lead_days * cases.e_court_summons[ids]
-        sitting_days = rules.mean_mediation_hours / HOURS * e_sitting
+        sitting_days = rules.mean_mediation_hours / HOURS_PER_DAY * e_sitting
         judgment_days = rules.mean_days_to_judgment * e_wait
         for now, at, case_id, mediate, settled, days, wait in zip(
             times.tolist(),
@@ -109,7 +108,7 @@ class Court(mesa.Agent):
         while summoned and summoned[0][0] < until:
             ready, _, case_id, settled, days, wait = heapq.heappop(summoned)
             start, mediator = book.book(ready, days, math.inf)  # type: ignore[misc]
-            log.held(self.numbers[mediator], LEVEL_COURT, start, days * HOURS)
+            log.held(self.numbers[mediator], LEVEL_COURT, start, days * HOURS_PER_DAY)
             at = start + days
             if settled:
                 self._end_at(at, case_id, SETTLED)

@@ -11,13 +11,12 @@ seen before its limit books nothing, so it takes no mediator's time.
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
 
 from sim.city.duty import FULL_TIME_DUTY, ON_CALL, DutyPattern
 from sim.engine.presence import Presence
-from sim.engine.timetable import DutyTimetable
+from sim.engine.timetable import DutyTimetable, first_on_duty
 
 
 class AppointmentBook:
@@ -71,12 +70,10 @@ class AppointmentBook:
 def _first_fit(
     starts: list[float], ends: list[float], t: float, presence: Presence | None
 ) -> float:
-    """First on-duty moment at or after ``t`` in the intervals (``t`` past their end, as
-    :meth:`DutyTimetable.next_on_duty`) on a day ``presence`` allows (a department's or a
-    roving team's day)."""
+    """First on-duty moment at or after ``t`` in the intervals on a day ``presence`` allows
+    (a department's or a roving team's day)."""
     while True:
-        k = bisect.bisect_right(ends, t)
-        start = t if k == len(ends) else max(starts[k], t)
+        start = first_on_duty(starts, ends, t)
         if presence is None:
             return start
         wait = presence.delay(start)

@@ -19,6 +19,13 @@ from sim.config import DutyConfig
 from sim.engine.calendar import Calendar
 
 
+def first_on_duty(starts: list[float], ends: list[float], t: float) -> float:
+    """The first moment at or after ``t`` inside the intervals (``t`` itself past their
+    end, as the calendar treats late events)."""
+    k = bisect.bisect_right(ends, t)
+    return t if k == len(ends) else max(starts[k], t)
+
+
 class DutyTimetable:
     """On-duty intervals of every duty pattern used in a run (built on first use)."""
 
@@ -51,13 +58,8 @@ class DutyTimetable:
         return starts[keep_start].tolist(), ends[keep_end].tolist()
 
     def next_on_duty(self, pattern: DutyPattern, t: float) -> float:
-        """The first moment at or after ``t`` at which ``pattern`` is on duty (``t``
-        itself past the end of the table, as the calendar treats late events)."""
-        starts, ends = self.intervals(pattern)
-        k = bisect.bisect_right(ends, t)
-        if k == len(ends):
-            return t
-        return max(starts[k], t)
+        """The first moment at or after ``t`` at which ``pattern`` is on duty."""
+        return first_on_duty(*self.intervals(pattern), t)
 
     def duty_days(self, pattern: DutyPattern, t0: float, t1: float) -> float:
         """On-duty time of ``pattern`` within [t0, t1), in days."""

@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.domain import DUTY_PLACES, LEVEL_COURT, RESOLUTION_PLACES
+from sim.domain import DUTY_PLACES, HOURS_PER_DAY, LEVEL_COURT, RESOLUTION_PLACES
 
 if TYPE_CHECKING:
     from sim.engine.model import DisputeModel
-
-HOURS = 24.0
 
 
 def duty_use(model: DisputeModel) -> dict[str, dict[str, float]]:
@@ -34,7 +32,7 @@ def duty_use(model: DisputeModel) -> dict[str, dict[str, float]]:
     for (code, pattern), count in Counter(
         zip(log.mediator_level, log.mediator_duty, strict=True)
     ).items():
-        on_duty = count * timetable.duty_days(pattern, t0, t1) * HOURS
+        on_duty = count * timetable.duty_days(pattern, t0, t1) * HOURS_PER_DAY
         available[code] = available.get(code, 0.0) + on_duty
     result = {}
     for code in sorted(set(log.mediator_level)):
