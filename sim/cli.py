@@ -4,19 +4,24 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
+import textwrap
 from pathlib import Path
 
 from sim import output_folder
+from sim.city.staffing_notes import csv_staffing_notes
 from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, command_overrides
 from sim.failures import EXIT_BAD_INPUT as EXIT_BAD_INPUT  # re-exported for callers
 from sim.failures import guarded
 from sim.report.errors import ReportError
 from sim.results.outcomes import OUTCOME, RUN_TABLE
+from sim.results.text_table import display_width, pad
 from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
+    calibration_note,
     load_scenario,
     preset_names,
     source_files,
@@ -31,11 +36,15 @@ def _overrides(args) -> dict:
 
 def cmd_run(args) -> int:
     scenario = load_scenario(args.scenario, _overrides(args))
+    _tell_calibration(scenario)
     default = args.out is None
     out = str(Path("outputs") / _run_name(scenario)) if default else args.out
     target = output_folder.check(
         out, "run", inputs=source_files(args.scenario, scenario), force=args.force, default=default
     )
+    files = _run_files(args)  # a missing font or openpyxl is refused before the run
+    notes = csv_staffing_notes(scenario)  # a CSV city of another size than its staffing
+    print(*notes, sep="\n", file=sys.stderr) if notes else None
     from sim.results.simulation import simulate  # after the checks: bad input is answered at once
 
     progress = None if args.quiet else _progress_bar(scenario.run.days + scenario.run.warmup_days)
@@ -44,13 +53,41 @@ def cmd_run(args) -> int:
     finally:
         if progress is not None:
             progress.close()
-    result.write(target, figures={"overview.png": _overview})
-    print(format_summary(result.summary.to_pylist()[0], scenario.name, scenario.run.seed))
+    result.manifest.update({"notes": notes} if notes else {})  # the notes go with the run
+    result.write(target, figures=files)
     print(
-        f"\nwrote {target.folder}/ (cases, stays, daily, summary, places, centres .parquet; "
-        "manifest.json; overview.png)"
+        format_summary(result.summary.to_pylist()[0], scenario.name, scenario.run.seed, args.lang)
+    )
+    if args.by:
+        from sim.results.areas import format_areas
+
+        if result.areas is not None:
+            print(f"\n{format_areas(result.areas, args.by, args.lang)}")
+    print(
+        f"\nwrote {target.folder}/ (cases, stays, daily, summary, places, centres, areas "
+        f".parquet; manifest.json; {', '.join(files)})"
     )
     return 0
+
+
+def _run_files(args) -> dict:
+    """The overview figure and the spreadsheets asked for, by file name."""
+    from sim.report.style import cjk_font
+    from sim.results.export import require_xlsx
+    from sim.results.run_export import run_files
+
+    if args.xlsx:
+        require_xlsx()
+    if args.lang == "zh":
+        cjk_font()  # or the message saying how to install it
+    draw = functools.partial(_overview, lang=args.lang)
+    return {"overview.png": draw, **run_files(args.lang, xlsx=args.xlsx, csv=args.csv)}
+
+
+def _tell_calibration(scenario) -> None:
+    note = calibration_note(scenario)
+    if note:
+        print(note, file=sys.stderr)
 
 
 def _run_name(scenario) -> str:
@@ -77,22 +114,53 @@ class _progress_bar:
         self.bar.close()
 
 
-def _overview(result, path: Path) -> None:
+def _overview(result, path: Path, lang: str = "en") -> None:
     """The run's overview figure (backlog over the year; where disputes ended)."""
     from sim.report.overview_plot import overview
+    from sim.report.style import language
 
-    overview(result.daily, result.cases, path, title=result.manifest.get("scenario_name", ""))
+    summary = result.summary.to_pylist()[0]
+    with language(lang).style():
+        title = result.manifest.get("scenario_name", "")
+        overview(result.daily, summary, path, title=title, lang=lang)
 
 
-def format_summary(row: dict, name: str, seed: int) -> str:
+SUMMARY_HEAD = {
+    "en": (
+        "{name}, seed {seed}, {days} days, population {population:,}",
+        " (scale {scale:.3f}: counts are for this population)",
+    ),
+    "zh": (
+        "{name},随机种子 {seed},{days} 天,人口 {population:,}",
+        "(人口比例 {scale:.3f}:各数为该人口的数)",
+    ),
+}
+
+# One counting basis for the table, the overview figure and the reports, said once.
+SUMMARY_BASIS = {
+    "en": "Counts are of events in the measured period (a dispute received, ended or "
+    "reaching court in it), whenever the dispute arose; 'all' includes disputes nobody "
+    "had learned of. The last two rows are the state at the end.",
+    "zh": "各数统计的是统计期内发生的事件(纠纷被受理、终结或进入法院),不论纠纷何时发生;"
+    "“全部”含无人知晓的纠纷。最后两行为期末状态。",
+}
+
+
+def format_summary(row: dict, name: str, seed: int, lang: str = "en") -> str:
+    """The terminal table of a run's key outcomes, labels in ``lang`` (padded by display
+    width: a Chinese character takes two columns)."""
     scale = row.get("effective_scale", 1.0)
-    head = f"{name}, seed {seed}, {row['days']} days, population {row['population']:,}"
+    head, scaled = SUMMARY_HEAD["zh" if lang == "zh" else "en"]
+    head = head.format(name=name, seed=seed, days=row["days"], population=row["population"])
     if scale != 1.0:
-        head += f" (scale {scale:.3f}: counts are for this population)"
-    lines = [head, "-" * len(head)]
-    for name in RUN_TABLE:
-        outcome = OUTCOME[name]
-        lines.append(f"{outcome.en:<46}{outcome.format(row.get(name)):>14}")
+        head += scaled.format(scale=scale)
+    lines = [head, "-" * display_width(head)]
+    for key in RUN_TABLE:
+        outcome = OUTCOME[key]
+        lines.append(pad(outcome.label(lang), 46) + pad(outcome.format(row.get(key)), 14, True))
+    lines += textwrap.wrap(
+        SUMMARY_BASIS["zh" if lang == "zh" else "en"], 44 if lang == "zh" else 90
+    )
     return "\n".join(lines)
 
 
@@ -104,23 +172,42 @@ def cmd_presets(_args) -> int:
 
 
 def cmd_levers(args) -> int:
-    import textwrap
-
     from sim.config import parameters
 
     role = None if args.role == "all" else args.role
+    scenario = load_scenario(args.scenario)
+    print(
+        f"values as {scenario.name!r} runs them (calibration: {scenario.calibration or 'none'}); "
+        "'model default' where that differs\n"
+    )
     for row in parameters(role):
+        value = _value_at(scenario, row["key"])
         default = row["default"]
-        shown = "[...]" if isinstance(default, list) and len(str(default)) > 60 else default
         bounds = f"; {row['range']}" if row["range"] else ""
-        print(f"{row['key']} = {shown}   ({row['role'] or 'label'}{bounds})")
+        differs = f"; model default {_shown(default)}" if value != default else ""
+        print(f"{row['key']} = {_shown(value)}   ({row['role'] or 'label'}{bounds}{differs})")
         for line in textwrap.wrap(row["description"], 92):
             print(f"    {line}")
     return 0
 
 
+def _value_at(scenario, key: str):
+    value = scenario
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _shown(value) -> str:
+    return "[...]" if isinstance(value, list) and len(str(value)) > 60 else str(value)
+
+
 def cmd_compare(args) -> int:
     from sim.report.compare import compare
+    from sim.results.export import require_xlsx
+
+    if args.xlsx:
+        require_xlsx()  # before any work
 
     axes = None
     if args.axes:
@@ -142,6 +229,7 @@ def cmd_compare(args) -> int:
         outcomes=outcomes,
         sweep_axes=axes,
         sweep_outcome=args.sweep_outcome,
+        tables=tuple(k for k in ("xlsx", "csv") if getattr(args, k)),
     )
     print(f"wrote {folder}/report.html (and report.md, figures)")
     return 0
@@ -348,6 +436,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--out", help="output folder (default outputs/<scenario>-seed<N>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--by",
+        choices=("county", "township"),
+        help="also print outcomes by county, or the 15 worst-served townships "
+        "(all areas are in areas.parquet)",
+    )
+    run.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="labels: en (default) or zh"
+    )
+    run.add_argument(
+        "--xlsx", action="store_true", help="also write results.xlsx (summary and areas sheets)"
+    )
+    run.add_argument(
+        "--csv", action="store_true", help="also write summary.csv and areas.csv (labelled)"
+    )
     _force_argument(run)
     run.set_defaults(func=cmd_run)
     presets = sub.add_parser("presets", help="list the preset scenarios")
@@ -366,6 +469,12 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--baseline", help="policy the others are compared with (default: first)")
     comp.add_argument("--outcome", action="append", help="outcome to show (repeatable)")
     comp.add_argument("--lang", default="en", help="en (default) or zh")
+    comp.add_argument(
+        "--xlsx", action="store_true", help="also write the tables as comparison.xlsx"
+    )
+    comp.add_argument(
+        "--csv", action="store_true", help="also write comparison.csv and differences.csv"
+    )
     comp.add_argument("--axes", help="sweep factors for the surface, X,Y (default: first two)")
     comp.add_argument(
         "--sweep-outcome", help="outcome of the sweep surface (default centre_resolution_rate)"
@@ -391,6 +500,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(with --role: context or structure keys too)",
     )
     levers.add_argument("--role", choices=("lever", "context", "structure", "all"), default="lever")
+    levers.add_argument(
+        "--scenario",
+        default=DEFAULT_PRESET,
+        help=f"show the values this preset or scenario file runs with (default {DEFAULT_PRESET})",
+    )
     levers.set_defaults(func=cmd_levers)
     bench = sub.add_parser("bench", help="time and peak memory of full-scale default years")
     bench.add_argument("scenario", nargs="?", default=DEFAULT_PRESET)

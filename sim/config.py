@@ -745,16 +745,40 @@ class RovingConfig(Section):
     )
 
 
+def _folder_name(text: str) -> str:
+    """A scenario name names its output folder: letters of any script (呼和浩特 too),
+    digits, '-', '_' and '.', not starting with '.' (a hidden folder, or '..')."""
+    bad = sorted({c for c in text if not (c.isalnum() or c in "-_.")})
+    if bad:
+        shown = ", ".join("space" if c == " " else repr(c) for c in bad)
+        raise ValueError(
+            f"it holds {shown}; the output folder is named after it, so use only "
+            "letters (Chinese too), digits, '-', '_' and '.' (e.g. write '-' for a space)"
+        )
+    if text.startswith("."):
+        raise ValueError("it starts with '.'; start it with a letter or digit")
+    return text
+
+
 class Scenario(Section):
-    name: str = Field("hohhot-2023", min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: Annotated[str, AfterValidator(_folder_name)] = Field(
+        "hohhot-2023", min_length=1, max_length=80
+    )
     description: str = Field(
         "Hohhot 2023 structure, uncalibrated behavioural guesses.", max_length=2000
     )
+    base: Annotated[str, Field(min_length=1, max_length=80)] | None = Field(
+        None,
+        description="Preset this scenario builds on: its keys (and its calibration) lie "
+        "beneath the scenario's own. A scenario file that names neither base nor "
+        "calibration builds on the default preset, hohhot-2023. Recorded in the manifest.",
+    )
     calibration: Annotated[str, Field(min_length=1, max_length=4096)] | None = Field(
         None,
-        description="File of fitted parameter values written by `sim calibrate`, applied "
-        "beneath this scenario's own keys; relative paths are taken from the scenario file's "
-        "folder. Recorded as written, so a run's manifest says which calibration it used.",
+        description="Fitted parameter values applied beneath the scenario's own keys: a "
+        "shipped calibration by name (hohhot-2023), or a file written by `sim calibrate` "
+        "(relative paths from the scenario file's folder); \"none\" runs uncalibrated. A run's "
+        "manifest records the name or the absolute path.",
     )
     run: RunConfig = RunConfig()
     geography: GeographyConfig = GeographyConfig()

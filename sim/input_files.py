@@ -55,11 +55,55 @@ def decode(data: bytes, path: Path, what: str) -> str:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        where = f"byte 0x{data[err.start]:02X} at line {line}, column {column}"
+        if looks_gbk(data):
+            raise InputFileError(
+                f"{path}: the {what} is not UTF-8 text ({where}): it looks GBK-encoded "
+                f"(GBK/GB18030, the Windows code page for Chinese); {_gbk_fix(path)}"
+            ) from None
         raise InputFileError(
-            f"{path}: the {what} is not UTF-8 text (byte 0x{data[err.start]:02X} at line "
-            f"{line}, column {column}); if it was saved as GBK/GB18030, Latin-1 or UTF-16, "
-            "save it again as UTF-8"
+            f"{path}: the {what} is not UTF-8 text ({where}); if it was saved as "
+            "GBK/GB18030, Latin-1 or UTF-16, save it again as UTF-8"
         ) from None
+
+
+# Ideographs, CJK punctuation and full-width forms: what GBK-encoded Chinese decodes to.
+_CJK_RANGES = ((0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+
+
+def looks_gbk(data: bytes) -> bool:
+    """Whether ``data`` reads as GB18030 (GBK's superset) Chinese: every non-ASCII
+    character CJK, with at least two in a row (a Latin-1 accent between ASCII letters
+    also decodes as GBK, but as a lone ideograph)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    run = longest = 0
+    for char in text:
+        if char.isascii():
+            run = 0
+            continue
+        if not any(low <= ord(char) <= high for low, high in _CJK_RANGES):
+            return False
+        run += 1
+        longest = max(longest, run)
+    return longest >= 2
+
+
+def _gbk_fix(path: Path) -> str:
+    """How to save the file as UTF-8 where it was most likely written."""
+    if path.suffix.lower() == ".csv":
+        return (
+            "Excel's 'CSV' on Chinese Windows writes GBK. Save it again as UTF-8: in Excel "
+            "use File > Save As (文件 > 另存为) and choose 'CSV UTF-8 (comma delimited)' "
+            "(CSV UTF-8(逗号分隔)); in WPS choose Save As (另存为) and the UTF-8 encoding "
+            "(编码 UTF-8)"
+        )
+    return (
+        "save it again as UTF-8: in Notepad use File > Save As (文件 > 另存为) and choose "
+        "the encoding UTF-8 (编码 UTF-8); in WPS or another editor choose UTF-8 when saving"
+    )
 
 
 def _check_regular_file(path: Path, what: str, max_bytes: int) -> None:

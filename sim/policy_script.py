@@ -8,11 +8,13 @@ A script names its policies as scenarios (the first is the baseline) and calls
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from pydantic import ValidationError
@@ -24,9 +26,11 @@ from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, comman
 from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
 from sim.results.outcomes import KEY_OUTCOMES
+from sim.scenario_diff import Change, changes, summary
 from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
+    calibration_note,
     format_errors,
     load_scenario,
     source_files,
@@ -77,6 +81,7 @@ def main(
     argv: list[str] | None = None,
     outcomes: list[str] | None = None,
     extra_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+    title_of: Callable[[argparse.Namespace], str] | None = None,
 ) -> int:
     """Parse the command line, run every policy on the same seeds, report. ``policies(base,
     args)`` returns {label: scenario}, baseline first."""
@@ -84,7 +89,7 @@ def main(
     if extra_arguments is not None:
         extra_arguments(p)
     args = p.parse_args(argv)
-    return guarded(name, lambda: _compare(name, description, policies, args, outcomes))
+    return guarded(name, lambda: _compare(name, description, policies, args, outcomes, title_of))
 
 
 def _compare(
@@ -93,6 +98,7 @@ def _compare(
     policies: Callable,
     args: argparse.Namespace,
     outcomes: list[str] | None,
+    title_of: Callable[[argparse.Namespace], str] | None = None,
 ) -> int:
     base = base_scenario(args)
     default = args.out is None
@@ -106,35 +112,97 @@ def _compare(
         raise ScenarioError(format_errors(err, f"{name} options")) from None
     seeds = list(range(args.seed, args.seed + args.reps))
     baseline = next(iter(scenarios))
+    found = policy_changes(base, scenarios)
     print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)
+    _tell_changes(base, scenarios, found)
+    note = calibration_note(base)
+    if note:
+        print(note, file=sys.stderr)
     tables = run_policies(scenarios, seeds, args.executor, args.workers)
     outcomes = outcomes or list(KEY_OUTCOMES)
     differences = paired_differences(tables.runs, baseline, outcomes)
-    print(format_table(differences))
-    title = " ".join(description.split("\n\n")[0].split())
-    write_results(target, tables, differences, title=title, baseline=baseline)
+    lines = {p: summary(c) for p, c in found.items()} | {"": baseline}
+    print(format_table(differences, lines))
+    title = title_of(args) if title_of else " ".join(description.split("\n\n")[0].split())
+    write_results(target, tables, differences, title, baseline, found=found, scenarios=scenarios)
     out = target.folder
     print(
-        f"\nwrote {out}/ (runs, daily, places, centres .parquet; differences.csv and .png)"
+        f"\nwrote {out}/ (runs, daily, places, centres, areas .parquet; differences.csv and .png; "
+        "policies.csv and .json: what each policy changes)"
         f"\nfigures and a one-page report: python3 -m sim compare {out}"
     )
     return 0
 
 
+def policy_changes(base: Scenario, scenarios: dict[str, Scenario]) -> dict[str, list[Change]]:
+    """What each policy changes against the baseline (the first), and what the baseline
+    changes against the scenario the planner gave (normally nothing: scripts keep it)."""
+    baseline, *others = scenarios
+    first = scenarios[baseline].model_dump(mode="json")
+    found = {baseline: changes(base.model_dump(mode="json"), first)}
+    return found | {p: changes(first, scenarios[p].model_dump(mode="json")) for p in others}
+
+
+def _tell_changes(base: Scenario, scenarios: dict, found: dict[str, list[Change]]) -> None:
+    baseline = next(iter(scenarios))
+    said = f"baseline {baseline!r}: scenario {base.name!r} as given"
+    if found[baseline]:  # a script option changed the baseline too: say how
+        said += f", changed by this script's options: {summary(found[baseline])}"
+    print(said, file=sys.stderr)
+    for label in list(scenarios)[1:]:
+        print(f"{label!r} changes: {summary(found[label])}", file=sys.stderr)
+
+
 def write_results(
-    target: output_folder.Target, tables, differences, title: str, baseline: str
+    target: output_folder.Target,
+    tables,
+    differences,
+    title: str,
+    baseline: str,
+    found: dict[str, list[Change]] | None = None,
+    scenarios: dict[str, Scenario] | None = None,
 ) -> None:
     """Write the files through a staged folder, so a crash leaves nothing behind."""
     from sim.report.paired_plot import plot_differences
 
+    lines = {p: summary(c) for p, c in (found or {}).items()}
+    if lines:
+        differences = differences.append_column(
+            "changes",
+            pa.array([lines.get(p, "") for p in differences.column("policy").to_pylist()]),
+        )
     writers: dict[str, Callable[[Path], object]] = {
         **{
             f"{name}.parquet": partial(pq.write_table, getattr(tables, name))
-            for name in ("runs", "daily", "places", "centres")
+            for name in ("runs", "daily", "places", "centres", "areas")
         },
         "differences.csv": lambda p: pacsv.write_csv(differences, p),
         "differences.png": lambda p: plot_differences(differences, p, title, baseline),
     }
+    if found is not None:
+        writers["policies.csv"] = lambda p: pacsv.write_csv(_changes_table(found), p)
+    if scenarios is not None:
+        writers["policies.json"] = lambda p: _write_scenarios(p, baseline, scenarios)
     with output_folder.staged_folder(target) as staging:
         for filename, write in writers.items():
             write(staging / filename)
+
+
+def _changes_table(found: dict[str, list[Change]]) -> pa.Table:
+    rows = [
+        {"policy": policy, "key": c.key, "baseline": str(c.before), "policy_value": str(c.after)}
+        for policy, items in found.items()
+        for c in items
+    ]
+    names = ("policy", "key", "baseline", "policy_value")
+    return pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
+
+
+def _write_scenarios(path: Path, baseline: str, scenarios: dict[str, Scenario]) -> None:
+    """Every policy's resolved scenario, so that ``sim compare`` can say what each changes
+    and refuse results of other cities."""
+    data = {
+        "baseline": baseline,
+        "scenarios": {label: s.model_dump(mode="json") for label, s in scenarios.items()},
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -14,9 +14,11 @@ from pydantic import ValidationError
 
 from sim import input_files
 from sim.config import Scenario, deep_merge, parameters
+from sim.suggestions import unknown_key_hint
 
 PRESET_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_PRESET = "hohhot-2023"
+FITTED_DIR = PRESET_DIR / "fitted"
 
 
 class ScenarioError(ValueError):
@@ -54,31 +56,108 @@ def load_scenario(
 ) -> Scenario:
     """Read a preset or TOML file, apply ``overrides`` (nested dict), validate.
 
-    Precedence, lowest first: model defaults, the scenario's calibration file, the scenario
-    file's own keys, ``overrides``. ``use_calibration=False`` ignores the calibration file
+    Precedence, lowest first: model defaults, the scenario's calibration file, the preset
+    it builds on (``base``), the scenario file's own keys, ``overrides``. A file that names
+    neither ``base`` nor ``calibration`` builds on the default preset, so it runs with the
+    calibration planners' results are compared against; ``calibration = "none"`` runs the
+    model's uncalibrated defaults. ``use_calibration=False`` ignores every calibration
     (calibration itself starts from the uncalibrated scenario).
     """
     path = resolve_path(name_or_path)
-    data = read_toml(path)
+    data = _with_base(read_toml(path), path)
     data.setdefault("name", path.stem)
     if overrides:
         data = merge_checked(data, overrides, str(path))
-    if not use_calibration:
-        data["calibration"] = None
-    elif data.get("calibration"):
-        data = deep_merge(read_calibration(path.parent, data["calibration"], path), data)
+    calibration = data.get("calibration") if use_calibration else None
+    data["calibration"] = _calibration_ref(calibration, path)
+    if data["calibration"]:
+        data = deep_merge(read_calibration(data["calibration"], path), data)
     source = f"{path} with the values given on top of it" if overrides else str(path)
     scenario = validate(data, source=source)
     return _anchor_csv_path(scenario, path.parent)
 
 
+def calibration_note(scenario: Scenario) -> str | None:
+    """What a planner must be told about a run's calibration (None when it has one)."""
+    if scenario.calibration:
+        return None
+    return (
+        f'note: scenario {scenario.name!r} runs UNCALIBRATED (calibration = "none"): its '
+        "behavioural rates are the model's guesses, not fitted to any published figures. "
+        f'Remove that line (or write base = "{DEFAULT_PRESET}") to use the '
+        f"{DEFAULT_PRESET} calibration, or name your own fitted file."
+    )
+
+
+def _with_base(data: dict, path: Path, seen: tuple[str, ...] = ()) -> dict:
+    """The file's keys over those of the preset it builds on (``base``, or the default
+    preset when the file names neither a base nor a calibration)."""
+    base = data.pop("base", None)
+    if base is None and "calibration" not in data and path != resolve_path(DEFAULT_PRESET):
+        base = DEFAULT_PRESET
+    if base is None:
+        return data
+    data["base"] = base
+    if not isinstance(base, str) or base not in preset_names():
+        raise ScenarioError(
+            f"{path}: base: expected the name of a preset to build on, one of "
+            f"{', '.join(preset_names())} (got {base!r:.60})"
+        )
+    if base in seen:
+        raise ScenarioError(f"{path}: base: presets build on each other in a loop: {seen}")
+    preset_path = PRESET_DIR / f"{base}.toml"
+    preset = _with_base(read_toml(preset_path), preset_path, (*seen, base))
+    if preset.get("calibration"):  # a preset's own file is found from the preset's folder
+        preset["calibration"] = _calibration_ref(preset["calibration"], preset_path)
+    for own in ("name", "description", "base"):
+        preset.pop(own, None)
+    return merge_checked(preset, data, str(path))
+
+
+def _calibration_ref(name: object, scenario_path: Path) -> str | None:
+    """A scenario's ``calibration`` as the run records it: the name of a shipped
+    calibration, or an absolute path; ``"none"`` and a missing key are None."""
+    if name is None or name == "none":
+        return None
+    if not isinstance(name, str):
+        raise ScenarioError(
+            f"{scenario_path}: calibration: expected a shipped calibration's name "
+            f'({", ".join(shipped_calibrations())}), a file path or "none" (got {name!r})'
+        )
+    path = Path(name)
+    if not path.is_absolute():
+        path = scenario_path.parent / name
+    if path.is_file():
+        if path.resolve().parent == FITTED_DIR.resolve() and path.stem in shipped_calibrations():
+            return path.stem
+        return os.path.abspath(path)
+    if name in shipped_calibrations():
+        return name
+    shipped = (PRESET_DIR / name).resolve()  # as the presets write it: fitted/<name>.toml
+    if shipped.parent == FITTED_DIR.resolve() and shipped.stem in shipped_calibrations():
+        return shipped.stem
+    raise ScenarioError(
+        f"{scenario_path}: calibration: no such file {path}, and {name!r} is not a shipped "
+        f"calibration ({', '.join(shipped_calibrations())}); name one of those, a fitted "
+        'file written by `sim calibrate`, or "none" to run uncalibrated'
+    )
+
+
+def shipped_calibrations() -> list[str]:
+    return sorted(p.stem for p in FITTED_DIR.glob("*.toml"))
+
+
+def calibration_path(ref: str) -> Path:
+    """The file of a calibration as a loaded scenario records it."""
+    return FITTED_DIR / f"{ref}.toml" if ref in shipped_calibrations() else Path(ref)
+
+
 def source_files(name_or_path: str | Path | None, scenario: Scenario) -> list[Path]:
     """The files a loaded scenario was read from: its TOML, calibration and geography CSV
     (so that no command writes its results over them)."""
-    path = resolve_path(name_or_path)
-    files = [path]
+    files = [resolve_path(name_or_path)]
     if scenario.calibration:
-        files.append(path.parent / scenario.calibration)
+        files.append(calibration_path(scenario.calibration))
     if scenario.geography.csv_path:
         files.append(Path(scenario.geography.csv_path))
     return files
@@ -102,11 +181,9 @@ def merge_checked(data: dict, overrides: dict, source: str, prefix: str = "") ->
     return merged
 
 
-def read_calibration(folder: Path, name: str, scenario_path: Path) -> dict:
+def read_calibration(ref: str, scenario_path: Path) -> dict:
     """The ``[overrides]`` of a fitted-parameter file named by a scenario."""
-    if not isinstance(name, str):
-        raise ScenarioError(f"{scenario_path}: calibration: expected a file path (got {name!r})")
-    path = Path(name) if Path(name).is_absolute() else folder / name
+    path = calibration_path(ref)
     if not path.is_file():
         raise ScenarioError(f"{scenario_path}: calibration: no such file {path}")
     data = read_toml(path, "calibration file")
@@ -143,13 +220,27 @@ _UPPER_BOUND_WHY = (
 
 
 def format_errors(err: ValidationError, source: str) -> str:
-    lines = [f"{source}: {err.error_count()} problem(s) in the scenario:"]
+    """Every problem of ``err`` (a scenario's validation) with its key path, reason and a
+    hint where one helps (a close key, the section a key belongs under)."""
+    return format_problems(list(err.errors()), source, suggest=err.title == "Scenario")
+
+
+def format_problems(
+    problems: list, source: str, suggest: bool = True, via_set: bool = False
+) -> str:
+    """``problems`` (pydantic error dicts) as lines under ``source``; ``via_set`` when they
+    came from a ``--set`` option (hints are then written as --set options)."""
+    what = "in the value given" if via_set else "in the scenario"
+    lines = [f"{source}: {len(problems)} problem(s) {what}:"]
     hit_upper = False
-    for problem in err.errors():
+    for problem in problems:
         path = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-        reason = problem["msg"]
+        reason = problem["msg"].removeprefix("Value error, ")  # pydantic's, not ours
         if problem["type"] == "extra_forbidden":
             reason = "unknown key (not a parameter of the model)"
+            if suggest:
+                hint = unknown_key_hint(problem["loc"], problem.get("input"), via_set)
+                reason += f"; {hint}" if hint else ""
         elif "input" in problem and not isinstance(problem["input"], dict):
             reason += f" (got {_shown(problem['input'])})"
         meaning = _meaning(problem["loc"])

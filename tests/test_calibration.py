@@ -20,7 +20,7 @@ from sim.calibrate.settings import Settings
 from sim.calibrate.targets import CalibrationError, exposure, load_targets
 from sim.cli import main
 from sim.config import Scenario
-from sim.scenario_loader import PRESET_DIR, ScenarioError, load_scenario
+from sim.scenario_loader import ScenarioError, calibration_path, load_scenario
 from tests.conftest import comparable
 
 TINY = ["--scale", "0.02", "--days", "30", "--workers", "1"]
@@ -234,8 +234,8 @@ def test_broken_calibration_file_is_reported(tmp_path):
 
 def test_default_preset_uses_the_committed_calibration():
     scenario = load_scenario()
-    assert scenario.calibration == "fitted/hohhot-2023.toml"
-    assert (PRESET_DIR / scenario.calibration).is_file()
+    assert scenario.calibration == "hohhot-2023"
+    assert calibration_path(scenario.calibration).is_file()
     assert scenario != load_scenario(use_calibration=False)
 
 

@@ -18,6 +18,7 @@ def test_scaled_default_run_writes_outputs(tmp_path, capsys):
     names = sorted(p.name for p in out.iterdir())
     assert names == [
         ".dispute-sim.json",
+        "areas.parquet",
         "cases.parquet",
         "centres.parquet",
         "daily.parquet",

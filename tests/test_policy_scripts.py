@@ -115,21 +115,22 @@ def test_differences_figure_has_a_panel_per_outcome_and_a_row_per_policy():
 
 
 @pytest.mark.parametrize(
-    "name, policies",
+    "name, policies, options",
     [
-        ("staffing", 4),
-        ("time_limits", 2),
-        ("departments", 3),
-        ("new_community_rooms", 3),
-        ("grid_patrols", 3),
+        ("staffing", 4, []),
+        ("time_limits", 3, []),
+        ("departments", 3, []),
+        ("new_community_rooms", 3, ["--rural-room-share", "0.8"]),
+        ("grid_patrols", 3, []),
     ],
 )
-def test_script_runs_at_small_scale(name, policies, tmp_path, capsys):
+def test_script_runs_at_small_scale(name, policies, options, tmp_path, capsys):
     script = load_script(name)
     out = tmp_path / name
-    assert script.run([*SMALL, "--out", str(out)]) == 0
+    assert script.run([*SMALL, *options, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "vs baseline" in printed and "95% interval" in printed
+    assert "paired over 2 replications" in printed and "95% interval" in printed
+    assert "intervals are wide" in printed  # 2 replications: the table says so
     runs = pq.read_table(out / "runs.parquet")
     day = np.array(pq.read_table(out / "daily.parquet").column("day").to_pylist())
     assert (day >= 0).sum() == policies * 2 * 30  # and the warm-up before day 0

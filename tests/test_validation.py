@@ -32,7 +32,7 @@ def test_every_article_system_has_a_preset_citing_its_sources():
             Path(__file__).resolve().parent.parent / "sim" / "scenarios" / f"{name}.toml"
         ).read_text()
         assert "seeds/" in text or "source" in text.lower()  # sources are cited
-        assert load_scenario(name).calibration == "fitted/hohhot-2023.toml"
+        assert load_scenario(name).calibration == "hohhot-2023"
 
 
 @pytest.mark.parametrize("name", PRESETS)

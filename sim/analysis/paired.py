@@ -14,10 +14,13 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-from sim.results.outcomes import KEY_OUTCOMES, OUTCOME, label
+from sim.results.outcomes import KEY_OUTCOMES, OUTCOME, label, plain_number
 
 # The daily series a comparison keeps of each run (the backlog by level).
 DAILY_COLUMNS = ("day", "in_community", "in_township", "in_county", "in_city", "in_court")
+FREE = (-math.inf, math.inf)
+# Fewer replications than this give intervals too wide to read much into; tables say so.
+FEW_REPLICATIONS = 5
 
 
 # Two-sided 95% quantiles of Student's t for 1 to 30 degrees of freedom (standard tables).
@@ -69,9 +72,9 @@ def t_quantile_975(df: int) -> float:
         return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
 
 
-def mean_interval(values) -> tuple[float, float, float]:
+def mean_interval(values, bounds: tuple[float, float] = FREE) -> tuple[float, float, float]:
     """(mean, low, high): the mean of the finite values and its 95% Student t interval
-    (no interval from fewer than two)."""
+    (no interval from fewer than two), clipped to the outcome's ``bounds``."""
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
     if len(values) == 0:
@@ -80,14 +83,22 @@ def mean_interval(values) -> tuple[float, float, float]:
     if len(values) < 2:
         return mean, math.nan, math.nan
     half = t_quantile_975(len(values) - 1) * float(values.std(ddof=1)) / math.sqrt(len(values))
-    return mean, mean - half, mean + half
+    return mean, max(mean - half, bounds[0]), min(mean + half, bounds[1])
+
+
+def bounds_of(outcome: str) -> tuple[float, float]:
+    """The natural range of an outcome's values (free for names the registry lacks)."""
+    known = OUTCOME.get(outcome)
+    return known.bounds if known else FREE
 
 
 def paired_differences(
     runs: pa.Table, baseline: str, outcomes: Sequence[str] | None = None
 ) -> pa.Table:
-    """Per policy and outcome: baseline mean, policy mean, mean paired difference and its
-    95% interval (NaN when fewer than two replications pair up)."""
+    """Per policy and outcome: seeds the policy shares with the baseline (``pairs``), how
+    many of them define the outcome for both (``n``), baseline mean, policy mean, mean
+    paired difference and its 95% interval (NaN when fewer than two pair up), clipped so
+    that the policy's mean could lie in the outcome's natural range."""
     outcomes = list(outcomes or KEY_OUTCOMES)
     policy = np.array(runs.column("policy").to_pylist())
     seed = np.array(runs.column("seed").to_pylist())
@@ -101,7 +112,8 @@ def paired_differences(
             values = np.array(runs.column(outcome).to_pylist(), dtype=float)
             b = _by_seed(values, policy == baseline, seed, shared)
             p = _by_seed(values, policy == name, seed, shared)
-            rows.append({"policy": name, "outcome": outcome, **_interval(b, p)})
+            row = {"policy": name, "outcome": outcome, "pairs": len(shared), **_interval(b, p)}
+            rows.append(_clipped(row, bounds_of(outcome)))
     return pa.Table.from_pylist(rows)
 
 
@@ -129,37 +141,55 @@ def _interval(base: np.ndarray, policy: np.ndarray) -> dict:
     }
 
 
-def format_table(differences: pa.Table) -> str:
+def _clipped(row: dict, bounds: tuple[float, float]) -> dict:
+    """A difference's interval within what the policy's mean can be: a rate's difference
+    from a baseline of 98% is at most +2 pp."""
+    if math.isfinite(row["baseline_mean"]):
+        low, high = (b - row["baseline_mean"] for b in bounds)
+        row["ci_low"] = max(row["ci_low"], low)
+        row["ci_high"] = min(row["ci_high"], high)
+    return row
+
+
+def format_table(differences: pa.Table, changes: dict[str, str] | None = None) -> str:
     """The differences as an aligned text table, one block per policy (labels and formats
-    from the outcome registry)."""
+    from the outcome registry). ``changes`` maps each policy to what it changes, and ""
+    to the baseline's label."""
     lines = []
     rows = differences.to_pylist()
     width = max([36, *(len(label(r["outcome"])) for r in rows)])
+    baseline = changes.get("", "baseline") if changes else "baseline"
     for policy in dict.fromkeys(r["policy"] for r in rows):
-        n = max(r["n"] for r in rows if r["policy"] == policy)
-        lines.append(f"\n{policy} vs baseline (paired over {n} replications)")
+        pairs = max(r.get("pairs", r["n"]) for r in rows if r["policy"] == policy)
+        lines.append(f"\n{policy} vs {baseline} (paired over {pairs} replications)")
+        if changes and changes.get(policy):
+            lines.append(f"  changes: {changes[policy]}")
+        if pairs < FEW_REPLICATIONS:
+            lines.append(
+                f"  only {pairs} paired replications: the intervals are wide "
+                f"(use --reps {FEW_REPLICATIONS * 2} or more)"
+            )
         lines.append(
             f"  {'outcome':{width}s} {'baseline':>12s} {'policy':>12s}   "
             f"{'difference [95% interval]':>36s}"
         )
-        for r in (r for r in rows if r["policy"] == policy):
-            outcome = OUTCOME.get(r["outcome"])
-            fmt = outcome.fmt if outcome else "{:.4g}"
-            lines.append(
-                f"  {label(r['outcome']):{width}s} {_fmt(fmt, r['baseline_mean']):>12s} "
-                f"{_fmt(fmt, r['policy_mean']):>12s}   "
-                f"{_signed(fmt, r['difference']):>12s} "
-                f"[{_signed(fmt, r['ci_low'])}, {_signed(fmt, r['ci_high'])}]"
-                + ("  *" if r["ci_low"] > 0 or r["ci_high"] < 0 else "")
-            )
-    lines.append("  * the 95% interval of the difference excludes zero")
+        lines += [_line(r, width) for r in rows if r["policy"] == policy]
+    lines.append("  * the 95% interval of the difference excludes zero; pp: percentage points")
     return "\n".join(lines)
 
 
-def _fmt(fmt: str, value: float) -> str:
-    return "n/a" if not math.isfinite(value) else fmt.format(value)
+def _line(r: dict, width: int) -> str:
+    outcome = OUTCOME.get(r["outcome"])
+    value = outcome.format if outcome else plain_number
+    diff = outcome.format_difference if outcome else _signed
+    star = "  *" if r["ci_low"] > 0 or r["ci_high"] < 0 else ""
+    return (
+        f"  {label(r['outcome']):{width}s} {value(r['baseline_mean']):>12s} "
+        f"{value(r['policy_mean']):>12s}   {diff(r['difference']):>12s} "
+        f"[{diff(r['ci_low'])}, {diff(r['ci_high'])}]{star}"
+    )
 
 
-def _signed(fmt: str, value: float) -> str:
-    text = _fmt(fmt, value)
-    return text if text.startswith("-") or text == "n/a" else "+" + text
+def _signed(value: float | None) -> str:
+    text = plain_number(value)
+    return text if text.startswith("-") or text in ("0", "n/a") else "+" + text

@@ -23,6 +23,7 @@ class PolicyRuns:
     daily: pa.Table
     places: pa.Table
     centres: pa.Table
+    areas: pa.Table  # outcomes by county and township, per policy and seed
 
 
 def _run(payload: tuple[str, dict, int, bool]) -> dict:
@@ -35,6 +36,7 @@ def _run(payload: tuple[str, dict, int, bool]) -> dict:
     out = {
         "summary": {**tag, **result.summary.to_pylist()[0]},
         "daily": [{**tag, **row} for row in daily],
+        "areas": [{**tag, **row} for row in (result.areas or pa.table({})).to_pylist()],
     }
     if first and result.places is not None and result.centres is not None:
         out["places"] = [{"policy": policy, **r} for r in result.places.to_pylist()]
@@ -71,4 +73,5 @@ def run_policies(
         daily=pa.Table.from_pylist([row for o in results for row in o["daily"]]),
         places=pa.Table.from_pylist([row for o in results for row in o.get("places", [])]),
         centres=pa.Table.from_pylist([row for o in results for row in o.get("centres", [])]),
+        areas=pa.Table.from_pylist([row for o in results for row in o["areas"]]),
     )

@@ -49,7 +49,7 @@ class Settings:
         """The scenario with the fitted file applied beneath its own keys: what planners get
         when the scenario names this file as its calibration (as the default preset does)."""
         path = Path(self.fitted_file).resolve()
-        fitted = read_calibration(path.parent, path.name, path)
+        fitted = read_calibration(str(path), path)
         base = self.base()
         own = {"run": {"scale": self.scale} | ({"days": self.days} if self.days else {})}
         return base.with_overrides(deep_merge(fitted, own) | {"calibration": str(path)})

@@ -305,6 +305,7 @@ def _check_header(path: Path, header: list[str]) -> None:
     missing = [c for c in CSV_COLUMNS if c not in header]
     if not missing:
         return
+    _check_delimiter(path, header)
     hints = []
     for column in missing:
         close = difflib.get_close_matches(column, header, n=1, cutoff=0.75)
@@ -315,6 +316,28 @@ def _check_header(path: Path, header: list[str]) -> None:
         f"{path}: missing column(s) {missing}{hint}; the first line must "
         f"name the columns {list(CSV_COLUMNS)}"
     )
+
+
+# Other separators a spreadsheet writes, and which of its settings writes them.
+_OTHER_DELIMITERS = {
+    ";": "semicolons (';'): Excel's 'CSV' where the decimal mark is a comma, as in much of Europe",
+    "\t": "tabs: Excel's 'Text (Tab delimited)', or a table copied out of a spreadsheet",
+}
+
+
+def _check_delimiter(path: Path, header: list[str]) -> None:
+    """A first line with no commas but another separator: name it and say how to save
+    the file comma-separated."""
+    if len(header) != 1:
+        return
+    for delimiter, what in _OTHER_DELIMITERS.items():
+        if delimiter in header[0]:
+            raise GeographyError(
+                f"{path}: the first line has no commas but {what}. Save it with commas: in "
+                "Excel use File > Save As (文件 > 另存为) and choose 'CSV UTF-8 (comma "
+                "delimited)' (CSV UTF-8(逗号分隔)); in LibreOffice or WPS choose ',' as the "
+                "field separator (字段分隔符)"
+            )
 
 
 def _text(row: dict, column: str, where: str) -> str:

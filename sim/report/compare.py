@@ -9,19 +9,23 @@ Python use::
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from sim.analysis.paired import mean_interval, paired_differences
+from sim import scenario_diff
+from sim.analysis.paired import FEW_REPLICATIONS, bounds_of, mean_interval, paired_differences
 from sim.output_folder import Target, check, staged_folder
 from sim.report import backlog_plot, map_plot, outcomes_plot, resolution_plot, sweep_plot
+from sim.report.areas_section import worst_townships
 from sim.report.page import Page
 from sim.report.paired_plot import differences_figure
 from sim.report.results import Results, load
 from sim.report.style import Language, ReportError, language, save
-from sim.results.outcomes import KEY_OUTCOMES, OUTCOME
+from sim.results import export
+from sim.results.outcomes import KEY_OUTCOMES, OUTCOME, plain_number
 
 DEFAULT_OUTCOMES = list(KEY_OUTCOMES[:12])
 TITLES = {"en": "Policy comparison", "zh": "政策方案比较"}
@@ -36,19 +40,22 @@ def compare(
     outcomes: list[str] | None = None,
     sweep_axes: tuple[str, str] | None = None,
     sweep_outcome: str | None = None,
+    tables: tuple[str, ...] = (),
 ) -> Path:
     """Write figures, report.md and report.html into ``out`` (all or nothing); a folder
-    that holds other files is refused (see :mod:`sim.output_folder`)."""
+    that holds other files is refused (see :mod:`sim.output_folder`). ``tables`` asks for
+    the report's tables as spreadsheets too: "xlsx" (comparison.xlsx), "csv"."""
     target = out if isinstance(out, Target) else check(out, "report", inputs=map(Path, paths))
     words = language(lang)
     results = load(paths, labels)
     if results.runs is None and not results.sweeps:
         raise ReportError("nothing to compare: the folders hold no runs")
     with staged_folder(target) as staging:
-        page = Page(title=TITLES[lang], lines=[f"{p}" for p in paths])
+        page = Page(title=TITLES[lang], lines=[f"{p}" for p in paths], lang=lang)
         with words.style():
             if results.runs is not None:
-                _policies(results, page, staging, words, baseline, outcomes)
+                differences = _policies(results, page, staging, words, baseline, outcomes)
+                _spreadsheets(staging, page, differences, tables, lang)
             for k, sweep in enumerate(results.sweeps):
                 _sweep(sweep, page, staging, words, k, sweep_axes, sweep_outcome)
         page.write(staging)
@@ -62,7 +69,7 @@ def _policies(
     lang: Language,
     baseline: str | None,
     outcomes: list[str] | None,
-) -> None:
+) -> pa.Table | None:
     runs = results.runs
     assert runs is not None  # the caller compares policies only when there are runs
     policies = results.policies
@@ -75,19 +82,25 @@ def _policies(
             raise ReportError(f"--outcome: not in the results: {sorted(missing)}")
     outcomes = [o for o in (outcomes or DEFAULT_OUTCOMES) if o in runs.column_names]
     _check_comparable(runs, policies)
+    _check_same_city(results, policies, baseline)
     reps = {p: int(np.sum(np.array(runs.column("policy").to_pylist()) == p)) for p in policies}
-    page.lines.append(", ".join(f"{p}: {n} runs" for p, n in reps.items()))
+    runs_line = (lang.text("runs", policy=p, n=n) for p, n in reps.items())
+    page.lines.append(lang.text("list_separator").join(runs_line))
     differences = None
     paired_n = 0
     if len(policies) > 1:
         differences = paired_differences(runs, baseline, outcomes)
-        paired_n = min(differences.column("n").to_pylist())
+        # seeds shared with the baseline, whether or not every outcome is defined on them
+        paired_n = min(differences.column("pairs").to_pylist())
         if paired_n < max(reps.values()):
-            page.notes.append(
-                f"Differences pair runs of the same seed: {paired_n} pairs "
-                "(the policies' seed sets differ)."
-            )
+            page.notes.append(lang.text("pairs_note", n=paired_n))
+        if paired_n < FEW_REPLICATIONS:
+            page.notes.append(lang.text("few_replications", n=paired_n, more=2 * FEW_REPLICATIONS))
+        page.lines += _change_lines(results, policies, baseline, lang)
     page.header, page.rows = _table(runs, differences, policies, baseline, outcomes, lang)
+    if results.areas is not None:
+        section = worst_townships(results.areas, policies, baseline, lang)
+        page.sections += [section] if section else []
     figures = [
         (
             "outcomes.png",
@@ -126,6 +139,46 @@ def _policies(
     for name, fig, caption in figures:
         save(fig, folder / name)
         page.figures.append((name, caption))
+    return differences
+
+
+def _spreadsheets(
+    folder: Path, page: Page, differences: pa.Table | None, kinds: tuple[str, ...], lang: str
+) -> None:
+    """The report's table as planners paste it (cells as shown), and the differences as
+    numbers, in the report's language."""
+    if not kinds:
+        return
+    shown = pa.table({h: [row[k] for row in page.rows] for k, h in enumerate(page.header)})
+    sheets = {"comparison": shown}
+    if differences is not None:
+        sheets["differences"] = _labelled_differences(differences, lang)
+    for _heading, header, rows in page.sections:  # the worst-served townships
+        name = "服务最弱街道(乡镇)" if lang == "zh" else "worst-served townships"
+        sheets[name] = pa.table({h: [r[k] for r in rows] for k, h in enumerate(header)})
+    if "xlsx" in kinds:
+        export.write_xlsx(folder / "comparison.xlsx", _sheet_names(sheets), lang)
+    if "csv" in kinds:
+        export.write_csv(folder / "comparison.csv", shown, lang)
+        if differences is not None:
+            export.write_csv(folder / "differences.csv", sheets["differences"], lang)
+
+
+def _labelled_differences(differences: pa.Table, lang: str) -> pa.Table:
+    """The differences with each outcome's label beside its name."""
+    names = differences.column("outcome").to_pylist()
+    return differences.add_column(
+        2, "label", pa.array([OUTCOME[n].label(lang) if n in OUTCOME else n for n in names])
+    )
+
+
+def _sheet_names(sheets: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    r"""Excel refuses sheet names over 31 characters or with []:*?/\ in them."""
+    clean = {}
+    for k, (name, table) in enumerate(sheets.items()):
+        safe = "".join(" " if c in "[]:*?/\\" else c for c in name)[:31].strip()
+        clean[safe or f"sheet {k + 1}"] = table
+    return clean
 
 
 def _check_comparable(runs: pa.Table, policies: list[str]) -> None:
@@ -142,10 +195,55 @@ def _check_comparable(runs: pa.Table, policies: list[str]) -> None:
             )
 
 
+def _check_same_city(results: Results, policies: list[str], baseline: str) -> None:
+    """Results of other cities, calendars or horizons are not policies to compare."""
+    base = results.scenarios.get(baseline)
+    for policy in policies:
+        other = results.scenarios.get(policy)
+        if base is None or other is None or policy == baseline:
+            continue
+        differ = scenario_diff.city_changes(scenario_diff.changes(base, other))
+        if differ:
+            raise ReportError(
+                f"{policy!r} simulates another city or period than {baseline!r} "
+                f"({scenario_diff.summary(differ, limit=3)}); compare runs of one city and "
+                "horizon, or give --baseline the policy to compare against"
+            )
+
+
+def _change_lines(results: Results, policies: list[str], baseline: str, lang) -> list[str]:
+    """What each policy changes against the baseline (from the scenarios on record)."""
+    lines = []
+    base = results.scenarios.get(baseline)
+    others = sorted(set(results.baselines) - {baseline})
+    if others:
+        names = ", ".join(results.baselines)
+        lines.append(
+            lang.text(
+                "mixed_baselines", n=len(results.baselines), baselines=names, baseline=baseline
+            )
+        )
+    for policy in policies:
+        if policy == baseline:
+            continue
+        other = results.scenarios.get(policy)
+        if base is None or other is None:
+            lines.append(lang.text("no_record", policy=policy))
+            continue
+        found = scenario_diff.changes(base, other)
+        text = scenario_diff.summary(found) if found else lang.text("no_changes")
+        lines.append(lang.text("changes_line", policy=policy, baseline=baseline, changes=text))
+    return lines
+
+
 def _table(runs: pa.Table, differences, policies, baseline, outcomes, lang):
     header = [lang.text("outcome_column"), *policies]
     if differences is not None:
-        header += [f"{p} - {baseline}" for p in policies if p != baseline]
+        header += [
+            lang.text("difference_column", policy=p, baseline=baseline)
+            for p in policies
+            if p != baseline
+        ]
     policy = np.array(runs.column("policy").to_pylist())
     diff = {
         (r["policy"], r["outcome"]): r
@@ -153,30 +251,26 @@ def _table(runs: pa.Table, differences, policies, baseline, outcomes, lang):
     }
     rows = []
     for outcome in outcomes:
-        fmt = OUTCOME[outcome].fmt if outcome in OUTCOME else "{:.4g}"
+        known = OUTCOME.get(outcome)
+        value = known.format if known else plain_number
+        difference = known.format_difference if known else plain_number
         values = np.array(runs.column(outcome).to_pylist(), dtype=float)
         row = [lang.outcome(outcome)]
         for p in policies:
-            mean, low, high = mean_interval(values[policy == p])
-            row.append(_cell(fmt, mean, low, high))
+            mean, low, high = mean_interval(values[policy == p], bounds_of(outcome))
+            row.append(_cell(value, mean, low, high))
         for p in policies:
             if p != baseline and (p, outcome) in diff:
                 r = diff[(p, outcome)]
-                row.append(_cell(fmt, r["difference"], r["ci_low"], r["ci_high"], signed=True))
+                row.append(_cell(difference, r["difference"], r["ci_low"], r["ci_high"]))
         rows.append(row)
     return header, rows
 
 
-def _cell(fmt: str, mean: float, low: float, high: float, signed: bool = False) -> str:
-    def one(v: float) -> str:
-        if not math.isfinite(v):
-            return "n/a"
-        text = fmt.format(v)
-        return "+" + text if signed and not text.startswith("-") else text
-
+def _cell(shown: Callable[[float], str], mean: float, low: float, high: float) -> str:
     if not math.isfinite(low):
-        return one(mean)
-    return f"{one(mean)} [{one(low)}, {one(high)}]"
+        return shown(mean)
+    return f"{shown(mean)} [{shown(low)}, {shown(high)}]"
 
 
 def _distinct_placements(places: pa.Table, policies: list[str]) -> list[str]:
@@ -206,8 +300,9 @@ def _sweep(
     outcome: str | None,
 ) -> None:
     outcome = outcome or "centre_resolution_rate"
+    factors = lang.text("list_separator").join(sweep.factors)
     page.lines.append(
-        f"sweep {sweep.name}: {sweep.runs.num_rows} runs over {', '.join(sweep.factors)}"
+        lang.text("sweep_line", name=sweep.name, n=sweep.runs.num_rows, factors=factors)
     )
     if axes is None and len(sweep.factors) >= 2:
         axes = (sweep.factors[0], sweep.factors[1])

@@ -4,49 +4,38 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow as pa
-from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sim.analysis.paired import mean_interval
+from sim.report.axis_format import no_data, outcome_axis
+from sim.report.panel_grid import policy_grid, policy_rows
 from sim.report.style import Language
 from sim.results.outcomes import OUTCOME
 
-COLUMNS = 3
 PERCENT = {o.name for o in OUTCOME.values() if o.is_share}
 
 
 def outcome_intervals(runs: pa.Table, outcomes: list[str], lang: Language):
-    """Small multiples: one panel per outcome, one row per policy."""
+    """Small multiples: one panel per outcome, one row per policy; a panel whose outcome is
+    undefined in every run says so instead of showing an empty scale."""
     policy = np.array(runs.column("policy").to_pylist())
     policies = list(dict.fromkeys(policy.tolist()))
     outcomes = [o for o in outcomes if o in runs.column_names]
-    n_rows = max(1, math.ceil(len(outcomes) / COLUMNS))
-    fig, axes = plt.subplots(
-        n_rows,
-        COLUMNS,
-        squeeze=False,
-        figsize=(4.4 * COLUMNS, 0.6 + n_rows * (0.7 + 0.32 * len(policies))),
+    grid = policy_grid(
+        len(outcomes), policies, [lang.outcome(o) for o in outcomes], lang.text("outcomes_title")
     )
-    for ax, outcome in zip(axes.flat, outcomes, strict=False):
+    for ax, outcome in zip(grid.axes, outcomes, strict=True):
         values = np.array(runs.column(outcome).to_pylist(), dtype=float)
+        policy_rows(ax, grid.names)
+        if not np.isfinite(values).any():
+            no_data(ax, lang.text("fig_no_data"))
+            continue
         for y, name in enumerate(policies):
             mean, low, high = mean_interval(values[policy == name])
             if math.isfinite(low):
                 ax.plot([low, high], [y, y], color=f"C{y % 10}", lw=2.2)
             ax.plot([mean], [y], "o", color=f"C{y % 10}", ms=6)
-        ax.set_yticks(range(len(policies)), policies, fontsize=8)
-        ax.set_ylim(-0.6, len(policies) - 0.4)
-        ax.invert_yaxis()
-        ax.set_title(lang.outcome(outcome), fontsize=9)
-        ax.xaxis.set_major_locator(MaxNLocator(4))
-        if outcome in PERCENT:
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
-        ax.tick_params(axis="x", labelsize=8)
+        outcome_axis(ax, "x", outcome, lang.code, inches=grid.plot_inches)
         ax.margins(x=0.15)
-    for ax in list(axes.flat)[len(outcomes) :]:
-        ax.set_visible(False)
-    fig.suptitle(lang.text("outcomes_title"), fontsize=10)
-    fig.tight_layout()
-    return fig
+    return grid.fig

@@ -9,59 +9,101 @@ import numpy as np
 import pyarrow as pa
 
 from sim.domain import CENTRE_LEVELS, RESOLUTION_PLACES
+from sim.report.axis_format import value_axis
+from sim.report.date_axis import table_start, time_axis, x_values
+from sim.report.style import Language
 from sim.results.outcomes import PLACE_LABELS
 
-# (place, end state, key of the label in PLACE_LABELS): one bar each, top to bottom.
-OUTCOME_BARS = (
-    *((place, "resolved", place) for place in RESOLUTION_PLACES),
-    (None, "judged", "judged"),
-    (None, "withdrawn", "withdrawn"),
-    (None, "petition", "petitions"),
-    (None, "incident", "incidents"),
-    (None, "open", "open"),
+# (summary column, label key, column of the part nobody had learned of): one bar each, top
+# to bottom. The counts are the summary row's, so the figure and the terminal table agree.
+OUTCOME_BARS: tuple[tuple[str, str, str | None], ...] = (
+    *((f"resolved_at_{place}", place, None) for place in RESOLUTION_PLACES),
+    ("judged", "judged", None),
+    ("withdrawn", "withdrawn", None),
+    ("petitions", "petitions", None),
+    ("incidents", "incidents", "incidents_unseen"),
+    ("n_lapsed", "lapsed", "n_lapsed"),
+    ("n_open_at_end", "open", None),
+    ("n_latent_at_end", "latent", "n_latent_at_end"),
 )
-BAR_LABELS = PLACE_LABELS["en"] | {"open": "still open"}
+EXTRA_LABELS = {
+    "en": {
+        "lapsed": "lapsed unseen",
+        "open": "still open at the end",
+        "latent": "latent at the end",
+        "unseen": "nobody had learned of the dispute",
+        "known": "discovered by a channel",
+        "axis": "disputes that ended in the measured period\n(last two bars: state at its end)",
+        "title": "How disputes ended",
+    },
+    "zh": {
+        "lapsed": "未被发现即消解",
+        "open": "期末仍在办理",
+        "latent": "期末潜在纠纷",
+        "unseen": "事前无人知晓",
+        "known": "已被渠道发现",
+        "axis": "统计期内终结的纠纷数\n(最后两项:期末状态)",
+        "title": "纠纷的结局",
+    },
+}
 
 
-def end_counts(cases: pa.Table) -> dict[str, int]:
-    """How disputes discovered in the measured period (day >= 0) ended, in the order of
-    OUTCOME_BARS."""
-    state = cases.column("end_state").cast(pa.string()).to_numpy(zero_copy_only=False)
-    level = cases.column("end_level").cast(pa.string()).to_numpy(zero_copy_only=False)
-    found_day = cases.column("discovered_day").to_numpy(zero_copy_only=False).astype(float)
-    found = np.isfinite(found_day) & (found_day >= 0)
+def end_counts(summary: dict, lang: str = "en") -> dict[str, tuple[int, int]]:
+    """(all, of which nobody had learned of) per bar of OUTCOME_BARS, from a summary row."""
+    labels = PLACE_LABELS[lang] | EXTRA_LABELS[lang]
     counts = {}
-    for place, end, key in OUTCOME_BARS:
-        hit = found & (state == end)
-        if place is not None:
-            hit &= level == place
-        counts[BAR_LABELS[key]] = int(hit.sum())
+    for column, key, unseen in OUTCOME_BARS:
+        total = int(summary.get(column) or 0)
+        counts[labels[key]] = (total, int(summary.get(unseen) or 0) if unseen else 0)
     return counts
 
 
-def overview(daily: pa.Table, cases: pa.Table, path: Path, title: str = "") -> Path:
-    """Two panels: cases at each level over the run; where discovered disputes ended."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), constrained_layout=True)
+def _end_bars(axis, summary: dict, lang: str) -> None:
+    words = EXTRA_LABELS[lang]
+    counts = end_counts(summary, lang)
+    labels = list(counts)[::-1]
+    totals = np.array([counts[k][0] for k in labels])
+    unseen = np.array([counts[k][1] for k in labels])
+    axis.barh(labels, totals - unseen, color="tab:blue", label=words["known"])
+    bars = axis.barh(
+        labels,
+        unseen,
+        left=totals - unseen,
+        color="white",
+        edgecolor="tab:blue",
+        hatch="///",
+        label=words["unseen"],
+    )
+    axis.bar_label(bars, labels=[f"{t:,}" for t in totals], fontsize=8, padding=2)
+    axis.set(xlabel=words["axis"], title=words["title"])
+    axis.legend(loc="upper right", fontsize=8)
+    axis.margins(x=0.15)
+
+
+def _backlog_panel(left, daily: pa.Table, lang: Language) -> None:
+    """Cases at each level over the run (stacked) and in court (own axis), over dates with
+    public holidays shaded when the table has its ``date`` column, else over day numbers."""
+    start = table_start(daily)
     day = daily.column("day").to_numpy()
+    x = x_values(day, start)
     stacks = [daily.column(f"in_{level}").to_numpy() for level in CENTRE_LEVELS]
-    left.stackplot(day, *stacks, labels=[f"{level} centres" for level in CENTRE_LEVELS], alpha=0.85)
+    names = [lang.level(level) for level in CENTRE_LEVELS]
+    left.stackplot(x, *stacks, labels=names, alpha=0.85)
     court = left.twinx()  # the court's backlog is an order larger: its own axis
     court.plot(
-        day,
+        x,
         daily.column("in_court").to_numpy(),
         color="black",
         lw=1.2,
-        label="in court (right axis)",
+        label=lang.text("fig_in_court_right"),
     )
-    court.set_ylabel("open cases in court")
+    court.set_ylabel(lang.text("fig_court_axis"))
     court.set_ylim(bottom=0)
-    if day.min() < 0:
-        left.axvspan(day.min(), 0, color="0.9", zorder=0, label="warm-up (not counted)")
-    left.set(
-        xlabel="day (0 = start of the measured period)",
-        ylabel="open cases (backlog)",
-        title="Cases being handled, by level",
-    )
+    time_axis(left, start, day, lang)
+    left.set_ylabel(lang.text("fig_backlog_axis"))
+    left.set_title(lang.text("fig_levels_title"))
+    value_axis(left, "y", "count", lang.code, inches=3.5)
+    value_axis(court, "y", "count", lang.code, inches=3.5)
     handles, labels = left.get_legend_handles_labels()
     extra_handles, extra_labels = court.get_legend_handles_labels()
     court.legend(
@@ -71,12 +113,14 @@ def overview(daily: pa.Table, cases: pa.Table, path: Path, title: str = "") -> P
         fontsize=8,
         framealpha=0.95,
     )  # on the top axes, so no line crosses it
-    counts = end_counts(cases)
-    labels, values = list(counts), list(counts.values())
-    bars = right.barh(labels[::-1], values[::-1], color="tab:blue")
-    right.bar_label(bars, fmt="%d", fontsize=8, padding=2)
-    right.set(xlabel="disputes discovered in the measured period", title="How disputes ended")
-    right.margins(x=0.15)
+
+
+def overview(daily: pa.Table, summary: dict, path: Path, title: str = "", lang: str = "en") -> Path:
+    """Two panels: cases at each level over the run; how the disputes that ended in the
+    measured period ended (the summary row's counts)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), constrained_layout=True)
+    _backlog_panel(left, daily, Language(lang))
+    _end_bars(right, summary, lang)
     if title:
         fig.suptitle(title)
     fig.savefig(path, dpi=110)

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pyarrow as pa
-from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.report.style import Language
-from sim.results.outcomes import OUTCOME
-
-COLUMNS = 3
+from sim.report.axis_format import no_data, outcome_axis
+from sim.report.panel_grid import policy_grid, policy_rows
+from sim.report.style import Language, check_fonts
 
 
 def plot_differences(
@@ -24,10 +22,13 @@ def plot_differences(
     lang: Language | None = None,
 ) -> Path:
     """Write :func:`differences_figure` as a PNG."""
-    fig = differences_figure(differences, title, baseline, lang)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
+    lang = lang or Language()
+    with lang.style():  # fonts are looked up when the figure is drawn
+        fig = differences_figure(differences, title, baseline, lang)
+        check_fonts(fig)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
 
@@ -36,39 +37,33 @@ def differences_figure(
     differences: pa.Table, title: str = "", baseline: str = "baseline", lang: Language | None = None
 ):
     """Small multiples: one panel per outcome, one row (point and interval) per policy.
-    A filled point marks an interval that excludes zero."""
+    A filled point marks an interval that excludes zero; differences of shares are in
+    percentage points."""
     lang = lang or Language()
     rows = differences.to_pylist()
     outcomes = list(dict.fromkeys(r["outcome"] for r in rows))
     policies = list(dict.fromkeys(r["policy"] for r in rows))
-    percent = {o for o in outcomes if o in OUTCOME and OUTCOME[o].is_share}
-    n_rows = math.ceil(len(outcomes) / COLUMNS)
-    fig, axes = plt.subplots(
-        n_rows,
-        COLUMNS,
-        figsize=(4.2 * COLUMNS, 0.5 + n_rows * (0.55 + 0.32 * len(policies))),
-        squeeze=False,
-    )
-    for ax, outcome in zip(axes.flat, outcomes, strict=False):
-        for y, policy in enumerate(policies):
-            r = next(r for r in rows if r["outcome"] == outcome and r["policy"] == policy)
-            _one_row(ax, y, r)
-        ax.axvline(0.0, color="0.5", lw=0.8)
-        ax.set_yticks(range(len(policies)), policies, fontsize=8)
-        ax.set_ylim(-0.6, len(policies) - 0.4)
-        ax.invert_yaxis()
-        ax.set_title(lang.outcome(outcome), fontsize=9)
-        ax.tick_params(axis="x", labelsize=8)
-        ax.xaxis.set_major_locator(MaxNLocator(5, symmetric=False))
-        if outcome in percent:
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
-    for ax in list(axes.flat)[len(outcomes) :]:
-        ax.set_visible(False)
     n = max((r["n"] for r in rows), default=0)
     subtitle = lang.text("difference_from", baseline=baseline, n=n)
-    fig.suptitle(f"{title}\n{subtitle}" if title else subtitle, fontsize=10)
-    fig.tight_layout()
-    return fig
+    grid = policy_grid(
+        len(outcomes),
+        policies,
+        [lang.outcome(o) for o in outcomes],
+        f"{title}\n{subtitle}" if title else subtitle,
+    )
+    by_key = {(r["outcome"], r["policy"]): r for r in rows}
+    for ax, outcome in zip(grid.axes, outcomes, strict=True):
+        mine = [by_key.get((outcome, p)) for p in policies]
+        policy_rows(ax, grid.names)
+        if not any(r is not None and math.isfinite(r["difference"]) for r in mine):
+            no_data(ax, lang.text("fig_no_data"))
+            continue
+        for y, r in enumerate(mine):
+            if r is not None:
+                _one_row(ax, y, r)
+        ax.axvline(0.0, color="0.5", lw=0.8)
+        outcome_axis(ax, "x", outcome, lang.code, difference=True, inches=grid.plot_inches)
+    return grid.fig
 
 
 def _one_row(ax, y: int, r: dict) -> None:

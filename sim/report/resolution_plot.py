@@ -4,11 +4,20 @@ violent (means per run over replications)."""
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow as pa
 
+from sim.report.axis_format import value_axis
 from sim.report.style import Language
+from sim.report.text_wrap import line_count, wrap_names, wrap_to
+
+WIDTH = 11.0
+NAME_INCHES = 2.6
+NAME_FONT = 8.0
+LEGEND_COLUMNS = 6
 
 # (summary column, place key in style.PLACES, colour)
 SEGMENTS = (
@@ -47,13 +56,21 @@ def segment_means(runs: pa.Table) -> tuple[list[str], list[tuple[str, str, np.nd
 
 def where_resolved(runs: pa.Table, lang: Language):
     policies, segments = segment_means(runs)
-    fig, ax = plt.subplots(figsize=(11, 1.6 + 0.55 * len(policies)), constrained_layout=True)
+    names = wrap_names(policies, NAME_INCHES, NAME_FONT)
+    rows_in = sum(max(0.42, (line_count(n) * NAME_FONT + 8) / 72) for n in names)
+    legend_rows = math.ceil(len(segments) / LEGEND_COLUMNS)
+    fig, ax = plt.subplots(
+        figsize=(WIDTH, 1.2 + rows_in + 0.22 * legend_rows), constrained_layout=True
+    )
+    y = np.arange(len(policies))
     left = np.zeros(len(policies))
     for place, colour, means in segments:
-        ax.barh(policies, means, left=left, color=colour, label=lang.place(place), height=0.6)
+        ax.barh(y, means, left=left, color=colour, label=lang.place(place), height=0.6)
         left += means
+    ax.set_yticks(y, names, fontsize=NAME_FONT)
     ax.invert_yaxis()
     ax.set_xlabel(lang.text("disputes"))
-    ax.set_title(lang.text("where_title"), fontsize=10)
-    fig.legend(loc="outside lower center", ncol=6, fontsize=8, frameon=False)
+    value_axis(ax, "x", "count", lang.code, inches=WIDTH - NAME_INCHES - 0.6)
+    ax.set_title(wrap_to(lang.text("where_title"), WIDTH - 0.5, 10), fontsize=10)
+    fig.legend(loc="outside lower center", ncol=LEGEND_COLUMNS, fontsize=8, frameon=False)
     return fig

@@ -37,7 +37,11 @@ class Results:
     daily: pa.Table | None = None  # policy, seed, day, cases open per level
     places: pa.Table | None = None  # policy, one row per community
     centres: pa.Table | None = None  # policy, one row per centre
+    areas: pa.Table | None = None  # policy, seed, one row per county and township
     sweeps: list[Sweep] = field(default_factory=list)
+    # policy -> its resolved scenario (JSON dump), where the folder recorded it
+    scenarios: dict[str, dict] = field(default_factory=dict)
+    baselines: list[str] = field(default_factory=list)  # the baseline of each script folder
 
     @property
     def policies(self) -> list[str]:
@@ -50,10 +54,14 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
     """Results of every folder in ``paths``; ``labels`` renames the policy of each folder."""
     if labels and len(labels) != len(paths):
         raise ReportError(f"--label given {len(labels)} times for {len(paths)} results")
-    parts: dict[str, list[pa.Table]] = {"runs": [], "daily": [], "places": [], "centres": []}
+    parts: dict[str, list[pa.Table]] = {
+        name: [] for name in ("runs", "daily", "places", "centres", "areas")
+    }
     sweeps = []
     variants: dict[str, list[str]] = {}  # scenario name -> settings seen under it
     mapped: set[str] = set()  # policies whose places and centres are already in
+    scenarios: dict[str, dict] = {}
+    baselines: list[str] = []
     for k, path in enumerate(paths):
         path = Path(path)
         label = labels[k] if labels else None
@@ -61,9 +69,18 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
         if kind == "sweep":
             sweeps.append(_sweep(path))
             continue
-        tables = (
-            _run_folder(path, label, variants) if kind == "run" else _script_folder(path, label)
-        )
+        if kind == "run":
+            tables = _run_folder(path, label, variants)
+            runs = tables["runs"]
+            if runs is not None and runs.num_rows:
+                scenarios.setdefault(
+                    runs.column("policy")[0].as_py(), _manifest(path).get("scenario", {})
+                )
+        else:
+            tables = _script_folder(path, label)
+            baseline, found = _script_scenarios(path, label)
+            scenarios |= found
+            baselines += [baseline] if baseline else []
         for name, table in tables.items():
             if table is None or not table.num_rows:
                 continue
@@ -72,7 +89,22 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
             parts[name].append(table)
     tables = {name: _concat(found) for name, found in parts.items()}
     _check_unique_runs(tables["runs"])
-    return Results(**tables, sweeps=sweeps)
+    return Results(**tables, sweeps=sweeps, scenarios=scenarios, baselines=baselines)
+
+
+def _script_scenarios(path: Path, label: str | None) -> tuple[str | None, dict[str, dict]]:
+    """The baseline and every policy's scenario from a script folder's policies.json
+    (folders written before it existed have none)."""
+    file = path / "policies.json"
+    if not file.exists():
+        return None, {}
+    data = _json(file)
+    found = data.get("scenarios")
+    baseline = data.get("baseline")
+    if not isinstance(found, dict) or not isinstance(baseline, str):
+        raise ReportError(f"{file}: not a policies file of this tool (baseline, scenarios)")
+    name = (lambda p: f"{label}: {p}") if label else (lambda p: p)
+    return name(baseline), {name(p): s for p, s in found.items() if isinstance(s, dict)}
 
 
 def _not_yet(table: pa.Table, mapped: set, name: str) -> pa.Table:
@@ -134,7 +166,11 @@ def _tag(table: pa.Table | None, policy: str, seed: int | None = None) -> pa.Tab
 
 def _manifest(path: Path) -> dict:
     """A result folder's manifest.json, which must be a JSON object."""
-    file = path / "manifest.json"
+    return _json(path / "manifest.json")
+
+
+def _json(file: Path) -> dict:
+    """A JSON object the tool wrote (a manifest, a policies file)."""
     try:
         manifest = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:  # UnicodeDecodeError and JSON errors are ValueErrors
@@ -142,7 +178,7 @@ def _manifest(path: Path) -> dict:
     except RecursionError:
         raise ReportError(f"{file}: nests too deeply to be a manifest of this tool") from None
     if not isinstance(manifest, dict):
-        raise ReportError(f"{file}: not a manifest written by this tool (not a JSON object)")
+        raise ReportError(f"{file}: not written by this tool (not a JSON object)")
     return manifest
 
 
@@ -162,6 +198,7 @@ def _run_folder(path: Path, label: str | None, variants: dict[str, list[str]]) -
         "daily": _tag(daily, policy, seed),
         "places": _tag(_read(path / "places.parquet"), policy),
         "centres": _tag(_read(path / "centres.parquet"), policy),
+        "areas": _tag(_read(path / "areas.parquet"), policy, seed),
     }
 
 
@@ -183,7 +220,8 @@ def _policy_name(manifest: dict, path: Path, variants: dict[str, list[str]]) -> 
 
 def _script_folder(path: Path, label: str | None) -> dict:
     tables = {
-        name: _read(path / f"{name}.parquet") for name in ("runs", "daily", "places", "centres")
+        name: _read(path / f"{name}.parquet")
+        for name in ("runs", "daily", "places", "centres", "areas")
     }
     if label:  # one folder holds several policies: the label prefixes them
         tables = {name: _prefix(t, label) for name, t in tables.items()}

@@ -2,7 +2,8 @@
 
 Chinese labels use Noto Sans CJK SC from the ``noto-cjk-sans-otc`` package (the ``zh``
 extra), registered with matplotlib at first use, with DejaVu Sans as the fallback for
-anything it lacks.
+anything it lacks; English figures use DejaVu Sans with the CJK font as the fallback, so a
+Chinese policy name renders in them too.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 
 import matplotlib.font_manager as font_manager
 import matplotlib.pyplot as plt
+from matplotlib.text import Text
 
 from sim.report.errors import ReportError as ReportError  # re-exported
+from sim.report.text_wrap import has_cjk
 from sim.results.outcomes import PLACE_LABELS, label
 
 LANGUAGES = ("en", "zh")
@@ -47,6 +50,40 @@ TEXT = {
         "total": "total (ST)",
         "mu_star": "mu* (mean absolute effect)",
         "outcome_column": "outcome (mean [95% interval])",
+        "difference_column": "{policy} - {baseline}",
+        "runs": "{policy}: {n} runs",
+        "list_separator": ", ",
+        "pairs_note": "Differences pair runs of the same seed: {n} pairs (the policies' seed "
+        "sets differ).",
+        "sweep_line": "sweep {name}: {n} runs over {factors}",
+        "changes_line": "{policy} changes against {baseline}: {changes}",
+        "no_changes": "nothing (the same scenario)",
+        "few_replications": "Only {n} paired replications: the intervals are wide; run "
+        "{more} or more for a decision.",
+        "mixed_baselines": "These results come from {n} planner-script folders with their "
+        "own baselines ({baselines}); every difference here is against {baseline}.",
+        "no_record": "{policy}: its folder does not record its scenario (written by an "
+        "older version), so what it changes is not shown.",
+        "date": "written {date}",
+        "glossary": "Glossary",
+        "glossary_intro": "What the numbers on this page count.",
+        "term": "term",
+        "column": "column",
+        "meaning": "meaning",
+        # figures
+        "fig_no_data": "no data",
+        "fig_date": "date",
+        "fig_holiday": "public holiday",
+        "fig_new_room": "new community room (none in {baseline})",
+        "fig_size_legend": "{people:,} residents",
+        "fig_wide_intervals": "Warning: 95% intervals up to {width:.2f} wide (over {limit:.1f}): "
+        "the indices are unreliable; run more base samples",
+        "fig_few_samples": "Warning: only {n} base samples: the indices are unreliable",
+        "fig_clipped": "arrow: interval continues beyond the axis",
+        "fig_levels_title": "Cases being handled, by level",
+        "fig_in_court_right": "in court (right axis)",
+        "fig_court_axis": "open cases in court",
+        "fig_backlog_axis": "open cases (backlog)",
     },
     "zh": {
         "difference_from": "与{baseline}之差:配对重复{n}次的均值与95%区间(实心:区间不含0)",
@@ -71,6 +108,37 @@ TEXT = {
         "total": "总指数(ST)",
         "mu_star": "mu*(平均绝对效应)",
         "outcome_column": "指标(均值[95%区间])",
+        "difference_column": "{policy}与{baseline}之差",
+        "runs": "{policy}:{n}次运行",
+        "list_separator": ";",
+        "pairs_note": "差值按相同种子配对:共{n}对(各方案的种子不完全相同)。",
+        "sweep_line": "参数扫描{name}:{n}次运行,因素为{factors}",
+        "changes_line": "{policy}相对{baseline}的改变:{changes}",
+        "no_changes": "无(同一情景)",
+        "few_replications": "配对重复仅{n}次:区间很宽;作决策请至少运行{more}次。",
+        "mixed_baselines": "这些结果来自{n}个规划脚本文件夹,各有基线({baselines});"
+        "此处所有差值均相对{baseline}。",
+        "no_record": "{policy}:其文件夹未记录情景(旧版本所写),无法显示其改变。",
+        "date": "生成日期:{date}",
+        "glossary": "术语表",
+        "glossary_intro": "本页各项数字的含义。",
+        "term": "术语",
+        "column": "列名",
+        "meaning": "含义",
+        # figures
+        "fig_no_data": "无数据",
+        "fig_date": "日期",
+        "fig_holiday": "法定节假日",
+        "fig_new_room": "新设社区调解室({baseline}中没有)",
+        "fig_size_legend": "{people:,}人",
+        "fig_wide_intervals": "警告:95%区间宽达{width:.2f}(超过{limit:.1f}),"
+        "指数不可靠,请增加基础样本",
+        "fig_few_samples": "警告:基础样本仅{n}个,指数不可靠",
+        "fig_clipped": "箭头:区间超出坐标轴",
+        "fig_levels_title": "各级在办案件",
+        "fig_in_court_right": "法院在办(右轴)",
+        "fig_court_axis": "法院在办案件",
+        "fig_backlog_axis": "在办案件(积压)",
     },
 }
 LEVELS = {
@@ -111,11 +179,14 @@ class Language:
 
     @contextlib.contextmanager
     def style(self):
-        """Matplotlib settings for this language (the CJK font for Chinese)."""
+        """Matplotlib settings for this language: the CJK font first for Chinese, and after
+        DejaVu Sans otherwise, so that Chinese policy names render in English reports too
+        (matplotlib falls back glyph by glyph along the list)."""
         rc: dict[Any, Any] = {"axes.unicode_minus": False}  # matplotlib types keys as literals
-        if self.code == "zh":
-            rc["font.family"] = "sans-serif"
-            rc["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
+        # Named families, not "sans-serif": matplotlib falls back glyph by glyph only along
+        # font.family (a generic family resolves to one font).
+        rc["font.family"] = font_families(self.code)
+        rc["font.sans-serif"] = font_families(self.code)
         with plt.rc_context(rc):
             yield
 
@@ -145,9 +216,47 @@ def cjk_font() -> str:
     return CJK_FAMILY
 
 
+def font_families(code: str = "en") -> list[str]:
+    """The sans-serif list for a language; Chinese requires the CJK font, English adds it
+    as a fallback when it is installed."""
+    if code == "zh":
+        return [cjk_font(), "DejaVu Sans"]
+    try:
+        return ["DejaVu Sans", cjk_font()]
+    except ReportError:
+        return ["DejaVu Sans"]
+
+
+def check_fonts(fig) -> None:
+    """Refuse, with the install hint, a figure whose text needs the CJK font when that font
+    is missing (matplotlib would draw empty boxes and only warn)."""
+    if len(font_families()) > 1:  # the CJK font is there
+        return
+    for ax in fig.axes:  # tick labels get their text only when asked for
+        ax.get_xticklabels()
+        ax.get_yticklabels()
+    if any(has_cjk(t.get_text()) for t in fig.findobj(Text)):
+        cjk_font()  # raises the ReportError that names the package
+
+
 def save(fig, path: Path, dpi: int = 120) -> Path:
+    """Write the figure as a PNG (with the CJK fallback font, whatever the caller's style)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_fonts(fig)
+    fallback_fonts(fig)
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path
+
+
+def fallback_fonts(fig) -> None:
+    """Give text made outside a language's style (generic "sans-serif", which resolves to a
+    single font) the named families, so that Chinese glyphs fall back to the CJK font."""
+    families = font_families()
+    for ax in fig.axes:  # tick labels exist only once asked for; later ones copy the first
+        ax.get_xticklabels()
+        ax.get_yticklabels()
+    for text in fig.findobj(Text):
+        if text.get_fontfamily() == ["sans-serif"]:
+            text.set_fontfamily(families)

@@ -8,17 +8,22 @@ import math
 
 import matplotlib.pyplot as plt
 import pyarrow as pa
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, NullLocator
+
+from sim.report.text_wrap import line_count, wrap_to
+
+NAME_INCHES = 4.0  # room for a figure's name beside the axes
 
 
 def validation_figure(table: pa.Table):
     rows = [r for r in table.to_pylist() if _finite(r["predicted"])]
     counts = [r for r in rows if r["kind"] == "count"]
     rates = [r for r in rows if r["kind"] == "rate"]
-    heights = [max(len(counts), 1), max(len(rates), 1)]
+    heights = [max(_rows_inches(counts), 0.42), max(_rows_inches(rates), 0.42)]
     fig, axes = plt.subplots(
         2,
         1,
-        figsize=(10, 1.6 + 0.42 * sum(heights)),
+        figsize=(10, 1.8 + sum(heights)),
         gridspec_kw={"height_ratios": heights},
         constrained_layout=True,
     )
@@ -52,11 +57,32 @@ def _panel(ax, rows, measure, xlabel: str, log: bool) -> None:
         if r["band"].startswith(">="):
             ax.fill_betweenx([y - 0.3, y + 0.3], 1.0 if log else 0.0, right, color="0.9", zorder=0)
     ax.set_xlim(right=right)
-    ax.set_yticks(range(len(rows)), [f"{r['label']} ({r['preset']})" for r in rows], fontsize=8)
+    if log and rows:
+        _ratio_ticks(ax)
+    ax.set_yticks(range(len(rows)), [_name(r) for r in rows], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel, fontsize=9)
     if not rows:
         ax.set_visible(False)
+
+
+def _name(r: dict) -> str:
+    return wrap_to(f"{r['label']} ({r['preset']})", NAME_INCHES, 8)
+
+
+def _rows_inches(rows: list[dict]) -> float:
+    return sum(max(0.42, (line_count(_name(r)) * 10 + 8) / 72) for r in rows)
+
+
+def _ratio_ticks(ax) -> None:
+    """Ratios as "0.9×", "1×", "1.2×": plain ticks within a decade (a log axis would label
+    its minor ticks 9×10^-1), decades with their ratio beyond."""
+    low, high = ax.get_xlim()
+    if high / low < 10:
+        ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 2.5, 5, 10]))
+        ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def _band(ax, y: int, r: dict, log: bool) -> None:

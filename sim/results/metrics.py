@@ -32,6 +32,7 @@ them, where they say):
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -71,17 +72,15 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
     def in_year(name: str) -> np.ndarray:
         return _in_period(cases, name, days)
 
+    basis = case_basis(cases, days)
+    discovered = np.isfinite(_np(cases, "discovered_day").astype(float))
     end_state = _np(cases, "end_state")
     end_level = _np(cases, "end_level")
     resolved = end_state == "resolved"
-    at_centre = np.isin(end_level, CENTRE_LEVELS)
     ended = in_year("end_day")
-    # A dispute that went straight to a specialised committee never entered a joint centre.
-    received = in_year("first_centre_day") & np.isin(_np(cases, "entry_level"), CENTRE_LEVELS)
-    network = resolved & (at_centre | (end_level == "grid"))
-    low = network & np.isin(end_level, ("grid", "community")) & ended
-    duration = _np(cases, "end_day") - _np(cases, "discovered_day")
-    court = in_year("court_day")
+    received, court = basis.received, basis.court
+    low = basis.network_ended & np.isin(end_level, ("grid", "community"))
+    duration = basis.resolution_days
     court_mediation = _np(cases, "court_mediation")
     mediated = court & np.isin(court_mediation, ("succeeded", "failed"))
     court_settled = court & (court_mediation == "succeeded")
@@ -94,14 +93,16 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
         "n_arisen": int(in_year("arose_day").sum()),
         "n_discovered": int(in_year("discovered_day").sum()),
         "n_lapsed": int((ended & (end_state == "lapsed")).sum()),
-        "n_open_at_end": int((end_state == "open").sum()),
+        # open at the end: in somebody's hands, or latent (nobody has learned of it yet)
+        "n_open_at_end": int(((end_state == "open") & discovered).sum()),
+        "n_latent_at_end": int(((end_state == "open") & ~discovered).sum()),
         "received_by_centres": int(received.sum()),
-        "resolved_by_centres": int((received & resolved & at_centre).sum()),
-        "centre_resolution_rate": _ratio((received & resolved & at_centre).sum(), received.sum()),
+        "resolved_by_centres": int(basis.resolved_by_centres.sum()),
+        "centre_resolution_rate": _ratio(basis.resolved_by_centres.sum(), received.sum()),
         "resolved_by_grid_officers": int((ended & resolved & (end_level == "grid")).sum()),
-        "share_resolved_at_community_or_below": _ratio(low.sum(), (network & ended).sum()),
-        "resolution_days_median": _quantile(duration[network & ended], 0.5),
-        "resolution_days_p90": _quantile(duration[network & ended], 0.9),
+        "share_resolved_at_community_or_below": _ratio(low.sum(), basis.network_ended.sum()),
+        "resolution_days_median": _quantile(duration[basis.network_ended], 0.5),
+        "resolution_days_p90": _quantile(duration[basis.network_ended], 0.9),
         "time_limit_compliance": _compliance(stays, days),
         "mean_wait_days": _mean(_np(stays, "wait_days")[_stays_in_year(stays, days)]),
         "backlog_mean": _mean(backlog),
@@ -113,9 +114,10 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
         "court_mediation_rate": _ratio(court_settled.sum(), mediated.sum()),
         "judged": int((ended & (end_state == "judged")).sum()),
         "withdrawn": int((ended & (end_state == "withdrawn")).sum()),
-        "petitions": int((ended & (end_state == "petition")).sum()),
-        "incidents": int((ended & (end_state == "incident")).sum()),
-        "mean_distance_km": _mean(_finite(_np(cases, "distance_km")[received])),
+        "petitions": int(basis.petitions.sum()),
+        "incidents": int(basis.incidents.sum()),
+        "incidents_unseen": int((basis.incidents & ~discovered).sum()),
+        "mean_distance_km": _mean(_finite(basis.distance_km[received])),
         "parties_received": int(_np(cases, "n_parties")[received].sum()),
         **_peoples_mediation(cases, stays, days),
         "money_received_yuan": float(_np(cases, "money_yuan")[received].sum()),
@@ -141,10 +143,61 @@ def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) 
     return row
 
 
+@dataclass(frozen=True)
+class CaseBasis:
+    """Which disputes the case outcomes count, one mask per outcome (shared by the city
+    summary and the tables by area, so that both count alike)."""
+
+    received: np.ndarray  # received by the centres in the period
+    resolved_by_centres: np.ndarray  # of those, resolved at a centre level by the end
+    network_ended: np.ndarray  # resolved by grid officers or centres, ended in the period
+    resolution_days: np.ndarray  # discovery to end, every dispute
+    court: np.ndarray  # first reached the court in the period
+    petitions: np.ndarray  # ended in the period as a petition
+    incidents: np.ndarray  # ended in the period as a violent incident
+    distance_km: np.ndarray  # home to the first centre (NaN: none), every dispute
+
+
+def case_basis(cases: pa.Table, days: int) -> CaseBasis:
+    end_state = _np(cases, "end_state")
+    end_level = _np(cases, "end_level")
+    resolved = end_state == "resolved"
+    at_centre = np.isin(end_level, CENTRE_LEVELS)
+    ended = _in_period(cases, "end_day", days)
+    # A dispute that went straight to a specialised committee never entered a joint centre.
+    received = _in_period(cases, "first_centre_day", days) & np.isin(
+        _np(cases, "entry_level"), CENTRE_LEVELS
+    )
+    network = resolved & (at_centre | (end_level == "grid"))
+    return CaseBasis(
+        received=received,
+        resolved_by_centres=received & resolved & at_centre,
+        network_ended=network & ended,
+        resolution_days=_np(cases, "end_day") - _np(cases, "discovered_day"),
+        court=_in_period(cases, "court_day", days),
+        petitions=ended & (end_state == "petition"),
+        incidents=ended & (end_state == "incident"),
+        distance_km=_np(cases, "distance_km").astype(float),
+    )
+
+
+def first_session_waits(stays: pa.Table, days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each stay's days from arrival to its first session, and which stays count (begun
+    in the period, had a session)."""
+    wait = _np(stays, "first_session_day").astype(float) - _np(stays, "entered_day")
+    return wait, _stays_in_year(stays, days) & np.isfinite(wait)
+
+
+def case_rows(cases: pa.Table, case_ids: np.ndarray) -> np.ndarray:
+    """Row in ``cases`` of each case id (stays name their dispute by id)."""
+    row_of = np.full(int(_np(cases, "case_id").max(initial=-1)) + 1, -1, dtype=np.int64)
+    row_of[_np(cases, "case_id").astype(np.int64)] = np.arange(cases.num_rows)
+    return row_of[np.asarray(case_ids, dtype=np.int64)]
+
+
 def _first_sessions(stays: pa.Table, days: int) -> dict:
     """Mean and 90th percentile wait to the first session, per centre level."""
-    wait = _np(stays, "first_session_day").astype(float) - _np(stays, "entered_day")
-    had = _stays_in_year(stays, days) & np.isfinite(wait)
+    wait, had = first_session_waits(stays, days)
     level = _np(stays, "level")
     row = {}
     for name in CENTRE_LEVELS:
@@ -212,10 +265,7 @@ def _stays_in_year(stays: pa.Table, days: int) -> np.ndarray:
 def _peoples_mediation(cases: pa.Table, stays: pa.Table, days: int) -> dict:
     """Cases, parties and money of the committees' registers (one case per stay)."""
     in_year = _stays_in_year(stays, days)
-    case_ids = _np(stays, "case_id")[in_year].astype(np.int64)
-    row_of = np.full(int(_np(cases, "case_id").max(initial=-1)) + 1, -1, dtype=np.int64)
-    row_of[_np(cases, "case_id").astype(np.int64)] = np.arange(cases.num_rows)
-    rows = row_of[case_ids]
+    rows = case_rows(cases, _np(stays, "case_id")[in_year])
     return {
         "peoples_mediation_cases": int(in_year.sum()),
         "peoples_mediation_parties": int(_np(cases, "n_parties")[rows].sum()),

@@ -68,7 +68,8 @@ DAYS = "{:.2f}"
 @dataclass(frozen=True)
 class Outcome:
     """One outcome: its column name, labels in English and Chinese, unit, value format and
-    a one-line definition (the full counting rules are in :mod:`sim.results.metrics`)."""
+    a one-line definition in each language (the full counting rules are in
+    :mod:`sim.results.metrics`)."""
 
     name: str
     en: str
@@ -76,6 +77,7 @@ class Outcome:
     unit: str
     fmt: str
     definition: str
+    definition_zh: str = ""  # the same definition in Chinese, for the glossary
 
     @property
     def is_share(self) -> bool:
@@ -84,15 +86,60 @@ class Outcome:
     def label(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
 
+    def meaning(self, lang: str = "en") -> str:
+        """The definition in that language."""
+        return self.definition_zh if lang == "zh" else self.definition
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The values the outcome can take: shares within 0 to 1, everything else (counts,
+        days, hours, ratios, km) not below 0. Intervals are clipped to them."""
+        return (0.0, 1.0) if self.unit == "share" else (0.0, math.inf)
+
     def format(self, value: float | None) -> str:
         """The value as the tables print it; an undefined value (None, NaN) as "n/a"."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or not math.isfinite(value):
             return "n/a"
-        return self.fmt.format(value)
+        return _unsigned_zero(self.fmt.format(value))
+
+    def format_difference(self, value: float | None) -> str:
+        """A difference with its sign; of shares in percentage points ("+0.5 pp")."""
+        if value is None or not math.isfinite(value):
+            return "n/a"
+        if self.is_share and "%" in self.fmt:
+            decimals = int(self.fmt.split(".")[1][0]) if "." in self.fmt else 0
+            text = _unsigned_zero(f"{100 * value:.{decimals}f}") + " pp"
+        else:
+            text = _unsigned_zero(self.fmt.format(value))
+        return text if text.startswith("-") or _is_zero(text) else "+" + text
 
 
-def _o(name: str, en: str, zh: str, unit: str, fmt: str, definition: str) -> Outcome:
-    return Outcome(name, en, zh, unit, fmt, definition)
+def _is_zero(text: str) -> bool:
+    """Whether a formatted number reads as zero ("0", "0.0%", "-0.00 pp")."""
+    digits = [c for c in text if c.isdigit()]
+    return bool(digits) and set(digits) == {"0"}
+
+
+def _unsigned_zero(text: str) -> str:
+    """A value that rounds to zero without a minus sign ("-0.0%" reads as a loss)."""
+    return text[1:] if text.startswith("-") and _is_zero(text) else text
+
+
+def plain_number(value: float | None) -> str:
+    """A number the registry has no format for, as a planner reads it (no "e-06")."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) < 0.0005:
+        return "0"
+    return _unsigned_zero(f"{value:.3f}".rstrip("0").rstrip("."))
+
+
+def _o(
+    name: str, en: str, zh: str, unit: str, fmt: str, definition: str, definition_zh: str = ""
+) -> Outcome:
+    return Outcome(name, en, zh, unit, fmt, definition, definition_zh)
 
 
 def _by_channel() -> list[Outcome]:
@@ -104,6 +151,7 @@ def _by_channel() -> list[Outcome]:
             "disputes",
             COUNT,
             f"disputes discovered in the period through the {c} channel",
+            f"统计期内经{CHANNEL_LABELS['zh'][c]}渠道发现的纠纷数",
         )
         for c in CHANNELS
     ]
@@ -119,6 +167,7 @@ def _by_place() -> list[Outcome]:
             "disputes",
             COUNT,
             f"disputes that ended resolved in the period at {p}",
+            f"统计期内化解结案且化解地点为{zh[p]}的纠纷数",
         )
         for p in RESOLUTION_PLACES
     ]
@@ -140,6 +189,8 @@ def _wait_by_level() -> list[Outcome]:
             DAYS,
             f"mean wait for free duty slots (after the parties could meet), summed over the "
             f"sessions of stays at {lv} centres begun in the period",
+            f"统计期内开始的{kinds[lv][1]}办理在当事人可到场后等候空闲值班时段等的天数,"
+            "按各次调解累加后的平均值",
         )
         for lv in CENTRE_LEVELS
     ]
@@ -159,6 +210,8 @@ def _first_sessions() -> list[Outcome]:
                 DAYS,
                 f"mean days from arrival at a {lv} centre to its first session (summons, "
                 "department, free duty slot), stays begun in the period",
+                f"统计期内开始的{zh[lv]}一级中心办理从到达至首次调解的平均天数"
+                "(含传唤、部门到场与等候值班时段)",
             ),
             _o(
                 f"wait_first_session_p90_{lv}",
@@ -167,6 +220,7 @@ def _first_sessions() -> list[Outcome]:
                 "days",
                 DAYS,
                 f"90th percentile of the same waits at {lv} centres",
+                f"{zh[lv]}一级中心上述等候天数的90%分位数",
             ),
         ]
     return rows
@@ -180,6 +234,7 @@ TIME_AT_CENTRES: tuple[Outcome, ...] = (
         "days",
         DAYS,
         "a closed stay's days from arrival to leaving over its sessions, stays begun in the period",
+        "统计期内开始且已结束的中心办理从进入到离开的天数除以其调解次数",
     ),
     _o(
         "sessions_per_case",
@@ -188,6 +243,7 @@ TIME_AT_CENTRES: tuple[Outcome, ...] = (
         "sessions",
         DAYS,
         "sessions held for the disputes received in the period, over those disputes",
+        "统计期内受理纠纷的调解总次数除以这些纠纷数",
     ),
     _o(
         "mean_stage_at_resolution",
@@ -196,6 +252,7 @@ TIME_AT_CENTRES: tuple[Outcome, ...] = (
         "stage",
         DAYS,
         "mean stage (0 quarrel, 1 confrontation, 2 harm) of disputes resolved in the period",
+        "统计期内化解的纠纷化解时的平均阶段(0口角,1对峙,2伤害)",
     ),
     _o(
         "hardened_waiting_share",
@@ -204,6 +261,7 @@ TIME_AT_CENTRES: tuple[Outcome, ...] = (
         "share",
         SHARE,
         "received disputes whose stage rose while they waited at centres",
+        "受理纠纷中在中心等候期间阶段升级的占比",
     ),
 )
 
@@ -222,6 +280,7 @@ def _duty() -> list[Outcome]:
                 "hours",
                 COUNT,
                 f"hours the {place} mediators were on duty in the period (by duty pattern)",
+                f"统计期内{who_zh}按值班安排在岗的小时数",
             ),
             _o(
                 f"utilisation_{place}",
@@ -231,6 +290,7 @@ def _duty() -> list[Outcome]:
                 SHARE,
                 f"session hours over duty hours of the {place} mediators, sessions begun in "
                 "the period",
+                f"统计期内开始的调解所占小时数除以{who_zh}值班小时数",
             ),
             _o(
                 f"workload_spread_{place}",
@@ -239,6 +299,7 @@ def _duty() -> list[Outcome]:
                 "ratio",
                 DAYS,
                 f"90th percentile of sessions per {place} mediator in the period over the mean",
+                f"统计期内每名{who_zh}调解次数的90%分位数除以其均值",
             ),
         ]
     return rows
@@ -252,6 +313,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "residents",
         COUNT,
         "residents of the part of the city that is run",
+        "本次运行所含那部分城市的常住人口",
     ),
     _o(
         "effective_scale",
@@ -260,6 +322,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "share",
         "{:.3f}",
         "residents run over the city's residents (whole townships are kept)",
+        "运行人口占全市常住人口的比例(按整个街道(乡镇)保留)",
     ),
     _o(
         "days",
@@ -268,6 +331,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "days",
         COUNT,
         "length of the measured period (the warm-up is not counted)",
+        "统计期的长度(预热期不计入)",
     ),
     _o(
         "n_arisen",
@@ -276,6 +340,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "disputes that arose in the period",
+        "统计期内发生的纠纷数",
     ),
     _o(
         "n_discovered",
@@ -284,6 +349,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "disputes that came to light in the period, by any channel",
+        "统计期内经任一渠道被发现的纠纷数",
     ),
     _o(
         "n_lapsed",
@@ -292,14 +358,26 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "disputes settled privately or faded before anybody learned of them",
+        "统计期内尚无人知晓时即由当事人私下了结或自行平息的纠纷数",
     ),
     _o(
         "n_open_at_end",
-        "still open at the end",
+        "still open at the end (known)",
         "期末仍在办理",
         "disputes",
         COUNT,
-        "disputes not ended when the run stopped",
+        "disputes discovered but not ended when the run stopped: at a centre, a committee "
+        "or the court",
+        "运行结束时已被发现但尚未终结的纠纷数(在各级中心、专业调委会或法院办理中)",
+    ),
+    _o(
+        "n_latent_at_end",
+        "latent at the end (nobody knows yet)",
+        "期末潜在纠纷(尚未被发现)",
+        "disputes",
+        COUNT,
+        "disputes that had arisen but that nobody had learned of when the run stopped",
+        "运行结束时已发生但尚无人知晓的纠纷数",
     ),
     _o(
         "received_by_centres",
@@ -308,6 +386,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "distinct disputes whose first centre stay began in the period",
+        "首次进入中心办理始于统计期内的纠纷数(每件纠纷只计一次)",
     ),
     _o(
         "resolved_by_centres",
@@ -316,6 +395,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "of those received, the ones resolved at a centre level by the end of the run",
+        "上述受理纠纷中,到运行结束时已在某一级中心化解的纠纷数",
     ),
     _o(
         "centre_resolution_rate",
@@ -324,6 +404,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "share",
         "{:.2%}",
         "resolved by the centres over received by the centres",
+        "中心化解纠纷数除以中心受理纠纷数",
     ),
     _o(
         "resolved_by_grid_officers",
@@ -332,6 +413,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "disputes a grid officer settled in the period",
+        "统计期内网格员就地化解的纠纷数",
     ),
     _o(
         "share_resolved_at_community_or_below",
@@ -340,6 +422,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "share",
         SHARE,
         "resolved by grid officers or community rooms over all resolved by grid and centres",
+        "网格员或社区调解室化解的纠纷占网格员与各级中心化解纠纷总数的比例",
     ),
     _o(
         "resolution_days_median",
@@ -348,6 +431,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "days",
         DAYS,
         "median days from discovery to resolution, grid officers and centres",
+        "网格员与各级中心化解的纠纷从发现到化解所用天数的中位数",
     ),
     _o(
         "resolution_days_p90",
@@ -356,6 +440,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "days",
         "{:.1f}",
         "90th percentile of the same durations",
+        "同一用时的90%分位数",
     ),
     _o(
         "time_limit_compliance",
@@ -365,6 +450,7 @@ SUMMARY: tuple[Outcome, ...] = (
         SHARE,
         "closed centre stays that ended (settled, failed, withdrawn) by their deadline; a "
         "stay handed on when its time ran out did not",
+        "已结束的中心办理中在期限内结束(化解、调解不成或撤回)的占比;因期满移交的不算按时",
     ),
     _o(
         "mean_wait_days",
@@ -372,7 +458,10 @@ SUMMARY: tuple[Outcome, ...] = (
         "平均等候调解天数",
         "days",
         DAYS,
-        "mean wait for the first session of centre stays begun in the period",
+        "mean wait after the parties could meet (for a department, a roving team or a free "
+        "duty slot), summed over the sessions of centre stays begun in the period",
+        "统计期内开始的中心办理在当事人可到场后等候部门、巡回调解队或空闲值班时段的天数,按各次调"
+        "解累加后的平均值",
     ),
     _o(
         "backlog_mean",
@@ -381,6 +470,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "cases",
         "{:,.1f}",
         "cases at centres at the end of each measured day, mean",
+        "统计期内每天结束时各中心在办案件数的平均值",
     ),
     _o(
         "backlog_end",
@@ -389,6 +479,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "cases",
         COUNT,
         "cases at centres at the end of the last day",
+        "最后一天结束时各中心在办案件数",
     ),
     _o(
         "court_cases",
@@ -397,6 +488,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "disputes that first reached the court in the period",
+        "统计期内首次进入法院的纠纷数",
     ),
     _o(
         "court_cases_per_10k",
@@ -405,6 +497,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "per 10,000 residents",
         "{:.1f}",
         "court cases per 10,000 residents run",
+        "按运行人口折算的每万人进入法院纠纷数",
     ),
     _o(
         "court_mediated",
@@ -413,6 +506,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "court cases that went through court mediation",
+        "经过法院调解的法院案件数",
     ),
     _o(
         "court_mediation_successes",
@@ -421,6 +515,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "court mediations that ended in a settlement",
+        "以达成调解协议结束的法院调解数",
     ),
     _o(
         "court_mediation_rate",
@@ -429,6 +524,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "share",
         SHARE,
         "court mediations that settled over court cases mediated",
+        "法院调解成功数除以法院调解案件数",
     ),
     _o(
         "judged",
@@ -437,6 +533,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "disputes a court judgment ended in the period",
+        "统计期内以法院判决终结的纠纷数",
     ),
     _o(
         "withdrawn",
@@ -445,6 +542,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "disputes a party gave up inside the system in the period",
+        "统计期内当事人在化解体系内放弃的纠纷数",
     ),
     _o(
         "petitions",
@@ -453,14 +551,26 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "disputes that left the ladder as a petition in the period",
+        "统计期内以信访方式离开化解链条的纠纷数",
     ),
     _o(
         "incidents",
-        "violent incidents",
-        "暴力事件数",
+        "violent incidents (all)",
+        "暴力事件数(全部)",
         "disputes",
         COUNT,
-        "disputes that turned into a violent incident in the period",
+        "disputes that turned into a violent incident in the period, including those "
+        "nobody had learned of",
+        "统计期内演变为暴力事件的纠纷数,含此前无人知晓的纠纷",
+    ),
+    _o(
+        "incidents_unseen",
+        "of which: nobody had learned of the dispute",
+        "其中:事前无人知晓的纠纷",
+        "disputes",
+        COUNT,
+        "violent incidents in the period from disputes that no channel had discovered",
+        "统计期内由未被任何渠道发现的纠纷演变成的暴力事件数",
     ),
     _o(
         "mean_distance_km",
@@ -469,6 +579,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "km",
         "{:.3f}",  # room placement moves it by tens of metres
         "mean distance from home to the first centre, disputes received",
+        "受理纠纷从住处到首个中心的平均距离",
     ),
     _o(
         "parties_received",
@@ -477,6 +588,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "parties",
         COUNT,
         "parties of the disputes received by the centres",
+        "中心受理纠纷的当事人数",
     ),
     _o(
         "peoples_mediation_cases",
@@ -485,6 +597,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "cases",
         COUNT,
         "centre stays begun in the period (each level registers its own case)",
+        "统计期内开始的各级中心办理数(每一级各自登记为一件案件)",
     ),
     _o(
         "peoples_mediation_parties",
@@ -493,6 +606,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "parties",
         COUNT,
         "parties of those cases",
+        "上述案件的当事人数",
     ),
     _o(
         "peoples_mediation_money_yuan",
@@ -501,6 +615,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "yuan",
         COUNT,
         "money at stake in those cases",
+        "上述案件涉及的金额",
     ),
     _o(
         "money_received_yuan",
@@ -509,6 +624,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "yuan",
         COUNT,
         "money at stake in the disputes received by the centres",
+        "中心受理纠纷涉及的金额",
     ),
     _o(
         "relapses",
@@ -517,6 +633,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "times settled disputes discovered in the period came back",
+        "统计期内发现的纠纷化解后又反复的次数",
     ),
     _o(
         "relapses_caught",
@@ -525,6 +642,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "relapses a follow-up visit caught",
+        "回访时发现的反复次数",
     ),
     *_by_channel(),
     *_by_place(),
@@ -539,6 +657,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "visits",
         COUNT,
         "household visits of grid officers' patrols in the period",
+        "统计期内网格员巡查入户走访的次数",
     ),
 )
 
@@ -551,6 +670,7 @@ EXTRA: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "resolved by the centres plus settled by grid officers",
+        "中心化解数加网格员就地化解数",
     ),
     _o(
         "medical_committee_cases",
@@ -559,6 +679,7 @@ EXTRA: tuple[Outcome, ...] = (
         "cases",
         COUNT,
         "stays at specialised committees begun in the period, medical disputes",
+        "统计期内开始的专业调委会办理中的医疗纠纷数",
     ),
     _o(
         "medical_committee_resolved",
@@ -567,6 +688,7 @@ EXTRA: tuple[Outcome, ...] = (
         "disputes",
         COUNT,
         "medical disputes a committee settled in the period",
+        "统计期内由调委会化解的医疗纠纷数",
     ),
     _o(
         "court_settled_share",
@@ -575,6 +697,7 @@ EXTRA: tuple[Outcome, ...] = (
         "share",
         SHARE,
         "court mediations that settled over all court cases",
+        "法院调解成功数占全部法院案件的比例",
     ),
     _o(
         "community_stays",
@@ -583,6 +706,7 @@ EXTRA: tuple[Outcome, ...] = (
         "cases",
         COUNT,
         "stays at community rooms begun in the period",
+        "统计期内开始的社区调解室办理数",
     ),
 )
 
@@ -609,9 +733,12 @@ RUN_TABLE = (
     "court_mediation_rate",
     "petitions",
     "incidents",
+    "incidents_unseen",
     "mean_distance_km",
     "n_arisen",
+    "n_lapsed",
     "n_open_at_end",
+    "n_latent_at_end",
 )
 # What policy comparisons show by default, in this order.
 KEY_OUTCOMES = (

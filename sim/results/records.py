@@ -2,7 +2,8 @@
 
 Tables: ``cases`` (one row per dispute), ``stays`` (one row per dispute per level visited),
 ``daily`` (one row per day), ``summary`` (one row of outcomes, see :mod:`sim.results.metrics`),
-``places`` (one row per community) and ``centres`` (one row per centre).
+``places`` (one row per community), ``centres`` (one row per centre) and ``areas`` (one row
+per county and per township, see :mod:`sim.results.areas`).
 Each Parquet file carries the manifest (scenario, seed, code version) in its metadata.
 """
 
@@ -184,6 +185,7 @@ class RunResult:
     manifest: dict = field(default_factory=dict)
     places: pa.Table | None = None
     centres: pa.Table | None = None
+    areas: pa.Table | None = None  # outcomes by county and township (sim.results.areas)
 
     def write(
         self,
@@ -204,7 +206,7 @@ class RunResult:
 
     def _write_files(self, folder: Path) -> None:
         meta = {MANIFEST_KEY: json.dumps(self.manifest, default=str).encode()}
-        for name in ("cases", "stays", "daily", "summary", "places", "centres"):
+        for name in ("cases", "stays", "daily", "summary", "places", "centres", "areas"):
             table = getattr(self, name)
             if table is None:
                 continue

@@ -7,6 +7,7 @@ import time
 from sim.config import Scenario
 from sim.engine.model import DisputeModel
 from sim.provenance import code_version
+from sim.results.areas import areas_table
 from sim.results.duty_use import duty_use
 from sim.results.metrics import summarise, summary_table
 from sim.results.records import (
@@ -25,6 +26,7 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
     model = DisputeModel(scenario, seed=seed, progress=progress).run()
     cases, stays, daily = cases_table(model), stays_table(model), daily_table(model)
     summary = summarise(cases, stays, daily, run_context(model))
+    places = places_table(model)
     manifest = {
         "scenario_name": scenario.name,
         "seed": model.seed,
@@ -48,8 +50,9 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         daily,
         summary_table(summary),
         manifest,
-        places_table(model),
+        places,
         centres_table(model),
+        areas_table(cases, stays, places, model.measured_days),
     )
 
 

@@ -1,9 +1,11 @@
-"""Time limits 7/15/30 days versus 15/30/60: do tighter limits escalate more, and settle
-faster or worse?
+"""Time limits: the scenario's own against 7/15/30 days and 15/30/60: do tighter limits
+escalate more, and settle faster or worse?
 
 Limits are per complexity: simple / general / complex (the Qincunbei volunteer room's
 7/15/30). Major disputes get the complex limit. When a level's time is up before the
-next session, the case goes one level up. Both policies change the limits of every level.
+next session, the case goes one level up. The baseline is the scenario as given (the
+model's default limits are 7/15/30/60); each policy sets the limits of every level, and a
+policy the baseline already has is left out.
 
 Run: python sim/scenarios/time_limits.py [--reps 10] [--scale 1]
 """
@@ -41,10 +43,20 @@ def limits(simple: float, general: float, complex_: float) -> dict:
 
 
 def policies(base, args):
-    return {
-        "limits 15/30/60": base.with_overrides(limits(15, 30, 60)),
-        "limits 7/15/30": base.with_overrides(limits(7, 15, 30)),
-    }
+    found = {f"as given ({_written(base)})": base}
+    for simple, general, complex_ in ((7, 15, 30), (15, 30, 60)):
+        policy = base.with_overrides(limits(simple, general, complex_))
+        if policy.handling != base.handling:
+            found[f"limits {simple}/{general}/{complex_}"] = policy
+    return found
+
+
+def _written(scenario) -> str:
+    """The scenario's limits as 7/15/30/60 (simple/general/complex/major)."""
+    days = scenario.handling.time_limit_days_by_complexity
+    shown = [f"{days[c]:g}" for c in ("simple", "general", "complex", "major")]
+    extra = " + by level" if scenario.handling.time_limit_days_by_level else ""
+    return "limits " + "/".join(shown) + extra
 
 
 def run(argv: list[str] | None = None) -> int:

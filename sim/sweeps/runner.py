@@ -64,6 +64,9 @@ def run_sweep(
         "sweep": spec.name,
         "spec": spec.source,
         "spec_path": str(spec.path.resolve()),
+        # what the base resolved to: the same sweep whether its base is written relative
+        # to the spec or as an absolute path
+        "base_scenario": spec.base.model_dump(mode="json"),
         "model_source": model_source_hash(),
         "code_version": code_version(),
         "n_runs": len(runs),

@@ -25,6 +25,16 @@ PART = "part-{:06d}.parquet"
 KIND = "sweep"
 
 
+def _identity(manifest: dict) -> dict:
+    """What makes two sweeps the same: the spec (its base by what it resolved to, where
+    the manifest records that), the model's source and the number of runs."""
+    keys = ("spec", "base_scenario", "model_source", "n_runs")
+    found = {k: json.loads(json.dumps(manifest.get(k), default=str)) for k in keys}
+    if found["base_scenario"] is not None and isinstance(found["spec"], dict):
+        found["spec"] = {k: v for k, v in found["spec"].items() if k != "base"}
+    return found
+
+
 class RunStore:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -37,17 +47,13 @@ class RunStore:
         ``force``, a store of another sweep is cleared first: only the store's own files)."""
         path = self.folder / "manifest.json"
         if path.exists():
-            old = read_manifest(self.folder)
-            other = [
-                k
-                for k in ("spec", "model_source", "n_runs")
-                if old.get(k) != json.loads(json.dumps(manifest.get(k), default=str))
-            ]
+            old, new = _identity(read_manifest(self.folder)), _identity(manifest)
+            other = [k for k in new if old.get(k) != new[k]]
             if not other:
                 return
             if not force:
                 raise SpecError(
-                    f"{self.folder}: holds a sweep with another {other[0]}; use "
+                    f"{self.folder}: holds a sweep with another {other[0].replace('_', ' ')}; use "
                     "another --out, or add --force to replace that sweep's runs"
                 )
             self.clear()

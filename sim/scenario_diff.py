@@ -1,0 +1,67 @@
+"""What one scenario changes against another, key by key.
+
+Planner scripts print it for every policy, write it beside their results and ``sim compare``
+shows it, so a reader sees exactly what was compared. Scenarios are compared as their JSON
+dumps (``Scenario.model_dump(mode="json")``), so results on disk can be compared too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Labels and the seed: they differ between policies without changing what is simulated.
+IGNORED = frozenset({"name", "description", "base", "run.seed"})
+# Keys that say which city is simulated and over what: results differing in them are not
+# a comparison of policies.
+CITY_KEYS = ("geography", "calendar", "run.days", "run.warmup_days", "run.scale", "run.start_date")
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str  # dotted path, e.g. handling.time_limit_days_by_complexity.simple
+    before: object
+    after: object
+
+    def text(self) -> str:
+        return f"{self.key}: {_shown(self.before)} -> {_shown(self.after)}"
+
+
+def changes(base: dict, other: dict) -> list[Change]:
+    """Every leaf key whose value differs (lists are compared whole), in key order."""
+    flat_base, flat_other = _flatten(base), _flatten(other)
+    keys = sorted((set(flat_base) | set(flat_other)) - IGNORED)
+    return [
+        Change(key, flat_base.get(key), flat_other.get(key))
+        for key in keys
+        if flat_base.get(key) != flat_other.get(key)
+    ]
+
+
+def summary(found: list[Change], limit: int = 8) -> str:
+    """The changes on one line, e.g. for a terminal or a table cell."""
+    if not found:
+        return "nothing (same scenario)"
+    shown = "; ".join(change.text() for change in found[:limit])
+    more = len(found) - limit
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def city_changes(found: list[Change]) -> list[Change]:
+    """The changes that make two runs results of different cities or horizons."""
+    return [c for c in found if any(c.key == k or c.key.startswith(k + ".") for k in CITY_KEYS)]
+
+
+def _flatten(data: dict, prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat |= _flatten(value, path + ".")
+        else:
+            flat[path] = value
+    return flat
+
+
+def _shown(value: object) -> str:
+    text = "(not set)" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
