@@ -43,7 +43,7 @@ def cmd_run(args) -> int:
         out, "run", inputs=source_files(args.scenario, scenario), force=args.force, default=default
     )
     files = _run_files(args)  # a missing font or openpyxl is refused before the run
-    notes = csv_staffing_notes(scenario)  # a CSV city of another size than its staffing
+    notes = csv_staffing_notes(scenario, _inherited_staffing(scenario))
     print(*notes, sep="\n", file=sys.stderr) if notes else None
     from sim.results.simulation import simulate  # after the checks: bad input is answered at once
 
@@ -82,6 +82,13 @@ def _run_files(args) -> dict:
         cjk_font()  # or the message saying how to install it
     draw = functools.partial(_overview, lang=args.lang)
     return {"overview.png": draw, **run_files(args.lang, xlsx=args.xlsx, csv=args.csv)}
+
+
+def _inherited_staffing(scenario):
+    """The staffing a scenario's file did not write: its base preset's, or the model's."""
+    from sim.config import Scenario
+
+    return load_scenario(scenario.base).staffing if scenario.base else Scenario().staffing
 
 
 def _tell_calibration(scenario) -> None:
@@ -405,11 +412,17 @@ def cmd_sensitivity(args) -> int:
     pacsv.write_csv(table, tmp)
     tmp.replace(path)
     rows = table.to_pylist()
-    keys = [k for k in table.column_names if k not in ("outcome", "factor")]
+    keys = [k for k in table.column_names if k not in ("outcome", "factor", "base_samples")]
     print(f"{'outcome':<32}{'factor':<36}" + "".join(f"{k:>13}" for k in keys))
     for row in rows:
         print(
             f"{row['outcome']:<32}{row['factor']:<36}" + "".join(f"{row[k]:>13.3f}" for k in keys)
+        )
+    samples = rows[0].get("base_samples") if rows else None
+    if samples is not None and samples < 32:
+        print(
+            f"\nnote: Sobol indices from a base sample of N = {samples} have wide intervals "
+            "(see the _conf columns); use samples = 64 or more in [design] for a decision"
         )
     print(f"\nwrote {path}")
     return 0

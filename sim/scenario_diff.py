@@ -55,7 +55,7 @@ def _flatten(data: dict, prefix: str = "") -> dict[str, object]:
     flat: dict[str, object] = {}
     for key, value in data.items():
         path = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
+        if isinstance(value, dict):  # an empty table holds no key (not "{}")
             flat |= _flatten(value, path + ".")
         else:
             flat[path] = value
@@ -63,5 +63,7 @@ def _flatten(data: dict, prefix: str = "") -> dict[str, object]:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, float):
+        value = float(f"{value:.10g}")  # 0.16999999999999998 was 0.1 + 0.07
     text = "(not set)" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "..."

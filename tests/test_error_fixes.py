@@ -294,3 +294,10 @@ def test_names_that_are_not_folder_names_are_refused(name, tmp_path, capsys):
     path = scenario_file(tmp_path, f"name = {json.dumps(name)}\n")
     err = refused(tmp_path, capsys, ["run", path, *QUICK])
     assert "- name: " in err and BAD_NAMES[name] in err, err
+
+
+def test_staff_numbers_written_for_the_city_are_taken_as_meant():
+    own = Scenario(staffing={"court_mediators": 130, "grid_officers": 2200})
+    (note,) = staffing_notes(own, THIRD, inherited=Scenario().staffing)
+    assert "staffing.mediators_total" in note  # left at the preset's 4,112
+    assert "court_mediators" not in note and "grid_officers" not in note

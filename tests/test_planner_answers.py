@@ -116,7 +116,8 @@ def test_share_differences_are_percentage_points_and_zero_has_no_sign():
     assert rate.format_difference(0.0052) == "+0.52 pp"
     assert rate.format_difference(-1e-7) == "0.00 pp"
     assert rate.format(-1e-9) == "0.00%"
-    assert OUTCOME["court_cases"].format_difference(-0.2) == "0"
+    assert OUTCOME["court_cases"].format_difference(-0.2) == "-0.2"
+    assert OUTCOME["court_cases"].format_difference(-0.02) == "0.0"
     table = paired_differences(
         pa.Table.from_pylist(
             [{"policy": p, "seed": s, "mean_wait_days": 1.0} for p in "ab" for s in (1, 2)]

@@ -18,22 +18,29 @@ from sim.config import Scenario, StaffingConfig
 TOLERANCE = 0.25  # populations within ±25% of each other: no note
 
 
-def csv_staffing_notes(scenario: Scenario) -> list[str]:
+def csv_staffing_notes(scenario: Scenario, inherited: StaffingConfig | None = None) -> list[str]:
     """:func:`staffing_notes` for the city in the scenario's communities CSV ([] for a
     synthetic city, whose staffing and population come from the same scenario)."""
     config = scenario.geography
     if config.source != "csv" or config.csv_path is None:
         return []
     population = int(geography.load_csv(Path(config.csv_path)).population.sum())
-    return staffing_notes(scenario, population)
+    return staffing_notes(scenario, population, inherited)
 
 
-def staffing_notes(scenario: Scenario, population: int) -> list[str]:
+def staffing_notes(
+    scenario: Scenario, population: int, inherited: StaffingConfig | None = None
+) -> list[str]:
     """Notes (one text each) when ``population`` differs from ``geography.population``
-    by more than TOLERANCE while staffing keys keep absolute numbers."""
+    by more than TOLERANCE while staffing keys keep absolute numbers. With ``inherited``
+    (the staffing of the preset the scenario builds on), only the keys the planner left at
+    the preset's value are named: a number written for this city is taken as meant."""
     sized_for = scenario.geography.population
     ratio = population / sized_for
     fixed = absolute_staff(scenario.staffing)
+    if inherited is not None:
+        kept = {key: value for key, value, _ in absolute_staff(inherited)}
+        fixed = [item for item in fixed if kept.get(item[0]) == item[1]]
     if abs(ratio - 1) <= TOLERANCE or not fixed:
         return []
     lines = [

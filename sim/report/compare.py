@@ -20,6 +20,7 @@ from sim.analysis.paired import FEW_REPLICATIONS, bounds_of, mean_interval, pair
 from sim.output_folder import Target, check, staged_folder
 from sim.report import backlog_plot, map_plot, outcomes_plot, resolution_plot, sweep_plot
 from sim.report.areas_section import worst_townships
+from sim.report.date_axis import run_start
 from sim.report.page import Page
 from sim.report.paired_plot import differences_figure
 from sim.report.results import Results, load
@@ -81,8 +82,8 @@ def _policies(
         if missing:
             raise ReportError(f"--outcome: not in the results: {sorted(missing)}")
     outcomes = [o for o in (outcomes or DEFAULT_OUTCOMES) if o in runs.column_names]
+    _check_same_city(results, policies, baseline)  # first: the likelier mistake
     _check_comparable(runs, policies)
-    _check_same_city(results, policies, baseline)
     reps = {p: int(np.sum(np.array(runs.column("policy").to_pylist()) == p)) for p in policies}
     runs_line = (lang.text("runs", policy=p, n=n) for p, n in reps.items())
     page.lines.append(lang.text("list_separator").join(runs_line))
@@ -120,7 +121,9 @@ def _policies(
         figures.append(
             (
                 "backlog.png",
-                backlog_plot.backlog_bands(results.daily, lang),
+                backlog_plot.backlog_bands(
+                    results.daily, lang, run_start({"scenario": results.scenarios.get(baseline)})
+                ),
                 lang.text("backlog_title"),
             )
         )
@@ -128,18 +131,35 @@ def _policies(
         ("where.png", resolution_plot.where_resolved(runs, lang), lang.text("where_title"))
     )
     if results.places is not None and results.centres is not None:
-        for k, policy in enumerate(_distinct_placements(results.places, policies)):
-            figures.append(
-                (
-                    f"map-{k}.png",
-                    map_plot.placement_map(results.places, results.centres, policy, lang),
-                    lang.text("map_title", policy=policy),
-                )
-            )
+        figures += _maps(results.places, results.centres, policies, baseline, lang)
     for name, fig, caption in figures:
         save(fig, folder / name)
         page.figures.append((name, caption))
     return differences
+
+
+def _maps(places: pa.Table, centres: pa.Table, policies: list[str], baseline: str, lang):
+    """One map per distinct placement, on one colour scale, new rooms marked against the
+    baseline's."""
+    base = places.filter(pa.compute.equal(places.column("policy"), baseline))
+    km = np.asarray(places.column("nearest_centre_km").to_numpy(), dtype=float)
+    top = float(np.nanmax(km)) if np.isfinite(km).any() else 1.0
+    return [
+        (
+            f"map-{k}.png",
+            map_plot.placement_map(
+                places,
+                centres,
+                policy,
+                lang,
+                baseline_places=base if base.num_rows else None,
+                vmin=0.0,
+                vmax=top,
+            ),
+            lang.text("map_title", policy=policy),
+        )
+        for k, policy in enumerate(_distinct_placements(places, policies))
+    ]
 
 
 def _spreadsheets(
@@ -206,8 +226,8 @@ def _check_same_city(results: Results, policies: list[str], baseline: str) -> No
         if differ:
             raise ReportError(
                 f"{policy!r} simulates another city or period than {baseline!r} "
-                f"({scenario_diff.summary(differ, limit=3)}); compare runs of one city and "
-                "horizon, or give --baseline the policy to compare against"
+                f"({scenario_diff.summary(differ, limit=3)}); compare policies run on one "
+                "city over one horizon (report each city on its own)"
             )
 
 

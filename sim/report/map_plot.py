@@ -117,6 +117,8 @@ def _new_rooms(ax, places: pa.Table, baseline: pa.Table, size: np.ndarray, lang:
     )
     room = _column(places, "has_room").astype(bool)
     new = room & ~np.array([bool(before.get(c, True)) for c in _column(places, "community")])
+    if not new.any():  # the baseline's own map, or a policy that opens no room
+        return
     name = str(baseline.column("policy")[0]) if "policy" in baseline.column_names else ""
     ax.scatter(
         _column(places, "x_km")[new],

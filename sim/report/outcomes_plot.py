@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pyarrow as pa
 
-from sim.analysis.paired import mean_interval
+from sim.analysis.paired import bounds_of, mean_interval
 from sim.report.axis_format import no_data, outcome_axis
 from sim.report.panel_grid import policy_grid, policy_rows
 from sim.report.style import Language
@@ -32,7 +32,7 @@ def outcome_intervals(runs: pa.Table, outcomes: list[str], lang: Language):
             no_data(ax, lang.text("fig_no_data"))
             continue
         for y, name in enumerate(policies):
-            mean, low, high = mean_interval(values[policy == name])
+            mean, low, high = mean_interval(values[policy == name], bounds_of(outcome))
             if math.isfinite(low):
                 ax.plot([low, high], [y, y], color=f"C{y % 10}", lw=2.2)
             ax.plot([mean], [y], "o", color=f"C{y % 10}", ms=6)

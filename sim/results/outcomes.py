@@ -109,6 +109,8 @@ class Outcome:
         if self.is_share and "%" in self.fmt:
             decimals = int(self.fmt.split(".")[1][0]) if "." in self.fmt else 0
             text = _unsigned_zero(f"{100 * value:.{decimals}f}") + " pp"
+        elif self.fmt == COUNT and abs(value) < 10:  # a mean change of 0.4 is not "0"
+            text = _unsigned_zero(f"{value:.1f}")
         else:
             text = _unsigned_zero(self.fmt.format(value))
         return text if text.startswith("-") or _is_zero(text) else "+" + text

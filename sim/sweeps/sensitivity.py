@@ -75,6 +75,7 @@ def _indices(spec: SweepSpec, outcome: str, y: np.ndarray) -> list[dict]:
                 "S1_conf": float(result["S1_conf"][i]),
                 "ST": float(result["ST"][i]),
                 "ST_conf": float(result["ST_conf"][i]),
+                "base_samples": spec.samples,  # N: small N gives wide intervals, said in plots
             }
             for i, name in enumerate(problem["names"])
         ]

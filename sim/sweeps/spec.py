@@ -171,7 +171,11 @@ def parse_spec(data: dict, path: Path) -> SweepSpec:
         raise SpecError(f"{where}: base: {err}") from None
     design = data.get("design", {})
     if not isinstance(design, dict) or set(design) - {"kind", "samples", "seed"}:
-        raise SpecError(f"{where}: [design] takes kind, samples and seed only")
+        raise SpecError(
+            f"{where}: design: expected a [design] table of kind, samples and seed only, "
+            'e.g. [design] kind = "sobol", samples = 64 (got '
+            f"{sorted(design) if isinstance(design, dict) else repr(design)[:40]})"
+        )
     kind = design.get("kind", "factorial")
     if kind not in DESIGNS:
         raise SpecError(f"{where}: design.kind: expected one of {DESIGNS} (got {kind!r})")
