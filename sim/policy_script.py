@@ -25,7 +25,8 @@ from sim.analysis.policy_runs import run_policies
 from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, command_overrides
 from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
-from sim.results.outcomes import KEY_OUTCOMES
+from sim.results.export import require_xlsx, write_xlsx
+from sim.results.outcomes import KEY_OUTCOMES, label
 from sim.scenario_diff import Change, changes, summary
 from sim.scenario_loader import (
     DEFAULT_PRESET,
@@ -58,6 +59,12 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
     p.add_argument("--workers", type=int, default=0, help="workers (default: one per core)")
     p.add_argument("--out", help="output folder (default outputs/policies/<script>)")
+    p.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write comparison.xlsx (differences, what each policy changes, runs)",
+    )
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="labels of --xlsx")
     p.add_argument(
         "--force",
         action="store_true",
@@ -101,6 +108,8 @@ def _compare(
     title_of: Callable[[argparse.Namespace], str] | None = None,
 ) -> int:
     base = base_scenario(args)
+    if args.xlsx:
+        require_xlsx()  # before any run
     default = args.out is None
     out = str(Path("outputs") / "policies" / name) if default else args.out
     target = output_folder.check(
@@ -124,7 +133,8 @@ def _compare(
     lines = {p: summary(c) for p, c in found.items()} | {"": baseline}
     print(format_table(differences, lines))
     title = title_of(args) if title_of else " ".join(description.split("\n\n")[0].split())
-    write_results(target, tables, differences, title, baseline, found=found, scenarios=scenarios)
+    sheets = _sheets(differences, found, tables.runs, args.lang) if args.xlsx else None
+    write_results(target, tables, differences, title, baseline, found, scenarios, sheets, args.lang)
     out = target.folder
     print(
         f"\nwrote {out}/ (runs, daily, places, centres, areas .parquet; differences.csv and .png; "
@@ -149,8 +159,8 @@ def _tell_changes(base: Scenario, scenarios: dict, found: dict[str, list[Change]
     if found[baseline]:  # a script option changed the baseline too: say how
         said += f", changed by this script's options: {summary(found[baseline])}"
     print(said, file=sys.stderr)
-    for label in list(scenarios)[1:]:
-        print(f"{label!r} changes: {summary(found[label])}", file=sys.stderr)
+    for policy in list(scenarios)[1:]:
+        print(f"{policy!r} changes: {summary(found[policy])}", file=sys.stderr)
 
 
 def write_results(
@@ -161,6 +171,8 @@ def write_results(
     baseline: str,
     found: dict[str, list[Change]] | None = None,
     scenarios: dict[str, Scenario] | None = None,
+    sheets: dict[str, pa.Table] | None = None,
+    lang: str = "en",
 ) -> None:
     """Write the files through a staged folder, so a crash leaves nothing behind."""
     from sim.report.paired_plot import plot_differences
@@ -183,9 +195,18 @@ def write_results(
         writers["policies.csv"] = lambda p: pacsv.write_csv(_changes_table(found), p)
     if scenarios is not None:
         writers["policies.json"] = lambda p: _write_scenarios(p, baseline, scenarios)
+    if sheets is not None:
+        writers["comparison.xlsx"] = lambda p: write_xlsx(p, sheets, lang)
     with output_folder.staged_folder(target) as staging:
         for filename, write in writers.items():
             write(staging / filename)
+
+
+def _sheets(differences, found, runs, lang: str) -> dict[str, pa.Table]:
+    """The comparison as a workbook: differences with labels, the changes, every run."""
+    names = differences.column("outcome").to_pylist()
+    labelled = differences.add_column(1, "label", pa.array([label(n, lang) for n in names]))
+    return {"differences": labelled, "changes": _changes_table(found), "runs": runs}
 
 
 def _changes_table(found: dict[str, list[Change]]) -> pa.Table:
@@ -203,6 +224,6 @@ def _write_scenarios(path: Path, baseline: str, scenarios: dict[str, Scenario]) 
     and refuse results of other cities."""
     data = {
         "baseline": baseline,
-        "scenarios": {label: s.model_dump(mode="json") for label, s in scenarios.items()},
+        "scenarios": {name: s.model_dump(mode="json") for name, s in scenarios.items()},
     }
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -51,7 +51,8 @@ def test_a_script_keeps_the_given_scenario_as_its_baseline(tmp_path, capsys):
         encoding="utf-8",
     )
     out = tmp_path / "tl"
-    code = load_script("time_limits").run([*SMALL, "--scenario", str(given), "--out", str(out)])
+    args = [*SMALL, "--scenario", str(given), "--out", str(out), "--xlsx", "--lang", "zh"]
+    code = load_script("time_limits").run(args)
     assert code == 0
     captured = capsys.readouterr()
     # the scenario's own limits are the baseline; the policy equal to it is left out
@@ -66,6 +67,12 @@ def test_a_script_keeps_the_given_scenario_as_its_baseline(tmp_path, capsys):
     }
     differences = pacsv.read_csv(out / "differences.csv")
     assert all("simple: 15.0 -> 7.0" in c for c in differences.column("changes").to_pylist())
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "comparison.xlsx", read_only=True)
+    assert book.sheetnames == ["differences", "changes", "runs"]
+    labels = [row[1] for row in book["differences"].iter_rows(min_row=2, values_only=True)]
+    assert OUTCOME["court_cases"].zh in labels  # labelled in the language asked for
 
 
 def test_a_script_that_changes_the_baseline_says_so(tmp_path, capsys):
