@@ -182,12 +182,20 @@ def _line(r: dict, width: int) -> str:
     outcome = OUTCOME.get(r["outcome"])
     value = outcome.format if outcome else plain_number
     diff = outcome.format_difference if outcome else _signed
-    star = "  *" if r["ci_low"] > 0 or r["ci_high"] < 0 else ""
+    low, high = diff(r["ci_low"]), diff(r["ci_high"])
+    # a star where the interval excludes zero as printed, not only below the last digit
+    excludes = (r["ci_low"] > 0 or r["ci_high"] < 0) and not (_reads_zero(low) or _reads_zero(high))
+    star = "  *" if excludes else ""
     return (
         f"  {label(r['outcome']):{width}s} {value(r['baseline_mean']):>12s} "
         f"{value(r['policy_mean']):>12s}   {diff(r['difference']):>12s} "
-        f"[{diff(r['ci_low'])}, {diff(r['ci_high'])}]{star}"
+        f"[{low}, {high}]{star}"
     )
+
+
+def _reads_zero(text: str) -> bool:
+    digits = [c for c in text if c.isdigit()]
+    return bool(digits) and set(digits) == {"0"}
 
 
 def _signed(value: float | None) -> str:
