@@ -63,11 +63,17 @@ def cmd_run(args) -> int:
 
         if result.areas is not None:
             print(f"\n{format_areas(result.areas, args.by, args.lang)}")
-    print(
-        f"\nwrote {target.folder}/ (cases, stays, daily, summary, places, centres, areas "
-        f".parquet; manifest.json; {', '.join(files)})"
-    )
+    wrote = WROTE["zh" if args.lang == "zh" else "en"]
+    print(wrote.format(folder=target.folder, files=", ".join(files)))
     return 0
+
+
+WROTE = {
+    "en": "\nwrote {folder}/ (cases, stays, daily, summary, places, centres, areas .parquet; "
+    "manifest.json; {files})",
+    "zh": "\n已写入 {folder}/(cases、stays、daily、summary、places、centres、areas 的 "
+    ".parquet 文件;manifest.json;{files})",
+}
 
 
 def _run_files(args) -> dict:

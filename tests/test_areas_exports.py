@@ -11,7 +11,7 @@ import pytest
 
 from sim.cli import main
 from sim.results import export
-from sim.results.areas import AREA_OUTCOMES, COLUMNS, areas_table, format_areas
+from sim.results.areas import AREA_OUTCOMES, COLUMNS, MIN_RANKED, areas_table, format_areas
 from sim.results.outcomes import OUTCOME
 from sim.results.records import read_manifest
 from sim.results.text_table import aligned, display_width
@@ -77,6 +77,7 @@ def test_townships_are_sorted_worst_served_first(small_run):
     townships = _rows(small_run.areas, "township")
     keys = [
         (
+            r["received_by_centres"] < MIN_RANKED,
             math.isnan(r["centre_resolution_rate"]),
             r["centre_resolution_rate"],
             -r["mean_distance_km"],

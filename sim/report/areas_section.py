@@ -9,20 +9,21 @@ import numpy as np
 import pyarrow as pa
 
 from sim.report.style import Language
-from sim.results.areas import kind_label
+from sim.results.areas import MIN_RANKED, kind_label
 from sim.results.outcomes import OUTCOME
 
 SHOWN = 10  # townships in the report; the rest are in areas.parquet
 TEXT = {
     "en": {
-        "heading": "Worst-served townships of {baseline} (lowest centre resolution rate first)",
+        "heading": "Worst-served townships of {baseline} (lowest centre resolution rate "
+        "first; townships that received fewer than 20 disputes follow)",
         "residents": "residents",
         "rate": "{policy}: resolved by centres",
         "km": "km to the first centre",
         "per_10k": "received per 10,000 residents",
     },
     "zh": {
-        "heading": "{baseline}中服务最弱的街道(乡镇)(中心化解率最低者在前)",
+        "heading": "{baseline}中服务最弱的街道(乡镇)(中心化解率最低者在前;受理不足20件者排在后面)",
         "residents": "人口",
         "rate": "{policy}:中心化解率",
         "km": "到首个中心(公里)",
@@ -40,7 +41,7 @@ def worst_townships(
     if not base:
         return None
     words = TEXT[lang.code]
-    order = sorted(base, key=lambda t: (_or_inf(base[t]["rate"]), -_or_zero(base[t]["km"])))
+    order = sorted(base, key=lambda t: _worst_first(base[t]))
     header = [kind_label("county", lang.code), kind_label("township", lang.code)]
     header += [words["residents"], words["per_10k"], words["km"]]
     header += [words["rate"].format(policy=p) for p in policies]
@@ -67,6 +68,7 @@ def _township_means(areas: pa.Table) -> dict[str, dict[str, dict]]:
             "county": found[0]["county"],
             "residents": found[0]["residents"],
             "rate": _mean(r["centre_resolution_rate"] for r in found),
+            "received": _mean(r["received_by_centres"] for r in found),
             "km": _mean(r["mean_distance_km"] for r in found),
             "per_10k": _mean(r["received_per_10k"] for r in found),
         }
@@ -76,6 +78,12 @@ def _township_means(areas: pa.Table) -> dict[str, dict[str, dict]]:
 def _mean(values) -> float:
     finite = [v for v in values if v is not None and math.isfinite(v)]
     return float(np.mean(finite)) if finite else math.nan
+
+
+def _worst_first(row: dict) -> tuple[bool, float, float]:
+    """As the areas table ranks: enough disputes to rank by a rate first, lowest rate, then
+    longest distance."""
+    return (row["received"] < MIN_RANKED, _or_inf(row["rate"]), -_or_zero(row["km"]))
 
 
 def _or_zero(value: float) -> float:

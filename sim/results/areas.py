@@ -5,7 +5,8 @@ they live from the nearest open centre) and the key outcomes of the disputes tha
 there, counted exactly as the city summary counts them (:func:`sim.results.metrics.case_basis`):
 the county rows' counts add up to the city's, and a county's townships add up to it.
 Rows are sorted worst-served first: lowest centre resolution rate, ties broken by the
-longest mean distance to the first centre; areas that received no dispute come last.
+longest mean distance to the first centre; areas that received fewer than ``MIN_RANKED``
+disputes (too few to rank by a rate) follow, and those that received none come last.
 """
 
 from __future__ import annotations
@@ -188,10 +189,17 @@ def _per_10k(count: int, residents: int) -> float:
     return 1e4 * count / residents if residents else float("nan")
 
 
-def _worst_first(row: dict) -> tuple[bool, float, float]:
-    """Sort key: lowest resolution rate first, then longest distance; NaN last."""
+# Below this many disputes received, an area's resolution rate is too uncertain to rank by
+# (6 received, 2 unresolved reads 67%): such areas follow the ranked ones.
+MIN_RANKED = 20
+
+
+def _worst_first(row: dict) -> tuple[bool, bool, float, float]:
+    """Sort key: areas with enough disputes to rank first; among them the lowest
+    resolution rate first, then the longest distance; NaN last."""
     rate, distance = row["centre_resolution_rate"], row["mean_distance_km"]
     return (
+        row["received_by_centres"] < MIN_RANKED,
         bool(np.isnan(rate)),
         rate if not np.isnan(rate) else 0.0,
         -distance if not np.isnan(distance) else 0.0,
@@ -226,12 +234,13 @@ TERMINAL_COLUMNS: dict[str, tuple[str, str]] = {
 TERMINAL_NOTES = {
     "en": (
         "{kind} outcomes, worst-served first (lowest centre resolution rate, then longest\n"
-        "travel). Disputes of the area; received/resolved: by the centres; km: home to the\n"
-        "first centre; wait: days to the first session at the township centre.",
+        "travel; areas that received fewer than 20 disputes follow). Disputes of the area;\n"
+        "received/resolved: by the centres; km: home to the first centre; wait: days to the\n"
+        "first session at the township centre.",
         "... and {more} more townships in areas.parquet",
     ),
     "zh": (
-        "{kind}结果,服务最弱者在前(中心化解率最低,其次距离最远)。\n"
+        "{kind}结果,服务最弱者在前(中心化解率最低,其次距离最远;受理不足20件的区域排在后面)。\n"
         "均为本区域的纠纷;受理、化解:由中心受理、化解;距离:住所到首个中心;\n"
         "等候:到街道中心首次调解的天数。",
         "……另有{more}个街道(乡镇)见 areas.parquet",
