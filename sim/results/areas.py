@@ -14,17 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-# The summary's own helpers, so that an area's value is computed as the city's is.
-from sim.results.metrics import (
-    _finite,
-    _mean,
-    _np,
-    _quantile,
-    _ratio,
-    case_basis,
-    case_rows,
-    first_session_waits,
-)
+from sim.results.arrays import column, finite, mean_or_nan, quantile_or_nan, ratio_or_nan
+
+# The summary's own masks, so that an area's value is computed as the city's is.
+from sim.results.metrics import case_basis, case_rows, first_session_waits
 from sim.results.outcomes import COUNT, OUTCOME, PLACE_LABELS, Outcome
 from sim.results.text_table import aligned, display_width
 
@@ -147,7 +140,9 @@ def _by_area(places: pa.Table, area: np.ndarray, n: int) -> list[dict]:
             {
                 "residents": int(population[own].sum()),
                 "communities": int(own.sum()),
-                "nearest_centre_km": _ratio((distance[own & known] * weights).sum(), weights.sum()),
+                "nearest_centre_km": ratio_or_nan(
+                    (distance[own & known] * weights).sum(), weights.sum()
+                ),
             }
         )
     return rows
@@ -159,8 +154,8 @@ def _dispute_outcomes(
     """The summary's case outcomes restricted to the disputes of each area."""
     basis = case_basis(cases, days)
     wait, had = first_session_waits(stays, days)
-    stay_area = area[case_rows(cases, _np(stays, "case_id"))]
-    stay_level = _np(stays, "level")
+    stay_area = area[case_rows(cases, column(stays, "case_id"))]
+    stay_level = column(stays, "level")
     rows = []
     for k in range(n):
         own = area == k
@@ -170,17 +165,17 @@ def _dispute_outcomes(
         row = {
             "received_by_centres": int(received.sum()),
             "resolved_by_centres": int(resolved.sum()),
-            "centre_resolution_rate": _ratio(resolved.sum(), received.sum()),
-            "resolution_days_median": _quantile(duration, 0.5),
-            "resolution_days_p90": _quantile(duration, 0.9),
+            "centre_resolution_rate": ratio_or_nan(resolved.sum(), received.sum()),
+            "resolution_days_median": quantile_or_nan(duration, 0.5),
+            "resolution_days_p90": quantile_or_nan(duration, 0.9),
             "court_cases": int((basis.court & own).sum()),
             "petitions": int((basis.petitions & own).sum()),
             "incidents": int((basis.incidents & own).sum()),
-            "mean_distance_km": _mean(_finite(basis.distance_km[received])),
+            "mean_distance_km": mean_or_nan(finite(basis.distance_km[received])),
         }
         for level in WAIT_LEVELS:
             counted = had & (stay_area == k) & (stay_level == level)
-            row[f"wait_first_session_days_{level}"] = _mean(wait[counted])
+            row[f"wait_first_session_days_{level}"] = mean_or_nan(wait[counted])
         rows.append(row)
     return rows
 

@@ -38,31 +38,16 @@ import numpy as np
 import pyarrow as pa
 
 from sim.domain import CENTRE_LEVELS, CHANNELS, DUTY_PLACES, RESOLUTION_PLACES, STAGES
+from sim.results.arrays import column as _np
+from sim.results.arrays import finite as _finite
+from sim.results.arrays import mean_or_nan as _mean
+from sim.results.arrays import quantile_or_nan as _quantile
+from sim.results.arrays import ratio_or_nan as _ratio
 from sim.results.outcomes import SUMMARY_NAMES
 
 # Every column of the summary row, in order (a test checks it against summarise): sweeps
 # refuse factor names that would overwrite one of them.
 OUTCOME_NAMES: tuple[str, ...] = SUMMARY_NAMES
-
-
-def _np(table: pa.Table, name: str) -> np.ndarray:
-    """A column as numpy; labels as fixed-width strings, a missing one as "" (comparing
-    those is many times faster than comparing Python string objects)."""
-    column = table.column(name)
-    if pa.types.is_dictionary(column.type):
-        column = column.combine_chunks()
-        labels = np.array([*column.dictionary.to_pylist(), ""])
-        codes = column.indices.fill_null(len(labels) - 1)
-        return labels[codes.to_numpy()]
-    return column.to_numpy(zero_copy_only=False)
-
-
-def _quantile(values: np.ndarray, q: float) -> float:
-    return float(np.quantile(values, q)) if len(values) else float("nan")
-
-
-def _mean(values: np.ndarray) -> float:
-    return float(np.mean(values)) if len(values) else float("nan")
 
 
 def summarise(cases: pa.Table, stays: pa.Table, daily: pa.Table, context: dict) -> dict:
@@ -234,15 +219,6 @@ def _duty(use: dict[str, dict[str, float]]) -> dict:
         row[f"utilisation_{place}"] = _ratio(hours["used_hours"], hours["available_hours"])
         row[f"workload_spread_{place}"] = hours["workload_spread"]
     return row
-
-
-def _ratio(numerator, denominator) -> float:
-    return float(numerator) / float(denominator) if denominator else float("nan")
-
-
-def _finite(values: np.ndarray) -> np.ndarray:
-    values = values.astype(float)
-    return values[np.isfinite(values)]
 
 
 def _backlog(daily: pa.Table) -> np.ndarray:
