@@ -25,6 +25,7 @@ from sim.analysis.policy_runs import run_policies
 from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, command_overrides
 from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
+from sim.policy_label import chinese_names
 from sim.results.export import require_xlsx, write_xlsx
 from sim.results.outcomes import KEY_OUTCOMES, label
 from sim.scenario_diff import Change, changes, summary
@@ -116,9 +117,11 @@ def _compare(
         out, "policies", inputs=source_files(args.scenario, base), force=args.force, default=default
     )
     try:
-        scenarios = policies(base, args)
+        named = policies(base, args)
     except ValidationError as err:  # a script's option made an invalid scenario
         raise ScenarioError(format_errors(err, f"{name} options")) from None
+    scenarios = {str(label): scenario for label, scenario in named.items()}
+    zh = chinese_names(named)
     seeds = list(range(args.seed, args.seed + args.reps))
     baseline = next(iter(scenarios))
     found = policy_changes(base, scenarios)
@@ -134,7 +137,9 @@ def _compare(
     print(format_table(differences, lines))
     title = title_of(args) if title_of else " ".join(description.split("\n\n")[0].split())
     sheets = _sheets(differences, found, tables.runs, args.lang) if args.xlsx else None
-    write_results(target, tables, differences, title, baseline, found, scenarios, sheets, args.lang)
+    write_results(
+        target, tables, differences, title, baseline, found, scenarios, sheets, args.lang, zh
+    )
     out = target.folder
     print(
         f"\nwrote {out}/ (runs, daily, places, centres, areas .parquet; differences.csv and .png; "
@@ -173,6 +178,7 @@ def write_results(
     scenarios: dict[str, Scenario] | None = None,
     sheets: dict[str, pa.Table] | None = None,
     lang: str = "en",
+    names_zh: dict[str, str] | None = None,
 ) -> None:
     """Write the files through a staged folder, so a crash leaves nothing behind."""
     from sim.report.paired_plot import plot_differences
@@ -194,7 +200,7 @@ def write_results(
     if found is not None:
         writers["policies.csv"] = lambda p: pacsv.write_csv(_changes_table(found), p)
     if scenarios is not None:
-        writers["policies.json"] = lambda p: _write_scenarios(p, baseline, scenarios)
+        writers["policies.json"] = lambda p: _write_scenarios(p, baseline, scenarios, names_zh)
     if sheets is not None:
         writers["comparison.xlsx"] = lambda p: write_xlsx(p, sheets, lang)
     with output_folder.staged_folder(target) as staging:
@@ -219,11 +225,14 @@ def _changes_table(found: dict[str, list[Change]]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
 
 
-def _write_scenarios(path: Path, baseline: str, scenarios: dict[str, Scenario]) -> None:
+def _write_scenarios(
+    path: Path, baseline: str, scenarios: dict[str, Scenario], names_zh: dict[str, str] | None
+) -> None:
     """Every policy's resolved scenario, so that ``sim compare`` can say what each changes
-    and refuse results of other cities."""
+    and refuse results of other cities, and the policies' Chinese names."""
     data = {
         "baseline": baseline,
         "scenarios": {name: s.model_dump(mode="json") for name, s in scenarios.items()},
+        "names_zh": names_zh or {},
     }
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -30,11 +30,13 @@ def changes(base: dict, other: dict) -> list[Change]:
     """Every leaf key whose value differs (lists are compared whole), in key order."""
     flat_base, flat_other = _flatten(base), _flatten(other)
     keys = sorted((set(flat_base) | set(flat_other)) - IGNORED)
-    return [
+    found = [
         Change(key, flat_base.get(key), flat_other.get(key))
         for key in keys
         if flat_base.get(key) != flat_other.get(key)
     ]
+    # an empty list on one side whose entries the other side lists key by key
+    return [c for c in found if not (c.before in ([], None) and c.after in ([], None))]
 
 
 def summary(found: list[Change], limit: int = 8) -> str:
@@ -57,9 +59,23 @@ def _flatten(data: dict, prefix: str = "") -> dict[str, object]:
         path = f"{prefix}{key}"
         if isinstance(value, dict):  # an empty table holds no key (not "{}")
             flat |= _flatten(value, path + ".")
+        elif _named_tables(value):  # [[departments]]: one key per entry and field
+            assert isinstance(value, list)
+            for entry in value:  # the name is in the key
+                fields = {k: v for k, v in entry.items() if k != "name"}
+                flat |= _flatten(fields, f"{path}.{entry['name']}.")
         else:
             flat[path] = value
     return flat
+
+
+def _named_tables(value: object) -> bool:
+    """A non-empty list of tables with distinct names, like [[departments]]."""
+    if not isinstance(value, list) or not value:
+        return False
+    if not all(isinstance(v, dict) and isinstance(v.get("name"), str) for v in value):
+        return False
+    return len({v["name"] for v in value}) == len(value)
 
 
 def _shown(value: object) -> str:

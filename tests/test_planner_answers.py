@@ -73,6 +73,12 @@ def test_a_script_keeps_the_given_scenario_as_its_baseline(tmp_path, capsys):
     assert book.sheetnames == ["differences", "changes", "runs"]
     labels = [row[1] for row in book["differences"].iter_rows(min_row=2, values_only=True)]
     assert OUTCOME["court_cases"].zh in labels  # labelled in the language asked for
+    from sim.report.compare import compare
+
+    report = compare([out], tmp_path / "zh", lang="zh") / "report.md"
+    text = report.read_text("utf-8")
+    assert "按给定情景(时限 15/30/60/60 天)" in text and "时限 7/15/30 天" in text
+    assert "limits 7/15/30" not in text  # the scripts' policies by their Chinese names
 
 
 def test_a_script_that_changes_the_baseline_says_so(tmp_path, capsys):
@@ -167,3 +173,15 @@ def test_terminal_and_figure_count_alike(small_run):
     # conservation: every dispute still open is known to somebody or latent
     state = np.array(small_run.cases.column("end_state").cast(pa.string()).to_pylist())
     assert row["n_open_at_end"] + row["n_latent_at_end"] == int((state == "open").sum())
+
+
+def test_named_tables_are_compared_entry_by_entry():
+    def with_mode(mode: str) -> dict:
+        entry = {"name": "housing", "types": ["heating"], "mode": mode}
+        return Scenario().with_overrides({"departments": [entry]}).model_dump(mode="json")
+
+    found = changes(with_mode("resident"), with_mode("rotating"))
+    assert [c.text() for c in found] == ["departments.housing.mode: resident -> rotating"]
+    added = changes(Scenario().model_dump(mode="json"), with_mode("resident"))
+    assert "departments.housing.mode: (not set) -> resident" in summary(added, limit=20)
+    assert not any(c.key == "departments" for c in added)  # no "[] -> (not set)"

@@ -119,7 +119,7 @@ def test_differences_figure_has_a_panel_per_outcome_and_a_row_per_policy():
     [
         ("staffing", 4, []),
         ("time_limits", 3, []),
-        ("departments", 3, []),
+        ("departments", 4, []),
         ("new_community_rooms", 3, ["--rural-room-share", "0.8"]),
         ("grid_patrols", 3, []),
     ],

@@ -305,7 +305,7 @@ def test_compare_writes_a_report_with_every_figure(script_output, tmp_path):
         assert name in names
     text = (report / "report.md").read_text()
     assert "| centre resolution rate |" in text or "centre resolution rate" in text
-    assert "rotating - resident" in text
+    assert "rotating - no departments (as given)" in text
     for name in names:
         if name.endswith(".png"):
             assert f"({name})" in text  # every figure is on the page

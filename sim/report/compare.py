@@ -23,7 +23,7 @@ from sim.report.areas_section import worst_townships
 from sim.report.date_axis import run_start
 from sim.report.page import Page
 from sim.report.paired_plot import differences_figure
-from sim.report.results import Results, load
+from sim.report.results import Results, load, renamed
 from sim.report.style import Language, ReportError, language, save
 from sim.results import export
 from sim.results.outcomes import KEY_OUTCOMES, OUTCOME, plain_number
@@ -49,6 +49,9 @@ def compare(
     target = out if isinstance(out, Target) else check(out, "report", inputs=map(Path, paths))
     words = language(lang)
     results = load(paths, labels)
+    if lang == "zh":  # the scripts' policies by their Chinese names
+        baseline = results.names_zh.get(baseline, baseline) if baseline else None
+        results = renamed(results, results.names_zh)
     if results.runs is None and not results.sweeps:
         raise ReportError("nothing to compare: the folders hold no runs")
     with staged_folder(target) as staging:

@@ -42,6 +42,7 @@ class Results:
     # policy -> its resolved scenario (JSON dump), where the folder recorded it
     scenarios: dict[str, dict] = field(default_factory=dict)
     baselines: list[str] = field(default_factory=list)  # the baseline of each script folder
+    names_zh: dict[str, str] = field(default_factory=dict)  # policy -> its Chinese name
 
     @property
     def policies(self) -> list[str]:
@@ -62,6 +63,7 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
     mapped: set[str] = set()  # policies whose places and centres are already in
     scenarios: dict[str, dict] = {}
     baselines: list[str] = []
+    names_zh: dict[str, str] = {}
     for k, path in enumerate(paths):
         path = Path(path)
         label = labels[k] if labels else None
@@ -78,9 +80,10 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
                 )
         else:
             tables = _script_folder(path, label)
-            baseline, found = _script_scenarios(path, label)
-            scenarios |= found
-            baselines += [baseline] if baseline else []
+            record = _script_record(path, label)
+            scenarios |= record.scenarios
+            baselines += [record.baseline] if record.baseline else []
+            names_zh |= record.names_zh
         for name, table in tables.items():
             if table is None or not table.num_rows:
                 continue
@@ -89,22 +92,60 @@ def load(paths: list[str | Path], labels: list[str] | None = None) -> Results:
             parts[name].append(table)
     tables = {name: _concat(found) for name, found in parts.items()}
     _check_unique_runs(tables["runs"])
-    return Results(**tables, sweeps=sweeps, scenarios=scenarios, baselines=baselines)
+    return Results(
+        **tables, sweeps=sweeps, scenarios=scenarios, baselines=baselines, names_zh=names_zh
+    )
 
 
-def _script_scenarios(path: Path, label: str | None) -> tuple[str | None, dict[str, dict]]:
-    """The baseline and every policy's scenario from a script folder's policies.json
-    (folders written before it existed have none)."""
+@dataclass
+class ScriptRecord:
+    """What a script folder's policies.json says (folders written before it have none)."""
+
+    baseline: str | None = None
+    scenarios: dict[str, dict] = field(default_factory=dict)
+    names_zh: dict[str, str] = field(default_factory=dict)
+
+
+def _script_record(path: Path, label: str | None) -> ScriptRecord:
+    """The baseline, every policy's scenario and the Chinese names of a script folder."""
     file = path / "policies.json"
     if not file.exists():
-        return None, {}
+        return ScriptRecord()
     data = _json(file)
-    found = data.get("scenarios")
-    baseline = data.get("baseline")
-    if not isinstance(found, dict) or not isinstance(baseline, str):
+    found, baseline, zh = data.get("scenarios"), data.get("baseline"), data.get("names_zh", {})
+    if not isinstance(found, dict) or not isinstance(baseline, str) or not isinstance(zh, dict):
         raise ReportError(f"{file}: not a policies file of this tool (baseline, scenarios)")
     name = (lambda p: f"{label}: {p}") if label else (lambda p: p)
-    return name(baseline), {name(p): s for p, s in found.items() if isinstance(s, dict)}
+    return ScriptRecord(
+        name(baseline),
+        {name(p): s for p, s in found.items() if isinstance(s, dict)},
+        {name(p): (f"{label}: {z}" if label else z) for p, z in zh.items() if isinstance(z, str)},
+    )
+
+
+def renamed(results: Results, names: dict[str, str]) -> Results:
+    """The results with policies renamed (e.g. to their Chinese names), in every table."""
+    if not names:
+        return results
+
+    def rename(table: pa.Table | None) -> pa.Table | None:
+        if table is None or "policy" not in table.column_names:
+            return table
+        column = [names.get(p, p) for p in table.column("policy").to_pylist()]
+        return table.set_column(
+            table.column_names.index("policy"), "policy", pa.array(column, pa.string())
+        )
+
+    return Results(
+        runs=rename(results.runs),
+        daily=rename(results.daily),
+        places=rename(results.places),
+        centres=rename(results.centres),
+        areas=rename(results.areas),
+        sweeps=results.sweeps,
+        scenarios={names.get(p, p): s for p, s in results.scenarios.items()},
+        baselines=[names.get(p, p) for p in results.baselines],
+    )
 
 
 def _not_yet(table: pa.Table, mapped: set, name: str) -> pa.Table:

@@ -8,6 +8,10 @@ staggered days. On call: summoned when a case needs it, arriving after 2 days on
 A case that needs its department waits for it before every session; a department at the
 table adds ``handling.specialist_logit`` to the chance of settling.
 
+The baseline is the scenario as given (the presets have no departments at the county
+centres: the committees and centres mediate alone); each policy puts the three departments
+there in one mode, and a policy the scenario already has is left out.
+
 Run: python sim/scenarios/departments.py [--reps 10] [--scale 1] [--days-per-week 2]
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import sys
 
+from sim.policy_label import PolicyLabel
 from sim.policy_script import main
 
 NEEDS = {
@@ -49,10 +54,16 @@ def departments(mode: str, days_per_week: int, on_call_days: float) -> dict:
 
 
 def policies(base, args):
-    return {
-        mode: base.with_overrides(departments(mode, args.days_per_week, args.on_call_days))
-        for mode in ("resident", "rotating", "on_call")
+    found = {
+        PolicyLabel("as given", "按给定情景")
+        if base.departments
+        else PolicyLabel("no departments (as given)", "无部门进驻(按给定情景)"): base
     }
+    for mode, zh in (("resident", "常驻"), ("rotating", "轮驻"), ("on_call", "随驻")):
+        policy = base.with_overrides(departments(mode, args.days_per_week, args.on_call_days))
+        if policy.departments != base.departments:
+            found[PolicyLabel(mode, zh)] = policy
+    return found
 
 
 def arguments(p):

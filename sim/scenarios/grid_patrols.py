@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+from sim.policy_label import PolicyLabel
 from sim.policy_script import main
 from sim.scenario_loader import ScenarioError
 
@@ -32,11 +33,13 @@ def policies(base, args):
     if args.households < 1:
         raise ScenarioError(f"--households {args.households}: expected at least 1")
     return {
-        "today's grids": base,
-        f"grids of {args.households} households": base.with_overrides(
-            {"staffing": {"households_per_grid": args.households}}
+        PolicyLabel("today's grids", "现有网格"): base,
+        PolicyLabel(
+            f"grids of {args.households} households", f"每格 {args.households} 户"
+        ): base.with_overrides({"staffing": {"households_per_grid": args.households}}),
+        PolicyLabel("3458 rule", "“3458”巡查机制"): base.with_overrides(
+            {"latent": {"patrol_regime": "3458"}}
         ),
-        "3458 rule": base.with_overrides({"latent": {"patrol_regime": "3458"}}),
     }
 
 

@@ -24,6 +24,7 @@ from sim.city.geography import build
 from sim.city.placement import has_room
 from sim.city.siting import propose_rooms
 from sim.city.staffing import level_shares
+from sim.policy_label import PolicyLabel
 from sim.policy_script import main
 from sim.scenario_loader import ScenarioError
 
@@ -89,9 +90,15 @@ def policies(base, args):
         )
 
     return {
-        "current rooms": base,
-        f"{len(proposal.community_ids)} rooms, optimiser": opened(proposal.community_ids),
-        f"{len(largest)} rooms, largest villages": opened(largest),
+        PolicyLabel("current rooms", "现有调解室"): base,
+        PolicyLabel(
+            f"{len(proposal.community_ids)} rooms, optimiser",
+            f"新增 {len(proposal.community_ids)} 个调解室(优化选址)",
+        ): opened(proposal.community_ids),
+        PolicyLabel(
+            f"{len(largest)} rooms, largest villages",
+            f"新增 {len(largest)} 个调解室(最大的村)",
+        ): opened(largest),
     }
 
 

@@ -18,6 +18,7 @@ import sys
 
 from sim.city.staffing import level_shares
 from sim.domain import CENTRE_LEVELS
+from sim.policy_label import PolicyLabel
 from sim.policy_script import main
 
 OUTCOMES = [
@@ -51,16 +52,17 @@ def policies(base, args):
     }
     room_half_days = duty.part_time_half_days_by_level.get("community", 2)
     return {
-        "baseline": base,
-        f"township mediators {township} -> {more}": base.with_overrides(
-            {"staffing": {"mediators_by_level": {"township": more}}}
-        ),
-        "10% of part-timers full-time": base.with_overrides(
+        PolicyLabel("baseline", "基线"): base,
+        PolicyLabel(
+            f"township mediators {township} -> {more}", f"街道(乡镇)调解员 {township}→{more} 人"
+        ): base.with_overrides({"staffing": {"mediators_by_level": {"township": more}}}),
+        PolicyLabel("10% of part-timers full-time", "一成兼职调解员转专职"): base.with_overrides(
             {"duty": {"full_time_share_by_level": full_time}}
         ),
-        f"rooms {room_half_days} -> 5 half-days a week": base.with_overrides(
-            {"duty": {"part_time_half_days_by_level": {"community": 5}}}
-        ),
+        PolicyLabel(
+            f"rooms {room_half_days} -> 5 half-days a week",
+            f"社区调解室值班 每周 {room_half_days}→5 个半天",
+        ): base.with_overrides({"duty": {"part_time_half_days_by_level": {"community": 5}}}),
     }
 
 

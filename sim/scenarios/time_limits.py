@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+from sim.policy_label import PolicyLabel
 from sim.policy_script import main
 
 OUTCOMES = [
@@ -43,20 +44,25 @@ def limits(simple: float, general: float, complex_: float) -> dict:
 
 
 def policies(base, args):
-    found = {f"as given ({_written(base)})": base}
+    found = {
+        PolicyLabel(f"as given ({_written(base)})", f"按给定情景({_written(base, 'zh')})"): base
+    }
     for simple, general, complex_ in ((7, 15, 30), (15, 30, 60)):
         policy = base.with_overrides(limits(simple, general, complex_))
         if policy.handling != base.handling:
-            found[f"limits {simple}/{general}/{complex_}"] = policy
+            days = f"{simple}/{general}/{complex_}"
+            found[PolicyLabel(f"limits {days}", f"时限 {days} 天")] = policy
     return found
 
 
-def _written(scenario) -> str:
+def _written(scenario, lang: str = "en") -> str:
     """The scenario's limits as 7/15/30/60 (simple/general/complex/major)."""
     days = scenario.handling.time_limit_days_by_complexity
     shown = [f"{days[c]:g}" for c in ("simple", "general", "complex", "major")]
-    extra = " + by level" if scenario.handling.time_limit_days_by_level else ""
-    return "limits " + "/".join(shown) + extra
+    by_level = bool(scenario.handling.time_limit_days_by_level)
+    if lang == "zh":
+        return "时限 " + "/".join(shown) + " 天" + (",另有分级时限" if by_level else "")
+    return "limits " + "/".join(shown) + (" + by level" if by_level else "")
 
 
 def run(argv: list[str] | None = None) -> int:
