@@ -22,8 +22,8 @@ class Change:
     before: object
     after: object
 
-    def text(self) -> str:
-        return f"{self.key}: {_shown(self.before)} -> {_shown(self.after)}"
+    def text(self, lang: str = "en") -> str:
+        return f"{self.key}: {_shown(self.before, lang)} -> {_shown(self.after, lang)}"
 
 
 def changes(base: dict, other: dict) -> list[Change]:
@@ -39,13 +39,20 @@ def changes(base: dict, other: dict) -> list[Change]:
     return [c for c in found if not (c.before in ([], None) and c.after in ([], None))]
 
 
-def summary(found: list[Change], limit: int = 8) -> str:
+WORDS = {
+    "en": {"none": "nothing (same scenario)", "more": "; and {n} more", "unset": "(not set)"},
+    "zh": {"none": "无(同一情景)", "more": ";另有{n}项", "unset": "(未设)"},
+}
+
+
+def summary(found: list[Change], limit: int = 8, lang: str = "en") -> str:
     """The changes on one line, e.g. for a terminal or a table cell."""
+    words = WORDS[lang]
     if not found:
-        return "nothing (same scenario)"
-    shown = "; ".join(change.text() for change in found[:limit])
+        return words["none"]
+    shown = "; ".join(change.text(lang) for change in found[:limit])
     more = len(found) - limit
-    return shown + (f"; and {more} more" if more > 0 else "")
+    return shown + (words["more"].format(n=more) if more > 0 else "")
 
 
 def city_changes(found: list[Change]) -> list[Change]:
@@ -78,8 +85,8 @@ def _named_tables(value: object) -> bool:
     return len({v["name"] for v in value}) == len(value)
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, lang: str = "en") -> str:
     if isinstance(value, float):
         value = float(f"{value:.10g}")  # 0.16999999999999998 was 0.1 + 0.07
-    text = "(not set)" if value is None else str(value)
+    text = WORDS[lang]["unset"] if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -254,7 +254,7 @@ def _change_lines(results: Results, policies: list[str], baseline: str, lang) ->
             lines.append(lang.text("no_record", policy=policy))
             continue
         found = scenario_diff.changes(base, other)
-        text = scenario_diff.summary(found) if found else lang.text("no_changes")
+        text = scenario_diff.summary(found, lang=lang.code) if found else lang.text("no_changes")
         lines.append(lang.text("changes_line", policy=policy, baseline=baseline, changes=text))
     return lines
 
