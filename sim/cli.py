@@ -22,6 +22,7 @@ from sim.scenario_loader import (
     DEFAULT_PRESET,
     ScenarioError,
     calibration_note,
+    inherited_staffing,
     load_scenario,
     preset_names,
     source_files,
@@ -43,7 +44,7 @@ def cmd_run(args) -> int:
         out, "run", inputs=source_files(args.scenario, scenario), force=args.force, default=default
     )
     files = _run_files(args)  # a missing font or openpyxl is refused before the run
-    notes = csv_staffing_notes(scenario, _inherited_staffing(scenario))
+    notes = csv_staffing_notes(scenario, inherited_staffing(scenario))
     print(*notes, sep="\n", file=sys.stderr) if notes else None
     from sim.results.simulation import simulate  # after the checks: bad input is answered at once
 
@@ -88,13 +89,6 @@ def _run_files(args) -> dict:
         cjk_font()  # or the message saying how to install it
     draw = functools.partial(_overview, lang=args.lang)
     return {"overview.png": draw, **run_files(args.lang, xlsx=args.xlsx, csv=args.csv)}
-
-
-def _inherited_staffing(scenario):
-    """The staffing a scenario's file did not write: its base preset's, or the model's."""
-    from sim.config import Scenario
-
-    return load_scenario(scenario.base).staffing if scenario.base else Scenario().staffing
 
 
 def _tell_calibration(scenario) -> None:

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sim import output_folder
 from sim.analysis.paired import format_table, paired_differences
 from sim.analysis.policy_runs import run_policies
+from sim.city.staffing_notes import csv_staffing_notes
 from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, command_overrides
 from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
@@ -34,6 +35,7 @@ from sim.scenario_loader import (
     ScenarioError,
     calibration_note,
     format_errors,
+    inherited_staffing,
     load_scenario,
     source_files,
 )
@@ -127,8 +129,8 @@ def _compare(
     found = policy_changes(base, scenarios)
     print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)
     _tell_changes(base, scenarios, found)
-    note = calibration_note(base)
-    if note:
+    notes = [calibration_note(base), *csv_staffing_notes(base, inherited_staffing(base))]
+    for note in filter(None, notes):
         print(note, file=sys.stderr)
     tables = run_policies(scenarios, seeds, args.executor, args.workers)
     outcomes = outcomes or list(KEY_OUTCOMES)

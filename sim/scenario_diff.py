@@ -13,7 +13,8 @@ from dataclasses import dataclass
 IGNORED = frozenset({"name", "description", "base", "run.seed"})
 # Keys that say which city is simulated and over what: results differing in them are not
 # a comparison of policies.
-CITY_KEYS = ("geography", "calendar", "run.days", "run.warmup_days", "run.scale", "run.start_date")
+# (calendar.kind is a lever, so a policy may change it.)
+CITY_KEYS = ("geography", "run.days", "run.warmup_days", "run.scale", "run.start_date")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim import input_files
-from sim.config import Scenario, deep_merge, parameters
+from sim.config import Scenario, StaffingConfig, deep_merge, parameters
 from sim.suggestions import unknown_key_hint
 
 PRESET_DIR = Path(__file__).parent / "scenarios"
@@ -64,6 +64,11 @@ def load_scenario(
     (calibration itself starts from the uncalibrated scenario).
     """
     path = resolve_path(name_or_path)
+    if overrides and "base" in overrides:
+        raise ScenarioError(
+            f"--set base: the preset a scenario builds on is read from its file; write "
+            f'base = "{overrides["base"]}" at the top of the scenario file instead'
+        )
     data = _with_base(read_toml(path), path)
     data.setdefault("name", path.stem)
     if overrides:
@@ -84,9 +89,16 @@ def calibration_note(scenario: Scenario) -> str | None:
     return (
         f'note: scenario {scenario.name!r} runs UNCALIBRATED (calibration = "none"): its '
         "behavioural rates are the model's guesses, not fitted to any published figures. "
-        f'Remove that line (or write base = "{DEFAULT_PRESET}") to use the '
-        f"{DEFAULT_PRESET} calibration, or name your own fitted file."
+        'To run calibrated, drop calibration = "none" (from the file or --set) so that the '
+        "scenario takes its preset's calibration, or name one: "
+        f'calibration = "{DEFAULT_PRESET}" or a file written by `sim calibrate`.'
     )
+
+
+def inherited_staffing(scenario: Scenario) -> StaffingConfig:
+    """The staffing a scenario's file did not write: its base preset's, or the model's
+    (what :mod:`sim.city.staffing_notes` compares a CSV city's staffing with)."""
+    return load_scenario(scenario.base).staffing if scenario.base else Scenario().staffing
 
 
 def _with_base(data: dict, path: Path, seen: tuple[str, ...] = ()) -> dict:
@@ -111,6 +123,7 @@ def _with_base(data: dict, path: Path, seen: tuple[str, ...] = ()) -> dict:
         preset["calibration"] = _calibration_ref(preset["calibration"], preset_path)
     for own in ("name", "description", "base"):
         preset.pop(own, None)
+    data.setdefault("description", f"A scenario built on the {base} preset.")
     return merge_checked(preset, data, str(path))
 
 

@@ -185,3 +185,37 @@ def test_named_tables_are_compared_entry_by_entry():
     added = changes(Scenario().model_dump(mode="json"), with_mode("resident"))
     assert "departments.housing.mode: (not set) -> resident" in summary(added, limit=20)
     assert not any(c.key == "departments" for c in added)  # no "[] -> (not set)"
+
+
+def test_a_calendar_is_a_lever_not_another_city():
+    base = Scenario().model_dump(mode="json")
+    other = Scenario().with_overrides({"calendar": {"kind": "every_day"}})
+    assert city_changes(changes(base, other.model_dump(mode="json"))) == []
+
+
+def test_base_cannot_be_set_from_the_command_line(capsys):
+    assert main(["run", *TINY, "--set", "base=karamay", "--out", "/nonexistent/x"]) == 2
+    assert "write base = " in capsys.readouterr().err
+
+
+def test_compare_reads_script_folders_written_before_policies_json(tmp_path):
+    from sim.report.compare import compare
+
+    out = tmp_path / "old"
+    assert load_script("grid_patrols").run([*SMALL, "--out", str(out)]) == 0
+    (out / "policies.json").unlink()  # as a folder of an earlier version
+    (out / "areas.parquet").unlink()
+    report = compare([out], tmp_path / "report") / "report.md"
+    assert "does not record its scenario" in report.read_text("utf-8")
+
+
+def test_a_script_on_a_csv_city_tells_of_staff_sized_for_another_city(tmp_path, capsys):
+    rows = [f"C{k},T{k % 2},K0,{k}.0,0.0,4000,true" for k in range(6)]
+    (tmp_path / "c.csv").write_text(
+        "id,township,county,x_km,y_km,population,urban\n" + "\n".join(rows) + "\n", "utf-8"
+    )
+    city = tmp_path / "c.toml"
+    city.write_text('[geography]\nsource = "csv"\ncsv_path = "c.csv"\n', encoding="utf-8")
+    args = ["--scenario", str(city), "--reps", "2", "--days", "20", "--executor", "serial"]
+    assert load_script("time_limits").run([*args, "--out", str(tmp_path / "o")]) == 0
+    assert "note: the communities CSV holds 24,000 residents" in capsys.readouterr().err

@@ -125,7 +125,9 @@ def _policies(
             (
                 "backlog.png",
                 backlog_plot.backlog_bands(
-                    results.daily, lang, run_start({"scenario": results.scenarios.get(baseline)})
+                    results.daily,
+                    lang,
+                    run_start({"scenario": results.scenarios.get(baseline) or {}}),
                 ),
                 lang.text("backlog_title"),
             )

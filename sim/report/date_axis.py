@@ -22,7 +22,8 @@ ZH_OFFSETS = ["", "%Y年", "%Y年%m月", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M
 
 def run_start(manifest: dict) -> dt.date | None:
     """Day 0 of a run from its manifest's resolved scenario, or None if it is not there."""
-    run = manifest.get("scenario", {}).get("run", {}) if isinstance(manifest, dict) else {}
+    scenario = manifest.get("scenario") if isinstance(manifest, dict) else None
+    run = scenario.get("run", {}) if isinstance(scenario, dict) else {}
     value = run.get("start_date") if isinstance(run, dict) else None
     if isinstance(value, dt.date):
         return value

@@ -11,7 +11,7 @@ import pyarrow as pa
 from sim.domain import CENTRE_LEVELS, RESOLUTION_PLACES
 from sim.report.axis_format import value_axis
 from sim.report.date_axis import table_start, time_axis, x_values
-from sim.report.style import Language
+from sim.report.style import Language, save
 from sim.results.outcomes import PLACE_LABELS
 
 # (summary column, label key, column of the part nobody had learned of): one bar each, top
@@ -123,6 +123,4 @@ def overview(daily: pa.Table, summary: dict, path: Path, title: str = "", lang: 
     _end_bars(right, summary, lang)
     if title:
         fig.suptitle(title)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return save(fig, Path(path), dpi=110)  # refuses Chinese text without the font

@@ -205,7 +205,8 @@ def cjk_font() -> str:
         import noto_cjk_sans_otc
     except ImportError:
         raise ReportError(
-            "Chinese labels need the CJK font package: pip install -e '.[zh]'"
+            "Chinese labels need the CJK font package: pip install 'dispute-sim[zh]' "
+            "(from a source checkout: pip install -e '.[zh]')"
         ) from None
     font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
     if not any(f.name == CJK_FAMILY for f in font_manager.fontManager.ttflist):

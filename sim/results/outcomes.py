@@ -94,7 +94,7 @@ class Outcome:
     def bounds(self) -> tuple[float, float]:
         """The values the outcome can take: shares within 0 to 1, everything else (counts,
         days, hours, ratios, km) not below 0. Intervals are clipped to them."""
-        return (0.0, 1.0) if self.unit == "share" else (0.0, math.inf)
+        return (0.0, 1.0) if self.is_share else (0.0, math.inf)
 
     def format(self, value: float | None) -> str:
         """The value as the tables print it; an undefined value (None, NaN) as "n/a"."""
