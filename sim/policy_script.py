@@ -27,8 +27,8 @@ from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, comman
 from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
 from sim.policy_label import chinese_names
-from sim.results.export import require_xlsx, write_xlsx
-from sim.results.outcomes import KEY_OUTCOMES, label
+from sim.results.export import differences_sheet, require_xlsx, write_xlsx
+from sim.results.outcomes import KEY_OUTCOMES
 from sim.scenario_diff import Change, changes, summary
 from sim.scenario_loader import (
     DEFAULT_PRESET,
@@ -212,9 +212,11 @@ def write_results(
 
 def _sheets(differences, found, runs, lang: str) -> dict[str, pa.Table]:
     """The comparison as a workbook: differences with labels, the changes, every run."""
-    names = differences.column("outcome").to_pylist()
-    labelled = differences.add_column(1, "label", pa.array([label(n, lang) for n in names]))
-    return {"differences": labelled, "changes": _changes_table(found), "runs": runs}
+    return {
+        "differences": differences_sheet(differences, lang),
+        "changes": _changes_table(found),
+        "runs": runs,
+    }
 
 
 def _changes_table(found: dict[str, list[Change]]) -> pa.Table:

@@ -73,6 +73,10 @@ def test_a_script_keeps_the_given_scenario_as_its_baseline(tmp_path, capsys):
     assert book.sheetnames == ["differences", "changes", "runs"]
     labels = [row[1] for row in book["differences"].iter_rows(min_row=2, values_only=True)]
     assert OUTCOME["court_cases"].zh in labels  # labelled in the language asked for
+    rows = {r[1]: r for r in book["differences"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in next(book["differences"].iter_rows(max_row=1))]
+    rate = rows[OUTCOME["time_limit_compliance"].zh]
+    assert rate[2] == "% / pp" and 50 < rate[header.index("基线均值 (baseline_mean)")] <= 100
     from sim.report.compare import compare
 
     report = compare([out], tmp_path / "zh", lang="zh") / "report.md"

@@ -177,7 +177,7 @@ def _spreadsheets(
     shown = pa.table({h: [row[k] for row in page.rows] for k, h in enumerate(page.header)})
     sheets = {"comparison": shown}
     if differences is not None:
-        sheets["differences"] = _labelled_differences(differences, lang)
+        sheets["differences"] = export.differences_sheet(differences, lang)
     for _heading, header, rows in page.sections:  # the worst-served townships
         name = "服务最弱街道(乡镇)" if lang == "zh" else "worst-served townships"
         sheets[name] = pa.table({h: [r[k] for r in rows] for k, h in enumerate(header)})
@@ -187,14 +187,6 @@ def _spreadsheets(
         export.write_csv(folder / "comparison.csv", shown, lang)
         if differences is not None:
             export.write_csv(folder / "differences.csv", sheets["differences"], lang)
-
-
-def _labelled_differences(differences: pa.Table, lang: str) -> pa.Table:
-    """The differences with each outcome's label beside its name."""
-    names = differences.column("outcome").to_pylist()
-    return differences.add_column(
-        2, "label", pa.array([OUTCOME[n].label(lang) if n in OUTCOME else n for n in names])
-    )
 
 
 def _sheet_names(sheets: dict[str, pa.Table]) -> dict[str, pa.Table]:

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from sim.output_folder import OutputError
 from sim.results.areas import area_outcome, kind_label
-from sim.results.outcomes import Outcome
+from sim.results.outcomes import OUTCOME, Outcome
 from sim.results.text_table import display_width
 
 XLSX_HINT = "Excel files need openpyxl: pip install 'dispute-sim[xlsx]'"
@@ -34,7 +34,19 @@ COLUMN_LABELS = {
     "definition": ("definition", "定义"),
     "policy": ("policy", "方案"),
     "seed": ("seed", "随机种子"),
+    "outcome": ("outcome", "指标名"),
+    "pairs": ("paired replications", "配对重复次数"),
+    "n": ("replications defining it", "有定义的重复次数"),
+    "baseline_mean": ("baseline mean", "基线均值"),
+    "policy_mean": ("policy mean", "方案均值"),
+    "difference": ("difference", "差值"),
+    "ci_low": ("95% interval, low", "95%区间下限"),
+    "ci_high": ("95% interval, high", "95%区间上限"),
+    "changes": ("what the policy changes", "方案的改变"),
 }
+# Columns of a differences table scaled to percent (means) and percentage points (the rest)
+# for outcomes that are shares, so that a spreadsheet reads as the report does.
+_MEANS, _DIFFERENCES = ("baseline_mean", "policy_mean"), ("difference", "ci_low", "ci_high")
 _MAX_WIDTH = 60  # characters of a column in Excel; longer text runs on off-screen anyway
 _HEADER_WIDTH = 24  # a longer header wraps onto more lines
 _SHEET_NAME = re.compile(r"^[^\[\]:*?/\\]{1,31}$")  # Excel's own rule
@@ -184,3 +196,20 @@ def _fit_widths(sheet, table: pa.Table, lang: str) -> None:
 
 def _shown(value: object) -> str:
     return f"{value:,.2f}" if isinstance(value, float) else str(value)
+
+
+def differences_sheet(differences: pa.Table, lang: str = "en") -> pa.Table:
+    """A paired-differences table for a spreadsheet: each outcome's label and unit beside
+    its name, shares in % and their differences in percentage points."""
+    rows = differences.to_pylist()
+    for row in rows:
+        outcome = OUTCOME.get(row["outcome"])
+        share = outcome is not None and outcome.is_share
+        for key in (*_MEANS, *_DIFFERENCES):
+            if share and row.get(key) is not None:
+                row[key] = 100 * row[key]
+        row["label"] = outcome.label(lang) if outcome else row["outcome"]
+        row["unit"] = ("% / pp" if share else outcome.unit) if outcome else ""
+    first = ["policy", "label", "unit"]
+    columns = first + [c for c in differences.column_names if c not in first]
+    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
