@@ -45,7 +45,8 @@ def cmd_run(args) -> int:
     )
     files = _run_files(args)  # a missing font or openpyxl is refused before the run
     notes = csv_staffing_notes(scenario, inherited_staffing(scenario))
-    print(*notes, sep="\n", file=sys.stderr) if notes else None
+    for note in notes:
+        print(note, file=sys.stderr)
     from sim.results.simulation import simulate  # after the checks: bad input is answered at once
 
     progress = None if args.quiet else _progress_bar(scenario.run.days + scenario.run.warmup_days)

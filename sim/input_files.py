@@ -91,13 +91,19 @@ def looks_gbk(data: bytes) -> bool:
     return longest >= 2
 
 
+# How to save a comma-separated UTF-8 file from Excel, with the Chinese menu names.
+EXCEL_SAVE_AS_CSV_UTF8 = (
+    "in Excel use File > Save As (文件 > 另存为) and choose 'CSV UTF-8 (comma delimited)' "
+    "(CSV UTF-8(逗号分隔))"
+)
+
+
 def _gbk_fix(path: Path) -> str:
     """How to save the file as UTF-8 where it was most likely written."""
     if path.suffix.lower() == ".csv":
         return (
-            "Excel's 'CSV' on Chinese Windows writes GBK. Save it again as UTF-8: in Excel "
-            "use File > Save As (文件 > 另存为) and choose 'CSV UTF-8 (comma delimited)' "
-            "(CSV UTF-8(逗号分隔)); in WPS choose Save As (另存为) and the UTF-8 encoding "
+            f"Excel's 'CSV' on Chinese Windows writes GBK. Save it again as UTF-8: "
+            f"{EXCEL_SAVE_AS_CSV_UTF8}; in WPS choose Save As (另存为) and the UTF-8 encoding "
             "(编码 UTF-8)"
         )
     return (

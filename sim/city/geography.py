@@ -333,10 +333,9 @@ def _check_delimiter(path: Path, header: list[str]) -> None:
     for delimiter, what in _OTHER_DELIMITERS.items():
         if delimiter in header[0]:
             raise GeographyError(
-                f"{path}: the first line has no commas but {what}. Save it with commas: in "
-                "Excel use File > Save As (文件 > 另存为) and choose 'CSV UTF-8 (comma "
-                "delimited)' (CSV UTF-8(逗号分隔)); in LibreOffice or WPS choose ',' as the "
-                "field separator (字段分隔符)"
+                f"{path}: the first line has no commas but {what}. Save it with commas: "
+                f"{input_files.EXCEL_SAVE_AS_CSV_UTF8}; in LibreOffice or WPS choose ',' as "
+                "the field separator (字段分隔符)"
             )
 
 

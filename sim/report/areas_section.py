@@ -9,10 +9,11 @@ import numpy as np
 import pyarrow as pa
 
 from sim.report.style import Language
-from sim.results.areas import MIN_RANKED, kind_label
-from sim.results.outcomes import OUTCOME
+from sim.results.areas import kind_label, worst_first
+from sim.results.outcomes import OUTCOME, Outcome
 
 SHOWN = 10  # townships in the report; the rest are in areas.parquet
+MEANS = ("centre_resolution_rate", "received_by_centres", "mean_distance_km", "received_per_10k")
 TEXT = {
     "en": {
         "heading": "Worst-served townships of {baseline} (lowest centre resolution rate "
@@ -41,7 +42,7 @@ def worst_townships(
     if not base:
         return None
     words = TEXT[lang.code]
-    order = sorted(base, key=lambda t: _worst_first(base[t]))
+    order = sorted(base, key=lambda t: worst_first(base[t]))  # as the areas table ranks
     header = [kind_label("county", lang.code), kind_label("township", lang.code)]
     header += [words["residents"], words["per_10k"], words["km"]]
     header += [words["rate"].format(policy=p) for p in policies]
@@ -50,14 +51,14 @@ def worst_townships(
     for township in order[:SHOWN]:
         row = base[township]
         cells = [row["county"], township, f"{row['residents']:,.0f}"]
-        cells += [f"{row['per_10k']:.1f}", f"{row['km']:.2f}"]
-        cells += [rate.format(means.get(p, {}).get(township, {}).get("rate")) for p in policies]
+        cells += [f"{row['received_per_10k']:.1f}", f"{row['mean_distance_km']:.2f}"]
+        cells += [_rate(rate, means.get(p, {}).get(township)) for p in policies]
         rows.append(cells)
     return words["heading"].format(baseline=baseline), header, rows
 
 
 def _township_means(areas: pa.Table) -> dict[str, dict[str, dict]]:
-    """policy -> township -> means over seeds of the columns the table shows."""
+    """policy -> township -> means over seeds of the areas columns the table shows."""
     rows = [r for r in areas.to_pylist() if r.get("kind") == "township"]
     grouped: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
@@ -67,10 +68,7 @@ def _township_means(areas: pa.Table) -> dict[str, dict[str, dict]]:
         means.setdefault(policy, {})[township] = {
             "county": found[0]["county"],
             "residents": found[0]["residents"],
-            "rate": _mean(r["centre_resolution_rate"] for r in found),
-            "received": _mean(r["received_by_centres"] for r in found),
-            "km": _mean(r["mean_distance_km"] for r in found),
-            "per_10k": _mean(r["received_per_10k"] for r in found),
+            **{name: _mean(r[name] for r in found) for name in MEANS},
         }
     return means
 
@@ -80,16 +78,5 @@ def _mean(values) -> float:
     return float(np.mean(finite)) if finite else math.nan
 
 
-def _worst_first(row: dict) -> tuple[bool, float, float]:
-    """As the areas table ranks: enough disputes to rank by a rate first, lowest rate, then
-    longest distance."""
-    return (row["received"] < MIN_RANKED, _or_inf(row["rate"]), -_or_zero(row["km"]))
-
-
-def _or_zero(value: float) -> float:
-    return 0.0 if math.isnan(value) else value
-
-
-def _or_inf(value: float) -> float:
-    """Townships with nothing received sort last."""
-    return math.inf if math.isnan(value) else value
+def _rate(rate: Outcome, row: dict | None) -> str:
+    return rate.format(row["centre_resolution_rate"] if row else None)

@@ -103,7 +103,7 @@ def _rows(
         row["received_per_10k"] = _per_10k(row["received_by_centres"], row["residents"])
         row["court_cases_per_10k"] = _per_10k(row["court_cases"], row["residents"])
         rows.append(row)
-    return sorted(rows, key=_worst_first)
+    return sorted(rows, key=worst_first)
 
 
 def _encoded(table: pa.Table, name: str) -> pa.DictionaryArray:
@@ -189,7 +189,7 @@ def _per_10k(count: int, residents: int) -> float:
 MIN_RANKED = 20
 
 
-def _worst_first(row: dict) -> tuple[bool, bool, float, float]:
+def worst_first(row: dict) -> tuple[bool, bool, float, float]:
     """Sort key: areas with enough disputes to rank first; among them the lowest
     resolution rate first, then the longest distance; NaN last."""
     rate, distance = row["centre_resolution_rate"], row["mean_distance_km"]
