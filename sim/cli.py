@@ -37,7 +37,7 @@ def _overrides(args) -> dict:
 
 def cmd_run(args) -> int:
     scenario = load_scenario(args.scenario, _overrides(args))
-    _tell_calibration(scenario)
+    _tell_calibration(scenario, args.scenario)
     default = args.out is None
     out = str(Path("outputs") / _run_name(scenario)) if default else args.out
     target = output_folder.check(
@@ -92,8 +92,8 @@ def _run_files(args) -> dict:
     return {"overview.png": draw, **run_files(args.lang, xlsx=args.xlsx, csv=args.csv)}
 
 
-def _tell_calibration(scenario) -> None:
-    note = calibration_note(scenario)
+def _tell_calibration(scenario, source) -> None:
+    note = calibration_note(scenario, source)
     if note:
         print(note, file=sys.stderr)
 
@@ -296,12 +296,20 @@ def cmd_bench(args) -> int:
     )
 
 
-CALIBRATION_STEPS = ("screen", "fit", "report")
+CALIBRATION_STEPS = ("screen", "fit", "report")  # sim.calibrate.steps.STEPS, not imported:
+# the parser is built before any calibration code loads
 
 
 def cmd_calibrate(args) -> int:
-    from sim.calibrate.settings import Settings
+    from sim.calibrate.settings import DEFAULT, Settings
+    from sim.calibrate.steps import run_step
+    from sim.data import TARGETS_FILE
 
+    if args.help_targets:
+        from sim.calibrate.targets_help import targets_help
+
+        print(targets_help())
+        return 0
     check_counts(
         args,
         {
@@ -313,12 +321,18 @@ def cmd_calibrate(args) -> int:
             "refine": (0, 1000),
             "uncertainty": (0, 10_000),
             "workers": (0, MAX_WORKERS),
+            "max_parameters": (1, 100),
         },
     )
+    if args.low_scale is not None and not 0 < args.low_scale <= 1:
+        raise ScenarioError(f"--low-scale {args.low_scale:g}: expected a share above 0, at most 1")
     settings = Settings(
         scenario=args.scenario,
+        targets_file=Path(args.targets) if args.targets else TARGETS_FILE,
+        from_prior=not args.from_scratch,
         scale=args.scale,
         days=args.days,
+        low_scale=args.low_scale,
         workers=args.workers,
         reps=args.reps,
         trials=args.trials,
@@ -326,11 +340,12 @@ def cmd_calibrate(args) -> int:
         acceptance_samples=args.uncertainty,
         batch=args.batch,
         morris_trajectories=args.morris_trajectories,
+        max_parameters=args.max_parameters,
         check_reps=args.check_reps,
+        report_dir=Path(args.report_dir) if args.report_dir else DEFAULT,
+        work_dir=Path(args.work_dir) if args.work_dir else DEFAULT,
+        fitted_file=Path(args.fitted_file) if args.fitted_file else DEFAULT,
     )
-    for name in ("report_dir", "work_dir", "fitted_file"):
-        if getattr(args, name):
-            setattr(settings, name, Path(getattr(args, name)))
     settings.prepare(force=args.force)
     journal = Path(settings.work_dir) / "study.journal"
     if args.fresh and journal.exists():
@@ -338,28 +353,35 @@ def cmd_calibrate(args) -> int:
     steps = CALIBRATION_STEPS if args.step == "all" else (args.step,)
     for step in steps:
         print(f"== {step}", file=sys.stderr)
-        print(_calibration_step(step, settings))
+        print(run_step(step, settings))
+    if "fit" in steps:
+        print(_name_it(settings))
     return 0
 
 
-def _calibration_step(step: str, settings) -> str:
-    if step == "screen":
-        from sim.calibrate.screening import read_selection, screen
+def cmd_cross_validate(args) -> int:
+    from sim.calibrate.cross_validation import cross_validate
 
-        path = screen(settings)
-        return f"wrote {path}; selected: {', '.join(read_selection(path)) or 'none'}"
-    if step == "fit":
-        from sim.calibrate.fit import fit
+    check_counts(args, {"workers": (0, MAX_WORKERS)})
+    out = Path(args.out)
+    written = [out / name for name in ("cross-validation.md", "cross-validation.csv")]
+    if any(p.exists() for p in written) and not args.force:
+        raise ScenarioError(f"{out}: a cross-validation table is there; add --force to replace it")
+    print(f"wrote {cross_validate(out, args.fold, args.workers)}")
+    return 0
 
-        done = fit(settings)
-        return (
-            f"wrote {settings.fitted_file} (best trial {done['best_trial']}, objective "
-            f"{done['objective']:.3g}, {done['accepted_trials']} accepted of "
-            f"{done['trials_complete']})"
-        )
-    from sim.calibrate.report import report
 
-    return f"wrote {report(settings)}"
+def _name_it(settings) -> str:
+    """How the scenario takes the new calibration (its file is the planner's: not edited)."""
+    from sim.scenario_loader import resolve_path
+
+    scenario = resolve_path(settings.scenario)
+    fitted = Path(settings.fitted_file).resolve()
+    try:
+        shown = str(fitted.relative_to(scenario.resolve().parent))
+    except ValueError:
+        shown = str(fitted)
+    return f'to run with this calibration, write in {scenario.name}:\n  calibration = "{shown}"'
 
 
 def cmd_sweep(args) -> int:
@@ -592,19 +614,47 @@ def _calibrate_parser(sub) -> None:
     )
     cal.add_argument("step", nargs="?", default="all", choices=(*CALIBRATION_STEPS, "all"))
     cal.add_argument("--scenario", default=DEFAULT_PRESET, help="preset or TOML to calibrate")
-    cal.add_argument("--trials", type=int, default=60, help="trials of the exploring optimiser")
     cal.add_argument(
-        "--refine", type=int, default=8, help="least-squares steps after exploring (0: none)"
+        "--targets",
+        help="TOML of your city's published figures (default: Hohhot 2023's, shipped); "
+        "--help-targets shows how to write one",
+    )
+    cal.add_argument(
+        "--help-targets",
+        action="store_true",
+        help="print how to write a targets file and what each figure basis counts",
+    )
+    cal.add_argument(
+        "--from-scratch",
+        action="store_true",
+        help="start from the model's guesses, not the scenario's calibration (how the "
+        "shipped Hohhot calibration is made)",
+    )
+    cal.add_argument("--trials", type=int, default=40, help="trials of the exploring optimiser")
+    cal.add_argument(
+        "--refine", type=int, default=16, help="least-squares steps after exploring (0: none)"
     )
     cal.add_argument(
         "--uncertainty",
         type=int,
-        default=60,
+        default=30,
         help="simulated samples around the best fit for the accepted set (0: none)",
     )
     cal.add_argument("--reps", type=int, default=3, help="replications per trial")
-    cal.add_argument("--batch", type=int, default=2, help="trials proposed at once")
-    cal.add_argument("--morris-trajectories", type=int, default=10)
+    cal.add_argument("--batch", type=int, default=4, help="trials proposed at once")
+    cal.add_argument("--morris-trajectories", type=int, default=8)
+    cal.add_argument(
+        "--max-parameters",
+        type=int,
+        help="fit at most this many parameters, the strongest by screening (default: two "
+        "per target and one more)",
+    )
+    cal.add_argument(
+        "--low-scale",
+        type=float,
+        help="population share of the cheap runs that screen and explore (default: about "
+        "600,000 residents, at least 0.2; 1: every run at full scale)",
+    )
     cal.add_argument(
         "--check-reps",
         type=int,
@@ -625,7 +675,8 @@ def _calibrate_parser(sub) -> None:
     cal.add_argument("--report-dir", help="screening, trials and report (default calibration/)")
     cal.add_argument(
         "--fitted-file",
-        help="calibration file to write (default sim/scenarios/fitted/hohhot-2023.toml)",
+        help="calibration file to write (default: beside the scenario file, "
+        "<name>.calibration.toml)",
     )
     cal.add_argument(
         "--force",
@@ -639,6 +690,15 @@ def _calibrate_parser(sub) -> None:
         help="start a new study (finished runs stay cached and are reused)",
     )
     cal.set_defaults(func=cmd_calibrate)
+    cross = sub.add_parser(
+        "cross-validate",
+        help="calibrate each preset on some published figures, predict the rest",
+    )
+    cross.add_argument("--fold", action="append", help="only these folds (repeatable)")
+    cross.add_argument("--workers", type=int, default=0, help="processes (0: one per core)")
+    cross.add_argument("--out", default="calibration", help="folder of the table")
+    _force_argument(cross)
+    cross.set_defaults(func=cmd_cross_validate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -88,7 +88,7 @@ def check_counts(args, bounds: dict[str, tuple[int, int]]) -> None:
     """Refuse a count option outside [low, high] (``--workers 0`` means one per core)."""
     for name, (low, high) in bounds.items():
         value = getattr(args, name)
-        if not low <= value <= high:
+        if value is not None and not low <= value <= high:  # None: the option was not given
             raise ScenarioError(f"--{name.replace('_', '-')} {value}: expected {low} to {high:,}")
 
 

@@ -45,6 +45,12 @@ def _month_day(text: str) -> str:
     return text
 
 
+def _no_nul(text: str) -> str:
+    if "\0" in text:  # no file has such a name; the OS refuses it with an obscure error
+        raise ValueError("a file path cannot hold a NUL character (\\0)")
+    return text
+
+
 def _refuse_removed(data, removed: dict[str, str]):
     """Keys a section no longer has: say what replaced each, instead of 'extra field'."""
     if isinstance(data, dict):
@@ -136,14 +142,60 @@ class RunConfig(Section):
     seed: Seed = Field(1, description="Root seed of all random streams (the CLI overrides).")
 
 
+# What a community layer's properties (attribute columns) give, for geography.gis_properties.
+GisKey = Literal["id", "name", "population", "urban", "has_room", "township", "county"]
+FilePath = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(_no_nul)]
+PropertyName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class GeographyConfig(Section):
-    source: Literal["synthetic", "csv"] = structure(
-        "synthetic", "Generate a synthetic city from the totals, or read communities from csv_path."
+    source: Literal["synthetic", "csv", "gis"] = structure(
+        "synthetic",
+        "Generate a synthetic city from the totals, or read communities from csv_path (csv) "
+        "or from the GIS layer gis_path (gis).",
     )
-    csv_path: Annotated[str, Field(min_length=1, max_length=4096)] | None = structure(
+    csv_path: FilePath | None = structure(
         None,
-        "CSV of communities (id, township, county, x_km, y_km, population, urban); relative paths "
-        "are taken from the scenario file's folder.",
+        "CSV of communities (id, township, county, x_km, y_km, population, urban; optionally "
+        "name, has_room); relative paths are taken from the scenario file's folder.",
+    )
+    gis_path: FilePath | None = structure(
+        None,
+        "GeoJSON, GeoPackage or Shapefile of communities, as points or polygons (a polygon "
+        "stands at its representative point); relative paths are taken from the scenario "
+        "file's folder. Needs the gis extra: pip install 'dispute-sim[gis]'.",
+    )
+    gis_layer: Label | None = structure(
+        None, "Layer of gis_path to read, for a GeoPackage holding several."
+    )
+    gis_properties: dict[GisKey, PropertyName] = structure(
+        {},
+        "Property (attribute column) of the community layer holding each of id, name, "
+        "population, urban, has_room, township, county, where it is not named so; name and "
+        "has_room are optional, township and county may come from gis_townships / "
+        "gis_counties instead.",
+    )
+    gis_townships: FilePath | None = structure(
+        None,
+        "GIS file of township boundary polygons: each community takes the township whose "
+        "polygon holds it, instead of a township property.",
+    )
+    gis_townships_layer: Label | None = structure(
+        None, "Layer of gis_townships to read, for a GeoPackage holding several."
+    )
+    gis_township_id: PropertyName = structure(
+        "id", "Property of the township polygons naming each township."
+    )
+    gis_counties: FilePath | None = structure(
+        None,
+        "GIS file of county boundary polygons: each community takes the county whose polygon "
+        "holds it, instead of a county property.",
+    )
+    gis_counties_layer: Label | None = structure(
+        None, "Layer of gis_counties to read, for a GeoPackage holding several."
+    )
+    gis_county_id: PropertyName = structure(
+        "id", "Property of the county polygons naming each county."
     )
     seed: Seed = structure(2023, "Seed of the synthetic geography (fixed per city, not per run).")
     population: int = structure(
@@ -173,6 +225,8 @@ class GeographyConfig(Section):
     def _counts_nest(self):
         if self.source == "csv" and not self.csv_path:
             raise ValueError("source = 'csv' needs csv_path")
+        if self.source == "gis":
+            self._check_gis()
         if self.source == "synthetic":
             if not self.n_counties <= self.n_townships <= self.n_communities:
                 raise ValueError("need n_counties <= n_townships <= n_communities")
@@ -184,6 +238,17 @@ class GeographyConfig(Section):
                     f"per community ({self.n_communities:,} communities)"
                 )
         return self
+
+    def _check_gis(self) -> None:
+        if not self.gis_path:
+            raise ValueError("source = 'gis' needs gis_path")
+        layers = {"township": self.gis_townships, "county": self.gis_counties}
+        for key, boundaries in layers.items():
+            if boundaries and key in self.gis_properties:
+                raise ValueError(
+                    f"gis_properties.{key} and a boundary layer ({boundaries!r:.80}) both say "
+                    f"where a community's {key} comes from; keep one"
+                )
 
 
 class StaffingConfig(Section):
@@ -714,7 +779,9 @@ class PlacementConfig(Section):
     """Where community rooms and centres stand. Communities are named by their id."""
 
     rural_room_share: Prob = structure(
-        1.0, "Share of rural villages with a mediation room of their own, largest first."
+        1.0,
+        "Share of rural villages with a mediation room of their own, largest first (of those "
+        "with a room in the geography file, when it has a has_room column or property).",
     )
     rooms_closed: list[Label] = lever([], "Communities whose room closes.", max_length=200_000)
     rooms_opened: list[Label] = lever([], "Communities that get a room.", max_length=200_000)

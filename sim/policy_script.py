@@ -129,7 +129,10 @@ def _compare(
     found = policy_changes(base, scenarios)
     print(f"{name}: {len(scenarios)} policies x {len(seeds)} replications", file=sys.stderr)
     _tell_changes(base, scenarios, found)
-    notes = [calibration_note(base), *csv_staffing_notes(base, inherited_staffing(base))]
+    notes = [
+        calibration_note(base, args.scenario),
+        *csv_staffing_notes(base, inherited_staffing(base)),
+    ]
     for note in filter(None, notes):
         print(note, file=sys.stderr)
     tables = run_policies(scenarios, seeds, args.executor, args.workers)

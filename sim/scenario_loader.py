@@ -79,19 +79,37 @@ def load_scenario(
         data = deep_merge(read_calibration(data["calibration"], path), data)
     source = f"{path} with the values given on top of it" if overrides else str(path)
     scenario = validate(data, source=source)
-    return _anchor_csv_path(scenario, path.parent)
+    return _anchor_geography_paths(scenario, path.parent)
 
 
-def calibration_note(scenario: Scenario) -> str | None:
-    """What a planner must be told about a run's calibration (None when it has one)."""
+def calibration_note(scenario: Scenario, source: str | Path | None = None) -> str | None:
+    """What a planner must be told about a run's calibration (None when all is as meant):
+    that it runs uncalibrated, or that a calibration written for its file lies unused."""
     if scenario.calibration:
-        return None
+        return _unused_calibration_note(scenario, source)
     return (
         f'note: scenario {scenario.name!r} runs UNCALIBRATED (calibration = "none"): its '
         "behavioural rates are the model's guesses, not fitted to any published figures. "
         'To run calibrated, drop calibration = "none" (from the file or --set) so that the '
         "scenario takes its preset's calibration, or name one: "
         f'calibration = "{DEFAULT_PRESET}" or a file written by `sim calibrate`.'
+    )
+
+
+def _unused_calibration_note(scenario: Scenario, source: str | Path | None) -> str | None:
+    """A ``<stem>.calibration.toml`` beside the scenario file (where `sim calibrate` writes
+    it) that the scenario does not name: the planner most likely forgot the line."""
+    if source is None or str(source) in preset_names():
+        return None
+    path = resolve_path(source)
+    sibling = path.with_name(f"{path.stem}.calibration.toml")
+    named = calibration_path(scenario.calibration) if scenario.calibration else None
+    if not sibling.is_file() or (named is not None and named.resolve() == sibling.resolve()):
+        return None
+    return (
+        f"note: {sibling.name} beside {path.name} is not used: this run takes the calibration "
+        f"{scenario.calibration!r}. To run with your own, write in {path.name}: "
+        f'calibration = "{sibling.name}"'
     )
 
 
@@ -165,14 +183,36 @@ def calibration_path(ref: str) -> Path:
     return FITTED_DIR / f"{ref}.toml" if ref in shipped_calibrations() else Path(ref)
 
 
+def written_keys(name_or_path: str | Path | None) -> set[str]:
+    """Dotted keys a scenario file and the presets it builds on write themselves (a
+    calibration sits beneath them)."""
+    path = resolve_path(name_or_path)
+    data = _with_base(read_toml(path), path)
+    for label in ("name", "description", "base", "calibration"):
+        data.pop(label, None)
+    return set(_dotted(data))
+
+
+def _dotted(tree: dict, prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in tree.items():
+        if isinstance(value, dict) and value:
+            keys += _dotted(value, f"{prefix}{key}.")
+        else:
+            keys.append(f"{prefix}{key}")
+    return keys
+
+
 def source_files(name_or_path: str | Path | None, scenario: Scenario) -> list[Path]:
     """The files a loaded scenario was read from: its TOML, calibration and geography CSV
-    (so that no command writes its results over them)."""
+    or GIS files (so that no command writes its results over them)."""
     files = [resolve_path(name_or_path)]
     if scenario.calibration:
         files.append(calibration_path(scenario.calibration))
-    if scenario.geography.csv_path:
-        files.append(Path(scenario.geography.csv_path))
+    geography = scenario.geography
+    for key in GEOGRAPHY_FILES:
+        if getattr(geography, key):
+            files.append(Path(getattr(geography, key)))
     return files
 
 
@@ -200,10 +240,11 @@ def read_calibration(ref: str, scenario_path: Path) -> dict:
     if not path.is_file():
         raise ScenarioError(f"{scenario_path}: calibration: no such file {path}")
     data = read_toml(path, "calibration file")
-    unknown = sorted(set(data) - {"overrides", "provenance"})
+    unknown = sorted(set(data) - {"overrides", "provenance", "accepted"})
     if unknown or not isinstance(data.get("overrides"), dict):
         raise ScenarioError(
-            f"{path}: a calibration file holds an [overrides] table (and [provenance]); "
+            f"{path}: a calibration file holds an [overrides] table (and [provenance], "
+            "[[accepted]]); "
             f"found {sorted(data) or 'nothing'}"
         )
     validate(data["overrides"], source=str(path))
@@ -286,10 +327,17 @@ def _meaning(loc: tuple) -> str:
     return ""
 
 
-def _anchor_csv_path(scenario: Scenario, folder: Path) -> Scenario:
-    """Make a relative geography csv_path relative to the scenario file's folder."""
-    csv_path = scenario.geography.csv_path
-    if csv_path and not Path(csv_path).is_absolute():
-        absolute = os.path.abspath(folder / csv_path)  # no resolve(): a link loop is named later
-        return scenario.with_overrides({"geography": {"csv_path": absolute}})
-    return scenario
+# The [geography] keys naming files: a relative one is taken from the scenario's folder.
+GEOGRAPHY_FILES = ("csv_path", "gis_path", "gis_townships", "gis_counties")
+
+
+def _anchor_geography_paths(scenario: Scenario, folder: Path) -> Scenario:
+    """Make relative geography file paths (csv_path, gis_path and the boundary layers)
+    relative to the scenario file's folder."""
+    anchored = {}
+    for key in GEOGRAPHY_FILES:
+        value = getattr(scenario.geography, key)
+        if value and not Path(value).is_absolute():
+            # no resolve(): a link loop is named when the file is read
+            anchored[key] = os.path.abspath(folder / value)
+    return scenario.with_overrides({"geography": anchored}) if anchored else scenario

@@ -183,7 +183,7 @@ def test_fit_resumes_after_a_kill_without_rerunning(tmp_path):
     from optuna.storages.journal import JournalFileBackend
 
     storage = JournalStorage(JournalFileBackend(str(tmp_path / "work" / "study.journal")))
-    study = optuna.load_study(study_name="hohhot-2023-fit", storage=storage)
+    study = optuna.load_study(study_name="fit", storage=storage)
     study.ask()
     assert main([*base[:1], "fit", "--trials", "4", *base[1:]]) == 0
     rows = (tmp_path / "report" / "trials.csv").read_text().splitlines()[1:]

@@ -249,7 +249,7 @@ def test_sim_run_prints_and_records_the_note_and_changes_no_result(tmp_path, cap
     silent = scenario_file(tmp_path, f'name = "third"\n{geography}population = 1133100\n', "q.toml")
     assert main(["run", noted, *QUICK, "--out", str(tmp_path / "a")]) == 0
     err = capsys.readouterr().err
-    assert "note: the communities CSV holds 1,133,100 residents" in err, err
+    assert "note: the communities file holds 1,133,100 residents" in err, err
     assert "staffing.court_mediators = 383: about 128" in err
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert manifest["notes"] and "staffing.court_mediators" in manifest["notes"][0]

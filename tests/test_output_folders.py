@@ -40,6 +40,9 @@ def project(tmp_path, monkeypatch):
     root = tmp_path / "project"
     root.mkdir()
     (root / "city.toml").write_text('name = "city"\n')
+    (root / "targets.toml").write_text(
+        '[[target]]\nid = "r"\ncounts = "received_at_centres"\nvalue = 900\nyear = 2024\n'
+    )
     (root / "notes.txt").write_text("the planner's own notes\n")
     (root / "data").mkdir()
     (root / "data" / "budget.xlsx").write_bytes(b"PK\x03\x04 not really excel")
@@ -266,7 +269,7 @@ def test_sensitivity_refuses_broken_manifests(project, capsys):
 
 
 def test_calibrate_refuses_foreign_folders_and_files(project, capsys):
-    own = ["--scenario", "city.toml", "--fitted-file", "f.toml"]
+    own = ["--scenario", "city.toml", "--targets", "targets.toml", "--fitted-file", "f.toml"]
     refused(
         ["calibrate", "screen", *own, "--work-dir", "data", "--report-dir", "r"],
         project,
@@ -285,6 +288,8 @@ def test_calibrate_refuses_foreign_folders_and_files(project, capsys):
             "screen",
             "--scenario",
             "city.toml",
+            "--targets",
+            "targets.toml",
             "--fitted-file",
             "notes.txt",
             "--work-dir",
@@ -306,7 +311,7 @@ def test_calibrate_refuses_foreign_folders_and_files(project, capsys):
 
 def test_calibrate_needs_force_to_replace_the_shipped_calibration(project, capsys):
     refused(
-        ["calibrate", "screen", "--scenario", "city.toml", "--work-dir", "w"],
+        ["calibrate", "screen", "--from-scratch", "--work-dir", "w"],
         project,
         capsys,
         "add --force",
@@ -333,6 +338,8 @@ def test_a_planner_file_with_a_name_the_tool_uses_is_not_taken_for_the_tools(
             "screen",
             "--scenario",
             "city.toml",
+            "--targets",
+            "targets.toml",
             "--fitted-file",
             "f.toml",
             "--report-dir",

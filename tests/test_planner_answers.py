@@ -222,4 +222,4 @@ def test_a_script_on_a_csv_city_tells_of_staff_sized_for_another_city(tmp_path, 
     city.write_text('[geography]\nsource = "csv"\ncsv_path = "c.csv"\n', encoding="utf-8")
     args = ["--scenario", str(city), "--reps", "2", "--days", "20", "--executor", "serial"]
     assert load_script("time_limits").run([*args, "--out", str(tmp_path / "o")]) == 0
-    assert "note: the communities CSV holds 24,000 residents" in capsys.readouterr().err
+    assert "note: the communities file holds 24,000 residents" in capsys.readouterr().err

@@ -84,11 +84,11 @@ def validate(
             print(f"\r  runs {n}/{len(payloads)}", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
-    rows = [_row(f, runs, days) for f in figures if not presets or f.get("preset") in wanted]
+    rows = [figure_row(f, runs, days) for f in figures if not presets or f.get("preset") in wanted]
     return pa.Table.from_pylist(rows)
 
 
-def _row(figure: dict, runs: dict[str, list[dict]], days: int) -> dict:
+def figure_row(figure: dict, runs: dict[str, list[dict]], days: int) -> dict:
     row = {
         "id": figure["id"],
         "label": figure["label"],
@@ -128,7 +128,8 @@ def _row(figure: dict, runs: dict[str, list[dict]], days: int) -> dict:
 def _judge(figure: dict, mean: float) -> tuple[bool, str]:
     value = float(figure["value"])
     if figure.get("bound") == "at_least":
-        return mean >= value, f">= {value:g}"
+        shown = f"{value:.0%}" if figure.get("kind") == "rate" else f"{value:g}"
+        return mean >= value, f">= {shown}"
     if "band_absolute" in figure:
         b = figure["band_absolute"]
         return abs(mean - value) <= b, f"+/- {100 * b:g} pp"

@@ -36,7 +36,7 @@ def sample(refinement: Refinement, best: dict[str, float], n: int, seed: int) ->
     """Simulate ``n`` proposals around ``best``; returns the refinement's new evaluations
     as (values, replication rows)."""
     best_u = np.array([p.to_unit(best[p.name]) for p in refinement.params])
-    jacobian = refinement.jacobian(best_u)
+    jacobian = refinement.target_jacobian(best_u)
     before = len(refinement.evaluations)
     refinement.misses(list(propose(jacobian, best_u, n, seed)))
     return refinement.evaluations[before:]

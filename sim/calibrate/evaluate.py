@@ -36,11 +36,15 @@ def run_key(scenario: Scenario, seed: int) -> str:
 
 
 def _simulate_summary(scenario_json: dict, seed: int) -> dict:
-    """Worker: one run, its summary row (plain floats and ints)."""
+    """Worker: one run, its summary row with the extra outputs that targets may name
+    (plain floats and ints)."""
+    from sim.results.metrics import extra_outputs
     from sim.results.simulation import simulate
 
     scenario = Scenario.from_payload(scenario_json)
-    return simulate(scenario, seed=seed).summary.to_pylist()[0]
+    result = simulate(scenario, seed=seed)
+    summary = result.summary.to_pylist()[0]
+    return summary | extra_outputs(summary, result.cases, result.stays)
 
 
 class Evaluator:

@@ -27,10 +27,12 @@ from pathlib import Path
 import numpy as np
 
 from sim.calibrate.evaluate import Evaluator
-from sim.calibrate.parameters import FreeParameter, overrides
+from sim.calibrate.parameters import FreeParameter, model_coordinates
 from sim.calibrate.screening import read_selection
 from sim.calibrate.settings import Settings
 from sim.calibrate.targets import CalibrationError, Target, exposure
+
+PRIOR_STARTS = 5  # of the prior's accepted samples, tried after the prior's best
 
 
 def fit(settings: Settings) -> dict:
@@ -49,13 +51,19 @@ def fit(settings: Settings) -> dict:
             {p.name: t.suggest_float(p.name, p.low, p.high, log=p.log) for p in params}
             for t in trials
         ]
-        jobs = [(settings.scenario_with(v), seed) for v in values for seed in settings.fit_seeds()]
+        low = settings.low
+        jobs = [
+            (settings.scenario_with(v, scale=low), seed)
+            for v in values
+            for seed in settings.fit_seeds()
+        ]
         rows = evaluator.run(jobs)
         for k, trial in enumerate(trials):
             reps = rows[k * settings.reps : (k + 1) * settings.reps]
             score, means = score_trial(settings.targets, reps)
             trial.set_user_attr("means", means)
-            study.tell(trial, score)
+            trial.set_user_attr("scale", low)
+            study.tell(trial, score + prior_penalty(params, values[k], settings))
         bar.update(len(trials))
         bar.set_postfix(best=f"{study.best_value:.3g}")
     bar.close()
@@ -86,7 +94,7 @@ def _refine(study, params, settings: Settings, evaluator: Evaluator) -> None:
     print("refining the best trial (least squares)", file=sys.stderr)
     evaluator.progress = True
     refinement = Refinement(settings, params, evaluator)
-    refinement.run(dict(study.best_trial.params), settings.refine_evaluations)
+    refinement.run(dict(best_trial(study).params), settings.refine_evaluations)
     _add_trials(study, refinement.evaluations, settings, "refine")
     study.set_user_attr("refined", True)
 
@@ -100,7 +108,7 @@ def _sample_uncertainty(study, params, settings: Settings, evaluator: Evaluator)
     evaluator.progress = True
     refinement = Refinement(settings, params, evaluator)
     samples = sample(
-        refinement, dict(study.best_trial.params), settings.acceptance_samples, settings.seed
+        refinement, dict(best_trial(study).params), settings.acceptance_samples, settings.seed
     )
     _add_trials(study, samples, settings, "uncertainty")
     study.set_user_attr("uncertainty", True)
@@ -112,29 +120,67 @@ def _add_trials(study, evaluations, settings: Settings, phase: str) -> None:
     distributions = study.best_trial.distributions
     for values, reps in evaluations:
         score, means = score_trial(settings.targets, reps)
+        penalty = prior_penalty(study_parameters(settings), values, settings)
         study.add_trial(
             optuna.trial.create_trial(
                 params=values,
                 distributions=distributions,
-                value=score,
-                user_attrs={"means": means, "phase": phase},
+                value=score + penalty,
+                user_attrs={"means": means, "phase": phase, "scale": settings.scale},
             )
         )
 
 
+# The prior's pull, in unit coordinates: straying half a parameter's range from the prior
+# costs as much as missing one target by its tolerance. Weak on purpose: a city's figures
+# may need values far from Hohhot's; parameters they cannot move stay at Hohhot's.
+PRIOR_SD = 0.5
+
+
+def prior_residuals(params: list[FreeParameter], values: dict, settings: Settings) -> np.ndarray:
+    """Misses from the prior, in prior standard deviations (none without a prior)."""
+    if not settings.from_prior:
+        return np.zeros(0)
+    base = settings.base()
+    return np.array(
+        [(p.to_unit(values[p.name]) - p.to_unit(p.current(base))) / PRIOR_SD for p in params]
+    )
+
+
+def prior_penalty(params: list[FreeParameter], values: dict, settings: Settings) -> float:
+    return float(np.sum(prior_residuals(params, values, settings) ** 2))
+
+
+def best_trial(study):
+    """The best trial of the highest fidelity reached (low-fidelity scores are not
+    comparable with full-scale ones)."""
+    trials = complete_trials(study)
+    top = max(t.user_attrs.get("scale", 1.0) for t in trials)
+    return min((t for t in trials if t.user_attrs.get("scale", 1.0) == top), key=lambda t: t.value)
+
+
+def study_parameters(settings: Settings) -> list[FreeParameter]:
+    return selected_parameters(settings)
+
+
 def selected_parameters(settings: Settings) -> list[FreeParameter]:
+    """The parameters the screening selected, the strongest first, at most
+    ``max_parameters`` (default two per target and one more: a few figures cannot pin
+    many rates, and each fitted parameter costs a run per Jacobian)."""
     screening = Path(settings.report_dir) / "screening.csv"
-    params = settings.parameters()
+    params = {p.name: p for p in settings.parameters()}
     if not screening.exists():
         raise CalibrationError(f"{screening}: no screening yet; run `sim calibrate screen`")
-    chosen = set(read_selection(screening))
-    unknown = chosen - {p.name for p in params}
+    chosen = read_selection(screening, settings.targets)
+    unknown = [name for name in chosen if name not in params]
     if unknown:
         raise CalibrationError(
-            f"{screening}: selects parameters not in parameters.toml: "
-            f"{sorted(unknown)}; screen again"
+            f"{screening}: selects parameters this fit does not have: {sorted(unknown)}; "
+            "screen again (`sim calibrate screen`)"
         )
-    return [p for p in params if p.name in chosen]
+    cap = settings.max_parameters or 2 * len(settings.targets) + 1
+    strongest = chosen[:cap]
+    return [p for name, p in params.items() if name in strongest]
 
 
 def score_trial(targets: list[Target], reps: list[dict]) -> tuple[float, dict]:
@@ -154,22 +200,16 @@ def _open_study(settings: Settings, params: list[FreeParameter]):
     journal = Path(settings.work_dir) / "study.journal"
     storage = JournalStorage(JournalFileBackend(str(journal)))
     study = optuna.create_study(
-        study_name=f"{settings.scenario}-fit",
-        storage=storage,
-        direction="minimize",
-        load_if_exists=True,
+        study_name="fit", storage=storage, direction="minimize", load_if_exists=True
     )
-    signature = {
-        "parameters": [p.name for p in params],
-        "seeds": settings.fit_seeds(),
-        "scale": settings.scale,
-        "days": settings.days,
-    }
+    signature = settings.signature(params)
     recorded = study.user_attrs.get("signature")
     if recorded is None:
         study.set_user_attr("signature", signature)
-        base = settings.base()  # trial 0: the uncalibrated guesses, as a reference
+        base = settings.base()  # trial 0: the prior's values (or the model's guesses)
         study.enqueue_trial({p.name: p.current(base) for p in params})
+        for row in settings.prior_accepted()[:PRIOR_STARTS]:  # then the prior's accepted set
+            study.enqueue_trial({p.name: row.get(p.name, p.current(base)) for p in params})
     elif recorded != signature:
         raise CalibrationError(
             f"{journal}: holds a study with other settings ({recorded}); use another --work-dir "
@@ -244,35 +284,51 @@ def write_accepted(study, params: list[FreeParameter], settings: Settings) -> Pa
 
 
 def write_fitted(study, params: list[FreeParameter], settings: Settings) -> dict:
-    """Write the best trial's values as the scenario's calibration file; return them."""
+    """Write the best trial's values as the scenario's calibration file; return them.
+
+    The file stands alone: the prior's overrides updated by the fit's. Its parameter values
+    and accepted set are in model coordinates, so a later fit can take it as its prior.
+    """
     import tomli_w
 
     from sim.provenance import code_version, model_source_hash
 
-    best = study.best_trial
-    base = settings.base()
-    n_accepted = sum(accepted(t, settings.targets) for t in complete_trials(study))
+    best = best_trial(study)
+    prior = settings.prior_values()
+    samples = sorted(  # best first: a later fit starts from the first few
+        (t for t in complete_trials(study) if accepted(t, settings.targets)),
+        key=lambda t: t.value,
+    )
+    prior_file = settings.prior_file()
     provenance = {
         "written_by": "sim calibrate fit",
         "date": dt.date.today().isoformat(),
         "code_version": code_version(),
         "scenario": settings.scenario,
+        "targets": str(Path(settings.targets_file).resolve()),
+        "prior": str(prior_file.resolve()) if prior_file else "none (the model's guesses)",
         "scale": settings.scale,
+        "low_scale": settings.low,
         "fit_seeds": settings.fit_seeds(),
         "trials_complete": _complete(study),
         "best_trial": best.number,
         "objective": best.value,
-        "accepted_trials": n_accepted,
+        "accepted_trials": len(samples),
         "model_source": model_source_hash(presets=False),  # as the run cache keys it
-        "parameters": {p.name: best.params[p.name] for p in params},
+        "fitted": [p.name for p in params],
+        "parameters": model_coordinates(params, best.params, prior),
     }
-    document = {"provenance": provenance, "overrides": overrides(params, best.params, base)}
+    document = {
+        "provenance": provenance,
+        "overrides": settings.fitted_overrides(best.params),
+        "accepted": [model_coordinates(params, t.params, prior) for t in samples],
+    }
     path = Path(settings.fitted_file)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
     header = (
         "# Fitted parameter values, written by `sim calibrate fit`; do not edit by hand.\n"
-        "# Scenarios name this file as their `calibration`. See calibration/report.md.\n"
+        "# Scenarios name this file as their `calibration`; its report says how it was made.\n"
     )
     tmp.write_text(header + tomli_w.dumps(_rounded(document)))
     tmp.replace(path)

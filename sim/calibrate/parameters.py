@@ -30,6 +30,8 @@ class FreeParameter:
     high: float
     log: bool
     why: str
+    wide_low: float | None = None  # the range when fitting a city from a prior, if wider
+    wide_high: float | None = None
 
     def from_unit(self, u: float) -> float:
         """Map u in [0, 1] onto [low, high] (log-uniformly if ``log``)."""
@@ -100,6 +102,8 @@ def _parameter(entry: dict, where: str, base: Scenario) -> FreeParameter:
         high,
         log,
         " ".join(entry["why"].split()),
+        _optional_float(entry, "wide_low", where),
+        _optional_float(entry, "wide_high", where),
     )
     try:
         get_key(base.model_dump(mode="python"), param.key)
@@ -116,3 +120,85 @@ def _parameter(entry: dict, where: str, base: Scenario) -> FreeParameter:
         except ScenarioError as err:
             raise CalibrationError(str(err)) from None
     return param
+
+
+def _optional_float(entry: dict, key: str, where: str) -> float | None:
+    if key not in entry:
+        return None
+    value = entry[key]
+    positive = entry.get("transform") != "shift"  # a scale or a log range stays above 0
+    if isinstance(value, bool) or not isinstance(value, int | float) or (positive and value <= 0):
+        wanted = "a number above 0" if positive else "a number"
+        raise CalibrationError(f"{where}.{key}: expected {wanted} (got {value!r:.40})")
+    return float(value)
+
+
+NEUTRAL = {"scale": 1.0, "shift": 0.0}
+
+
+def relative_to_prior(
+    params: list[FreeParameter], prior: dict[str, float], base: Scenario
+) -> list[FreeParameter]:
+    """The parameters as they act on a scenario that already carries a prior calibration.
+
+    ``prior`` holds the prior's values in model coordinates (relative to the model's own
+    defaults, as a fit from the model's guesses writes them). A scale or shift now acts on
+    the prior's numbers, so its range is re-expressed around the prior's value to cover the
+    same absolute region (widened where the parameter says: cities differ several-fold in
+    how many disputes arise); a set keeps its range. Each is clipped so the prior itself
+    (value 1, 0 or its own) lies inside.
+    """
+    out = []
+    for p in params:
+        low, high = p.wide_low or p.low, p.wide_high or p.high
+        if p.transform in NEUTRAL:
+            v = prior.get(p.name, NEUTRAL[p.transform])
+            low, high = (low / v, high / v) if p.transform == "scale" else (low - v, high - v)
+        neutral = NEUTRAL.get(p.transform, p.current(base))
+        low, high = min(low, neutral), max(high, neutral)
+        log = p.log or (p.wide_low is not None and low > 0 and high / low > 4)  # several-fold
+        moved = FreeParameter(p.name, p.key, p.transform, low, high, log, p.why)
+        out.append(moved if _valid_at_ends(moved, base) else p)
+    return out
+
+
+def _valid_at_ends(param: FreeParameter, base: Scenario) -> bool:
+    try:
+        for bound in (param.low, param.high):
+            nested: dict = {}
+            put_key(nested, param.key, param.apply(base, bound))
+            validate(nested, source="prior range")
+    except (KeyTransformError, ScenarioError):
+        return False
+    return True
+
+
+def model_coordinates(
+    params: list[FreeParameter], values: dict[str, float], prior: dict[str, float]
+) -> dict[str, float]:
+    """Fitted values relative to a prior, back in model coordinates (what the next fit that
+    takes this one as its prior reads)."""
+    out = dict(prior)
+    for p in params:
+        if p.name not in values:
+            continue
+        v, before = float(values[p.name]), prior.get(p.name, NEUTRAL.get(p.transform, 0.0))
+        out[p.name] = (
+            before * v if p.transform == "scale" else before + v if p.transform == "shift" else v
+        )
+    return out
+
+
+def fit_coordinates(
+    params: list[FreeParameter], model: dict[str, float], prior: dict[str, float]
+) -> dict[str, float]:
+    """The inverse of :func:`model_coordinates`: model-coordinate values (a prior's accepted
+    sample) as values of parameters acting on the prior, clipped into their ranges."""
+    out = {}
+    for p in params:
+        if p.name not in model:
+            continue
+        v, before = model[p.name], prior.get(p.name, NEUTRAL.get(p.transform, 0.0))
+        fit = v / before if p.transform == "scale" else v - before if p.transform == "shift" else v
+        out[p.name] = min(max(fit, p.low), p.high)
+    return out

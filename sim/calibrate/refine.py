@@ -17,7 +17,7 @@ from sim.calibrate.evaluate import Evaluator
 from sim.calibrate.parameters import FreeParameter
 from sim.calibrate.settings import Settings
 
-STEP = 0.02  # forward-difference step, in unit coordinates (2% of a parameter's range)
+STEP = 0.03  # forward-difference step, in unit coordinates (3% of a parameter's range)
 
 
 class Refinement:
@@ -49,31 +49,50 @@ class Refinement:
         return {p.name: p.from_unit(float(x)) for p, x in zip(self.params, u, strict=True)}
 
     def _residuals(self, u: np.ndarray) -> np.ndarray:
-        return self.misses([u])[0]
+        return np.concatenate([self.misses([u])[0], self._prior(u)])
+
+    def _prior(self, u: np.ndarray) -> np.ndarray:
+        from sim.calibrate.fit import prior_residuals
+
+        return prior_residuals(self.params, self.values(u), self.settings)
 
     def jacobian(self, u: np.ndarray) -> np.ndarray:
-        """Forward differences of the misses (tolerance units per unit coordinate)."""
+        """Forward differences of the misses (tolerance units per unit coordinate), at low
+        fidelity: the slopes of a model of a share of the townships are nearly those of the
+        whole city's, for a fraction of the runs; the misses themselves are full-scale."""
         steps = np.where(u + STEP <= 1.0, STEP, -STEP)
         points = [u]
         for i, h in enumerate(steps):
             moved = u.copy()
             moved[i] += h
             points.append(moved)
-        misses = self.misses(points)
-        return np.column_stack([(misses[i + 1] - misses[0]) / steps[i] for i in range(len(steps))])
+        misses = self.misses(points, scale=self.settings.low)
+        targets = np.column_stack(
+            [(misses[i + 1] - misses[0]) / steps[i] for i in range(len(steps))]
+        )
+        prior = np.column_stack(
+            [(self._prior(points[i + 1]) - self._prior(u)) / steps[i] for i in range(len(steps))]
+        )
+        return np.vstack([targets, prior]) if prior.size else targets
 
-    def misses(self, points: list[np.ndarray]) -> list[np.ndarray]:
-        """Targets' misses (tolerance units) at each point; all points' runs in one batch."""
+    def target_jacobian(self, u: np.ndarray) -> np.ndarray:
+        """The targets' rows of :meth:`jacobian` (without the prior's)."""
+        return self.jacobian(u)[: len(self.settings.targets)]
+
+    def misses(self, points: list[np.ndarray], scale: float | None = None) -> list[np.ndarray]:
+        """Targets' misses (tolerance units) at each point; all points' runs in one batch.
+        Full-scale points are recorded as evaluations."""
         from sim.calibrate.fit import score_trial
 
         settings, seeds = self.settings, self.settings.fit_seeds()
+        full = scale is None or scale == settings.scale
         values = [self.values(u) for u in points]
-        jobs = [(settings.scenario_with(v), seed) for v in values for seed in seeds]
+        jobs = [(settings.scenario_with(v, scale=scale), seed) for v in values for seed in seeds]
         rows = self.evaluator.run(jobs)
         out = []
         for k, v in enumerate(values):
             reps = rows[k * len(seeds) : (k + 1) * len(seeds)]
-            if v not in (seen for seen, _ in self.evaluations):  # the Jacobian's base point
+            if full and v not in (seen for seen, _ in self.evaluations):
                 self.evaluations.append((v, reps))
             _, means = score_trial(settings.targets, reps)
             out.append(

@@ -39,7 +39,9 @@ def report(settings: Settings) -> Path:
     )
     out = Path(settings.report_dir)
     target_rows = [_target_row(t, rows) for t in settings.targets]
-    validation_rows = [_validation_row(f, rows) for f in _validation_figures()]
+    validation_rows = (
+        [_validation_row(f, rows) for f in _validation_figures()] if settings._is_hohhot() else []
+    )
     trials = _read_trials(out / "trials.csv")
     params = selected_parameters(settings)
     screening = read_screening(out / "screening.csv")
@@ -73,7 +75,9 @@ def _target_row(target, rows: list[dict]) -> dict:
     scale = exposure(rows[0])
     mean, low, high = interval([r[target.output] for r in rows])
     published, tol = target.expected(scale), target.tolerance_at(scale)
+    each = [abs(r[target.output] - published) <= tol for r in rows]
     return {
+        "seeds_within": sum(each),
         "id": target.id,
         "label": target.label,
         "published": published,
@@ -162,11 +166,20 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
     accepted = [t for t in trials if t["accepted"]]
     best = min(trials, key=lambda t: t["objective"])
     misses = [t for t in targets if not t["within"]]
+    prior = settings.prior_file()
     lines = [
-        f"# Calibration report: {settings.scenario}",
+        f"# Calibration report: {settings.name}",
         "",
         f"Written by `sim calibrate` on {dt.date.today().isoformat()} (code {code_version()}). "
-        f"Scale {settings.scale:g}; fit: {len(trials)} trials of {settings.reps} replications "
+        f"Scenario `{_shown(str(settings.scenario))}`; targets "
+        f"`{_shown(str(Path(settings.targets_file).resolve()))}`; started from "
+        + (
+            f"the calibration `{_shown(str(prior))}` (the prior)"
+            if prior
+            else "the model's guesses"
+        )
+        + f". Scale {settings.scale:g} (screening, exploring and slopes at {settings.low:g}); "
+        f"fit: {len(trials)} trials of {settings.reps} replications "
         f"(seeds {settings.fit_seeds()}); check: {settings.check_reps} replications of the "
         f"calibrated scenario with seeds {settings.check_seeds()[0]}..{settings.check_seeds()[-1]}"
         ", which the fit never saw. Calibration file: "
@@ -174,12 +187,13 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
         "",
         "## Targets",
         "",
-        "Published figures with role `calibrate` (Hohhot 2023) against the simulated mean of "
-        "the check replications, with the 95% interval of that mean. Tolerance: counts ±3%, "
-        "rates ±1 percentage point.",
+        "The published figures the fit used, against the simulated mean of the check "
+        "replications, with the 95% interval of that mean; 'seeds within' counts the check "
+        "replications that are each within tolerance on their own.",
         "",
-        "| target | published | tolerance | simulated mean | 95% interval | within |",
-        "|---|---:|---:|---:|---:|:---:|",
+        "| target | published | tolerance | simulated mean | 95% interval | within | "
+        "seeds within |",
+        "|---|---:|---:|---:|---:|:---:|---:|",
     ]
     for t in targets:
         tol = (
@@ -190,7 +204,8 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
         lines.append(
             f"| {t['label']} (`{t['id']}`) | {_fmt(t['published'], t['kind'])} | ±{tol} | "
             f"{_fmt(t['mean'], t['kind'])} | {_fmt(t['low'], t['kind'])} to "
-            f"{_fmt(t['high'], t['kind'])} | {'yes' if t['within'] else '**no**'} |"
+            f"{_fmt(t['high'], t['kind'])} | {'yes' if t['within'] else '**no**'} | "
+            f"{t['seeds_within']} of {settings.check_reps} |"
         )
     lines += ["", f"![targets]({figures['targets'].name})", ""]
     if misses:
@@ -199,7 +214,21 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
         lines += ["Every target is met within its tolerance.", ""]
     lines += ["### What the model counts", ""]
     lines += [f"- **{t['label']}** (`{t['output']}`): {t['mapping']}" for t in targets]
+    if validation:
+        lines += _validation_section(validation)
+    lines += _parameters_section(settings, trials, params, accepted, best)
     lines += [
+        f"![marginals]({figures['marginals'].name})",
+        "",
+        f"![convergence]({figures['convergence'].name})",
+        "",
+    ]
+    lines += _screening_section(screening, settings, figures)
+    return "\n".join(lines) + "\n"
+
+
+def _validation_section(validation: list[dict]) -> list[str]:
+    lines = [
         "",
         "## Validation figures (not fitted)",
         "",
@@ -221,7 +250,12 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
                 f"{_fmt(v['low'])} to {_fmt(v['high'])} | ±{v['band']:.0%} | "
                 f"{'yes' if v['within'] else '**no**'} | {v['note']} |"
             )
-    lines += [
+    return lines
+
+
+def _parameters_section(settings, trials, params, accepted, best) -> list[str]:
+    held = sorted(settings.held_keys())
+    lines = [
         "",
         "## Fitted parameters",
         "",
@@ -236,10 +270,27 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
         f"every target is within tolerance: {len(accepted)} of "
         f"{sum(t['phase'] == 'uncertainty' for t in trials)} samples. A narrow spread means "
         "the published figures pin the parameter; a wide one means they cannot tell its "
-        "values apart (the figures are seven, the parameters more). The prior keeps samples "
-        "near the best fit, so this describes its neighbourhood, not every distant region "
-        "that might also fit.",
+        f"values apart (the figures are {len(settings.targets)}, the parameters more). The "
+        "sampling prior keeps samples near the best fit, so this describes its "
+        "neighbourhood, not every distant region that might also fit.",
         "",
+    ]
+    if settings.from_prior:
+        lines += [
+            "Values act on the prior calibration: a scale of 1 or a shift of 0 keeps the "
+            "prior's value. The fit also pays for straying from the prior (half a range "
+            "costs as much as missing one target by its tolerance), so a parameter the "
+            "figures cannot move stays near the prior's value. Parameters not listed keep "
+            "the prior's values.",
+            "",
+        ]
+    if held:
+        lines += [
+            "Held, because the scenario writes these keys itself (a calibration sits "
+            "beneath them): " + ", ".join(f"`{k}`" for k in held) + ".",
+            "",
+        ]
+    lines += [
         "| parameter | scenario key | how | range searched | best | accepted: median | "
         "accepted: min to max |",
         "|---|---|---|---|---:|---:|---:|",
@@ -255,15 +306,7 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
             f"| {p.name} | `{p.key}` | {p.transform} | {p.low:g} to {p.high:g}"
             f"{' (log)' if p.log else ''} | {best[p.name]:.4g} | {spread} |"
         )
-    lines += [
-        "",
-        f"![marginals]({figures['marginals'].name})",
-        "",
-        f"![convergence]({figures['convergence'].name})",
-        "",
-    ]
-    lines += _screening_section(screening, settings, figures)
-    return "\n".join(lines) + "\n"
+    return [*lines, ""]
 
 
 def _shown(path: str) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.calibrate.evaluate import Evaluator
 from sim.calibrate.settings import Settings
-from sim.calibrate.targets import CalibrationError, exposure
+from sim.calibrate.targets import CalibrationError, Target, exposure
 
 SCREEN_SEED = 1
 NUM_LEVELS = 4
@@ -40,7 +40,8 @@ def screen(settings: Settings) -> Path:
     jobs = [
         (
             settings.scenario_with(
-                {p.name: p.from_unit(u) for p, u in zip(params, row, strict=True)}
+                {p.name: p.from_unit(u) for p, u in zip(params, row, strict=True)},
+                scale=settings.low,
             ),
             SCREEN_SEED,
         )
@@ -93,11 +94,38 @@ def write_screening(table: list[dict], params, settings: Settings) -> Path:
     return path
 
 
-def read_selection(path: Path) -> list[str]:
-    """Names of the parameters the screening selected, in file order."""
-    with Path(path).open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    return list(dict.fromkeys(r["parameter"] for r in rows if r["selected"] == "True"))
+def read_selection(path: Path, targets: list[Target] | None = None) -> list[str]:
+    """Names of the parameters the screening selected, those that add most first. With
+    ``targets``, the screening must have been of those targets."""
+    rows = read_screening(path)
+    if targets is not None and {r["target"] for r in rows} != {t.id for t in targets}:
+        raise CalibrationError(
+            f"{path}: screens other targets than this calibration's; screen again "
+            "(`sim calibrate screen`, or `all`)"
+        )
+    return _by_new_direction([r for r in rows if r["selected"] == "True" and r["mu_star"] > 0])
+
+
+def _by_new_direction(rows: list[dict]) -> list[str]:
+    """Parameters in the order each adds most that the chosen ones cannot do: greedily, the
+    one whose effects on the targets (mu*, tolerance units) lie furthest from the span of
+    those already chosen. The incidence moves every count at once; a parameter that moves
+    only the parties per case comes next even though its effect is smaller, since no
+    amount of incidence can fix the parties alone."""
+    names = sorted({r["parameter"] for r in rows})
+    targets = sorted({r["target"] for r in rows})
+    effect = np.zeros((len(names), len(targets)))
+    for r in rows:
+        effect[names.index(r["parameter"]), targets.index(r["target"])] = r["mu_star"]
+    order: list[int] = []
+    left = list(range(len(names)))
+    while left:
+        basis = np.linalg.qr(effect[order].T)[0] if order else np.zeros((len(targets), 0))
+        new = [np.linalg.norm(effect[i] - basis @ (basis.T @ effect[i])) for i in left]
+        size = [np.linalg.norm(effect[i]) for i in left]
+        best = max(range(len(left)), key=lambda k: (round(new[k], 9), size[k]))
+        order.append(left.pop(best))
+    return [names[i] for i in order]
 
 
 def read_screening(path: Path) -> list[dict]:

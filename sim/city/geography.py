@@ -1,9 +1,10 @@
 """Communities, townships and counties: where people live and where centres stand.
 
 A :class:`Geography` is plain arrays, one entry per community, with the township and county
-each belongs to. It comes from a CSV of communities or from :func:`synthetic`, which builds
-a city from published totals. Centres of a level stand at the population-weighted centroid
-of the area they serve; the city centre at the centroid of the whole city.
+each belongs to. It comes from a CSV of communities, from a GIS layer (:mod:`sim.city.gis`)
+or from :func:`synthetic`, which builds a city from published totals. Centres of a level
+stand at the population-weighted centroid of the area they serve; the city centre at the
+centroid of the whole city.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class Geography:
     urban: np.ndarray  # bool
     township_id: np.ndarray  # str labels
     county_id: np.ndarray  # str labels
+    # From a file that says so (None otherwise): which communities have a room today (the
+    # starting point of sim.city.placement.has_room), and each community's name.
+    has_room: np.ndarray | None = None  # bool
+    community_name: np.ndarray | None = None  # str
 
     @property
     def n_communities(self) -> int:
@@ -84,6 +89,8 @@ class Geography:
             urban=self.urban[rows],
             township_id=self.township_id[kept_t],
             county_id=self.county_id[kept_c],
+            has_room=None if self.has_room is None else self.has_room[rows],
+            community_name=None if self.community_name is None else self.community_name[rows],
         )
 
     def with_population(self, population: np.ndarray) -> Geography:
@@ -102,6 +109,10 @@ def build(config: GeographyConfig) -> Geography:
     if config.source == "csv":
         assert config.csv_path is not None  # the schema requires it with source = "csv"
         return load_csv(Path(config.csv_path))
+    if config.source == "gis":
+        from sim.city import gis  # imports this module; GIS libraries load only when used
+
+        return gis.load_gis(config)
     return synthetic(config)
 
 
@@ -220,11 +231,15 @@ MAX_COORDINATE_KM = 40_000.0
 
 def load_csv(path: Path) -> Geography:
     """Read communities from a CSV with columns id, township, county, x_km, y_km, population,
-    urban. Townships and counties are identified by their labels, in order of appearance."""
+    urban, and optionally name and has_room. Townships and counties are identified by their
+    labels, in order of appearance."""
     rows = _read_rows(path)
+    header = rows[0][1].keys()
     ids: list[str] = []
     seen: set[str] = set()
     townships, counties, x, y, pop, urban = [], [], [], [], [], []
+    names: list[str] | None = [] if "name" in header else None
+    rooms: list[bool] | None = [] if "has_room" in header else None
     t_county: dict[str, str] = {}
     for line, row in rows:
         where = f"{path}:{line}"
@@ -245,25 +260,50 @@ def load_csv(path: Path) -> Geography:
         y.append(_coordinate(row, "y_km", where))
         pop.append(_whole(row, "population", where))
         urban.append(_flag(row, "urban", where))
-    _check_total(path, sum(pop))
+        if names is not None:
+            names.append(_name(row, where))
+        if rooms is not None:
+            rooms.append(_flag(row, "has_room", where))
+    check_total(path, sum(pop))
+    return assemble(ids, townships, counties, x, y, pop, urban, rooms, names)
+
+
+def assemble(
+    ids: list[str],
+    townships: list[str],
+    counties: list[str],
+    x: list[float],
+    y: list[float],
+    population: list[int],
+    urban: list[bool],
+    has_room: list[bool] | None = None,
+    names: list[str] | None = None,
+) -> Geography:
+    """A geography from one entry per community (townships and counties by label, numbered
+    in order of first appearance). Each township must lie in one county: the readers check
+    that first, naming the line or feature."""
     t_labels = list(dict.fromkeys(townships))
     c_labels = list(dict.fromkeys(counties))
     t_index = {t: i for i, t in enumerate(t_labels)}
     c_index = {c: i for i, c in enumerate(c_labels)}
+    t_county = dict(zip(townships, counties, strict=True))
     return Geography(
         community_id=np.array(ids),
         township=np.array([t_index[t] for t in townships]),
         county=np.array([c_index[t_county[t]] for t in t_labels]),
         x_km=np.array(x),
         y_km=np.array(y),
-        population=np.array(pop, dtype=np.int64),
+        population=np.array(population, dtype=np.int64),
         urban=np.array(urban, dtype=bool),
         township_id=np.array(t_labels),
         county_id=np.array(c_labels),
+        has_room=None if has_room is None else np.array(has_room, dtype=bool),
+        community_name=None if names is None else np.array(names, dtype=str),
     )
 
 
-def _check_total(path: Path, total: int) -> None:
+def check_total(path: Path, total: int) -> None:
+    """Refuse a city with nobody in it, or more residents than a run can hold."""
     if total < 1:
         raise GeographyError(
             f"{path}: column 'population': the communities have no residents "
@@ -378,30 +418,66 @@ def _whole(row: dict, column: str, where: str) -> int:
     return int(text)
 
 
-def _flag(row: dict, column: str, where: str) -> bool:
-    text = _text(row, column, where).lower()
-    if text in ("1", "true", "yes", "urban"):
+# Yes/no values a planner's file may hold, Chinese too; the urban flag may also be a word.
+_TRUE = frozenset({"1", "true", "yes", "是"})
+_FALSE = frozenset({"0", "false", "no", "否"})
+_URBAN_WORDS = {"urban": True, "rural": False}
+FLAG_VALUES = "1/0, true/false, yes/no or 是/否"
+
+
+def parse_flag(text: str, column: str = "") -> bool | None:
+    """A yes/no value as bool (for ``column`` "urban" also urban/rural); None if neither."""
+    value = text.strip().lower()
+    if value in _TRUE:
         return True
-    if text in ("0", "false", "no", "rural"):
+    if value in _FALSE:
         return False
-    raise GeographyError(f"{where}: column {column!r}: {text!r} is not one of 1/0/true/false")
+    return _URBAN_WORDS.get(value) if column == "urban" else None
+
+
+def _flag(row: dict, column: str, where: str) -> bool:
+    text = _text(row, column, where)
+    value = parse_flag(text, column)
+    if value is None:
+        raise GeographyError(
+            f"{where}: column {column!r}: {text.lower()!r} is not one of {FLAG_VALUES}"
+        )
+    return value
+
+
+def _name(row: dict, where: str) -> str:
+    """A community's name: may be empty (not every community has one on file)."""
+    value = row.get("name")
+    value = value.strip() if isinstance(value, str) else ""
+    if len(value) > 200:
+        raise GeographyError(f"{where}: column 'name': longer than 200 characters")
+    return value
 
 
 def write_csv(geo: Geography, path: Path) -> None:
-    """Write a geography in the format :func:`load_csv` reads."""
+    """Write a geography in the format :func:`load_csv` reads (with name and has_room
+    columns when the geography has them)."""
+    extra = [
+        column
+        for column, values in (("name", geo.community_name), ("has_room", geo.has_room))
+        if values is not None
+    ]
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow([*CSV_COLUMNS, *extra])
         for i in range(geo.n_communities):
             t = geo.township[i]
-            writer.writerow(
-                [
-                    geo.community_id[i],
-                    geo.township_id[t],
-                    geo.county_id[geo.county[t]],
-                    f"{geo.x_km[i]:.3f}",
-                    f"{geo.y_km[i]:.3f}",
-                    int(geo.population[i]),
-                    int(geo.urban[i]),
-                ]
-            )
+            row = [
+                geo.community_id[i],
+                geo.township_id[t],
+                geo.county_id[geo.county[t]],
+                f"{geo.x_km[i]:.3f}",
+                f"{geo.y_km[i]:.3f}",
+                int(geo.population[i]),
+                int(geo.urban[i]),
+            ]
+            if geo.community_name is not None:
+                row.append(geo.community_name[i])
+            if geo.has_room is not None:
+                row.append(int(geo.has_room[i]))
+            writer.writerow(row)

@@ -38,9 +38,16 @@ def check_ids(geo: Geography, config: PlacementConfig) -> None:
 
 
 def has_room(geo: Geography, config: PlacementConfig) -> np.ndarray:
-    """Bool per community: does it have a room of its own?"""
-    rooms = np.ones(geo.n_communities, dtype=bool)
-    rural = np.flatnonzero(~geo.urban)
+    """Bool per community: does it have a room of its own?
+
+    The rooms start from the geography's ``has_room`` when its file gives one (else every
+    community has a room); ``rural_room_share`` then keeps that share of the rural villages
+    with a room, largest first, and ``rooms_closed`` / ``rooms_opened`` apply last."""
+    if geo.has_room is None:
+        rooms = np.ones(geo.n_communities, dtype=bool)
+    else:
+        rooms = np.array(geo.has_room, dtype=bool, copy=True)
+    rural = np.flatnonzero(~geo.urban & rooms)
     if config.rural_room_share < 1.0 and len(rural):
         n_keep = round(config.rural_room_share * len(rural))
         by_size = rural[np.argsort(-geo.population[rural], kind="stable")]

@@ -1,4 +1,5 @@
-"""A note for a run whose communities CSV holds a city of another size than its staffing.
+"""A note for a run whose communities file (CSV or GIS) holds a city of another size than
+its staffing.
 
 Court mediators, grid officers and the mediators' total (hence the county and city
 centres' shares of it) are absolute numbers. A scenario that reads its communities from a
@@ -10,8 +11,6 @@ no result); the note names each key and a value scaled by population.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sim.city import geography
 from sim.config import Scenario, StaffingConfig
 
@@ -19,12 +18,11 @@ TOLERANCE = 0.25  # populations within ±25% of each other: no note
 
 
 def csv_staffing_notes(scenario: Scenario, inherited: StaffingConfig | None = None) -> list[str]:
-    """:func:`staffing_notes` for the city in the scenario's communities CSV ([] for a
-    synthetic city, whose staffing and population come from the same scenario)."""
-    config = scenario.geography
-    if config.source != "csv" or config.csv_path is None:
+    """:func:`staffing_notes` for the city in the scenario's communities file, CSV or GIS
+    ([] for a synthetic city, whose staffing and population come from the same scenario)."""
+    if scenario.geography.source == "synthetic":
         return []
-    population = int(geography.load_csv(Path(config.csv_path)).population.sum())
+    population = int(geography.build(scenario.geography).population.sum())
     return staffing_notes(scenario, population, inherited)
 
 
@@ -44,7 +42,7 @@ def staffing_notes(
     if abs(ratio - 1) <= TOLERANCE or not fixed:
         return []
     lines = [
-        f"note: the communities CSV holds {population:,} residents, {ratio:.0%} of the "
+        f"note: the communities file holds {population:,} residents, {ratio:.0%} of the "
         f"{sized_for:,} (geography.population) that these staffing keys were set for; "
         "they are absolute numbers, kept as they are:"
     ]

@@ -11,3 +11,4 @@ DATA_DIR = Path(__file__).resolve().parent
 TARGETS_FILE = DATA_DIR / "targets.toml"
 PARAMETERS_FILE = DATA_DIR / "parameters.toml"
 VALIDATION_FILE = DATA_DIR / "validation.toml"
+CROSS_VALIDATION_FILE = DATA_DIR / "cross_validation.toml"

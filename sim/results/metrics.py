@@ -279,15 +279,18 @@ def extra_outputs(summary: dict, cases: pa.Table, stays: pa.Table) -> dict:
         & (_np(cases, "end_state") == "resolved")
         & in_period(cases, "end_day")
     )
+    grid = summary["resolved_by_grid_officers"]
+    handled = summary["received_by_centres"] + grid
     return {
-        "resolved_in_network": summary["resolved_by_centres"]
-        + summary["resolved_by_grid_officers"],
+        "resolved_in_network": summary["resolved_by_centres"] + grid,
         "medical_committee_cases": int((committee_stay & medical).sum()),
         "medical_committee_resolved": int((settled & (kind == "medical")).sum()),
         "court_settled_share": _ratio(summary["court_mediation_successes"], summary["court_cases"]),
         "community_stays": int(
             ((stay_level == "community") & in_period(stays, "entered_day")).sum()
         ),
+        "handled_including_grid": handled,
+        "resolution_rate_including_grid": _ratio(summary["resolved_by_centres"] + grid, handled),
     }
 
 

@@ -710,6 +710,24 @@ EXTRA: tuple[Outcome, ...] = (
         "stays at community rooms begun in the period",
         "统计期内开始的社区调解室办理数",
     ),
+    _o(
+        "handled_including_grid",
+        "handled by grid officers and centres",
+        "网格与中心受理数",
+        "disputes",
+        COUNT,
+        "received by the centres plus settled on the spot by grid officers",
+        "中心受理数加网格员就地化解数",
+    ),
+    _o(
+        "resolution_rate_including_grid",
+        "resolution rate of grid officers and centres",
+        "网格与中心化解率",
+        "share",
+        SHARE,
+        "resolved by grid officers and centres over handled by them",
+        "网格与中心化解数占其受理数的比例",
+    ),
 )
 
 OUTCOME: dict[str, Outcome] = {o.name: o for o in (*SUMMARY, *EXTRA)}

@@ -116,9 +116,11 @@ def places_table(model: DisputeModel) -> pa.Table:
     room = np.array(
         [model.centres[k].index if model.centres[k].is_open else -1 for k in serving[:, 0]]
     )
+    names = {} if geo.community_name is None else {"name": pa.array(geo.community_name)}
     return pa.table(
         {
             "community": pa.array(geo.community_id),
+            **names,  # the communities file's names (Chinese, say), when it gives them
             "township": pa.array(geo.township_id[geo.township]),
             "county": pa.array(geo.county_id[geo.community_county]),
             "x_km": pa.array(geo.x_km, type=pa.float64()),
