@@ -107,11 +107,14 @@ def read_selection(path: Path, targets: list[Target] | None = None) -> list[str]
 
 
 def _by_new_direction(rows: list[dict]) -> list[str]:
-    """Parameters in the order each adds most that the chosen ones cannot do: greedily, the
-    one whose effects on the targets (mu*, tolerance units) lie furthest from the span of
-    those already chosen. The incidence moves every count at once; a parameter that moves
-    only the parties per case comes next even though its effect is smaller, since no
-    amount of incidence can fix the parties alone."""
+    """Parameters in the order each adds most that the chosen ones cannot do.
+
+    First, one per target, greedily the one whose effects on the targets (mu*, tolerance
+    units) lie furthest from the span of those already chosen: the incidence moves every
+    count at once, so a parameter that moves only the parties per case comes next even
+    though its effect is smaller. Once they span every target, each target in turn takes
+    its own strongest parameter not yet chosen (a rate's second mover before a count's
+    fifth: a count's effects run to hundreds of tolerances, a rate's to tens)."""
     names = sorted({r["parameter"] for r in rows})
     targets = sorted({r["target"] for r in rows})
     effect = np.zeros((len(names), len(targets)))
@@ -119,12 +122,18 @@ def _by_new_direction(rows: list[dict]) -> list[str]:
         effect[names.index(r["parameter"]), targets.index(r["target"])] = r["mu_star"]
     order: list[int] = []
     left = list(range(len(names)))
-    while left:
+    while left and len(order) < len(targets):
         basis = np.linalg.qr(effect[order].T)[0] if order else np.zeros((len(targets), 0))
         new = [np.linalg.norm(effect[i] - basis @ (basis.T @ effect[i])) for i in left]
         size = [np.linalg.norm(effect[i]) for i in left]
         best = max(range(len(left)), key=lambda k: (round(new[k], 9), size[k]))
         order.append(left.pop(best))
+    while left:
+        for t in range(len(targets)):
+            if left:
+                strongest = max(left, key=lambda i: effect[i, t])
+                order.append(strongest)
+                left.remove(strongest)
     return [names[i] for i in order]
 
 
