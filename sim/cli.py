@@ -373,10 +373,15 @@ def cmd_cross_validate(args) -> int:
 
 def _name_it(settings) -> str:
     """How the scenario takes the new calibration (its file is the planner's: not edited)."""
-    from sim.scenario_loader import resolve_path
+    from sim.scenario_loader import preset_names, resolve_path
 
     scenario = resolve_path(settings.scenario)
     fitted = Path(settings.fitted_file).resolve()
+    if settings.scenario in preset_names():  # the installed preset is not the planner's
+        return (
+            "to run with this calibration, write a scenario file of your own:\n"
+            f'  base = "{settings.scenario}"\n  calibration = "{fitted}"'
+        )
     try:
         shown = str(fitted.relative_to(scenario.resolve().parent))
     except ValueError:

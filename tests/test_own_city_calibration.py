@@ -128,6 +128,15 @@ BAD = [
         ["target[0]", "tolerance"],
     ),
     ("city = 'x'\n", ["[[target]]"]),
+    (
+        "[[target]]\nid = 'a'\ncounts = 'centre_resolution_rate'\nvalue = '150%'\nyear = 2024\n",
+        ["target[0]", "above 100%"],
+    ),
+    (
+        "[[target]]\nid = 'a'\ncounts = 'court_cases'\nvalue = 10\n"
+        "period = { from = 1900-01-01, to = 1900-12-31 }\n",
+        ["target[0]", "period.from", "1950"],
+    ),
 ]
 
 
@@ -191,6 +200,8 @@ def test_own_city_end_to_end_from_the_command_line(tmp_path, monkeypatch, capsys
     )
     assert main([*run, "--force"]) == 0
     assert "not used" not in capsys.readouterr().err
+    assert main(args) == 2  # the file it would write is now its own prior
+    assert "its own prior" in capsys.readouterr().err
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["scenario"]["calibration"].endswith("testville.calibration.toml")
 

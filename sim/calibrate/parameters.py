@@ -150,7 +150,8 @@ def relative_to_prior(
     """
     out = []
     for p in params:
-        low, high = p.wide_low or p.low, p.wide_high or p.high
+        low = p.low if p.wide_low is None else p.wide_low
+        high = p.high if p.wide_high is None else p.wide_high
         if p.transform in NEUTRAL:
             v = prior.get(p.name, NEUTRAL[p.transform])
             low, high = (low / v, high / v) if p.transform == "scale" else (low - v, high - v)

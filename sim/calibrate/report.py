@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim import input_files
 from sim.analysis.paired import mean_interval
 from sim.calibrate import plots
 from sim.calibrate.evaluate import Evaluator
@@ -164,7 +165,7 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
     from sim.provenance import code_version
 
     accepted = [t for t in trials if t["accepted"]]
-    best = min(trials, key=lambda t: t["objective"])
+    best = _written_trial(settings, trials)
     misses = [t for t in targets if not t["within"]]
     prior = settings.prior_file()
     lines = [
@@ -225,6 +226,16 @@ def _markdown(settings, scenario, targets, validation, trials, params, screening
     ]
     lines += _screening_section(screening, settings, figures)
     return "\n".join(lines) + "\n"
+
+
+def _written_trial(settings, trials: list[dict]) -> dict:
+    """The trial whose values the calibration file holds (the best at full scale: a
+    low-fidelity trial's objective is not comparable)."""
+    provenance = input_files.read_toml(Path(settings.fitted_file), "calibration file")
+    number = provenance.get("provenance", {}).get("best_trial")
+    return next(
+        (t for t in trials if t["trial"] == number), min(trials, key=lambda t: t["objective"])
+    )
 
 
 def _validation_section(validation: list[dict]) -> list[str]:

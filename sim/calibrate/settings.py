@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,11 +181,8 @@ class Settings:
     def calibrated(self) -> Scenario:
         """The scenario with the fitted file applied beneath its own keys: what planners get
         when the scenario names this file as its calibration."""
-        path = self.fitted_file.resolve()
-        fitted = read_calibration(str(path), path)
-        base = load_scenario(self.scenario, self.run_overrides(), use_calibration=False)
-        own = self.run_overrides()
-        return base.with_overrides(deep_merge(fitted, own) | {"calibration": str(path)})
+        path = Path(self.fitted_file).resolve()
+        return load_scenario(self.scenario, self.run_overrides() | {"calibration": str(path)})
 
     def parameters(self) -> list[FreeParameter]:
         return self._parameters
@@ -250,8 +249,33 @@ class Settings:
             "low_scale": self.low,
             "days": self.days,
             "from_prior": self.from_prior,
-            "targets": [[t.id, t.value, t.tolerance, t.period_days] for t in self.targets],
+            "targets": [
+                [t.id, t.convention, t.value, t.tolerance, str(t.period), t.period_days]
+                for t in self.targets
+            ],
+            "prior": self._prior_signature(),
         }
+
+    def _refuse_own_prior(self) -> None:
+        """A fit that would write over its own prior would resume trials that were
+        relative to another prior, and compound them."""
+        prior = self.prior_file()
+        if prior is None or prior.resolve() != Path(self.fitted_file).resolve():
+            return
+        raise CalibrationError(
+            f"scenario {self.scenario!r} runs with {prior.name}, the file this fit writes: "
+            "it would be its own prior. To fit again from the calibration it was made from, "
+            'set that one for now (e.g. calibration = "hohhot-2023"); to fit on top of it, '
+            "give another --fitted-file"
+        )
+
+    def _prior_signature(self) -> str:
+        """The prior's file and its fitted values: trials are relative to them."""
+        path = self.prior_file()
+        if path is None:
+            return "none"
+        values = json.dumps(self.prior_values(), sort_keys=True)
+        return f"{path.resolve()} {hashlib.sha256(values.encode()).hexdigest()[:16]}"
 
     # ------------------------------------------------------------------ files
 
@@ -283,6 +307,7 @@ class Settings:
             output_folder.check(folder, kind, flag=flag, inputs=inputs, default=True)
             for flag, folder, kind in folders
         ]
+        self._refuse_own_prior()
         output_folder.check_file(self.fitted_file, "--fitted-file", is_calibration_file)
         for target in targets:  # all checked: now create them
             output_folder.make_folder(target)

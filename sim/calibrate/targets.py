@@ -210,10 +210,11 @@ def _value(entry: dict, kind: str, where: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise CalibrationError(f"{where}.value: {raw!r} must be a number >= 0")
     if kind == "rate" and value > 1:
+        percent = isinstance(raw, str)  # "150%": already a percentage
         raise CalibrationError(
             f"{where}.value: {raw!r} is a rate above 1; write it as a share "
             f'({value / 100:g}) or a percentage in quotes ("{value:g}%")'
-            if value <= 100
+            if value <= 100 and not percent
             else f"{where}.value: {raw!r} is a rate above 100%; a rate is a share of 0 to 1"
         )
     if kind == "count" and value == 0:
@@ -246,6 +247,10 @@ def _period(entry: dict, where: str) -> tuple[dt.date, dt.date]:
             raise CalibrationError(
                 f"{where}.period.{name}: expected a date like 2024-01-01, without quotes "
                 f"(got {day!r:.40})"
+            )
+        if not 1950 <= day.year <= 2100:
+            raise CalibrationError(
+                f"{where}.period.{name}: expected a date 1950 to 2100 (got {day})"
             )
     if end < start:
         raise CalibrationError(f"{where}.period: 'to' ({end}) is before 'from' ({start})")
