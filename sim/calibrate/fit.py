@@ -207,9 +207,13 @@ def _open_study(settings: Settings, params: list[FreeParameter]):
     if recorded is None:
         study.set_user_attr("signature", signature)
         base = settings.base()  # trial 0: the prior's values (or the model's guesses)
-        study.enqueue_trial({p.name: p.current(base) for p in params})
-        for row in settings.prior_accepted()[:PRIOR_STARTS]:  # then the prior's accepted set
-            study.enqueue_trial({p.name: row.get(p.name, p.current(base)) for p in params})
+        starts = [{p.name: p.current(base) for p in params}]
+        for row in settings.prior_accepted():  # then the best few of the prior's accepted set
+            start = {p.name: row.get(p.name, p.current(base)) for p in params}
+            if len(starts) <= PRIOR_STARTS and all(_apart(start, s) for s in starts):
+                starts.append(start)
+        for start in starts:
+            study.enqueue_trial(start)
     elif recorded != signature:
         raise CalibrationError(
             f"{journal}: holds a study with other settings ({recorded}); use another --work-dir "
@@ -219,6 +223,12 @@ def _open_study(settings: Settings, params: list[FreeParameter]):
         study.enqueue_trial(stale.params)  # propose the same values again (runs are cached)
         study.tell(stale.number, state=TrialState.FAIL)
     return study
+
+
+def _apart(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Two starting points that are not the same trial (the prior's best is usually the
+    first of its accepted set too)."""
+    return any(abs(a[k] - b[k]) > 1e-6 * max(1.0, abs(b[k])) for k in a)
 
 
 def _complete(study) -> int:
