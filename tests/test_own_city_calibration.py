@@ -266,3 +266,17 @@ def test_the_command_line_runs_the_calibration_steps():
     from sim.cli import CALIBRATION_STEPS
 
     assert CALIBRATION_STEPS == STEPS
+
+
+def test_an_edited_communities_file_is_another_city_to_the_run_cache(tmp_path):
+    from sim.calibrate.evaluate import run_key
+    from sim.city.geography import synthetic, write_csv
+    from sim.scenario_loader import load_scenario
+
+    csv_file = tmp_path / "communities.csv"
+    write_csv(synthetic(load_scenario("shanxi-nancheng").geography), csv_file)
+    scenario = tmp_path / "city.toml"
+    scenario.write_text('[geography]\nsource = "csv"\ncsv_path = "communities.csv"\n')
+    before = run_key(load_scenario(str(scenario)), 1)
+    csv_file.write_text(csv_file.read_text().replace(",1\n", ",0\n", 1))
+    assert run_key(load_scenario(str(scenario)), 1) != before

@@ -8,6 +8,7 @@ the order asked for, so they do not depend on the number of workers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -28,11 +29,38 @@ def run_key(scenario: Scenario, seed: int) -> str:
     values are in the key, so the presets' files are left out of the code's hash: writing
     the fitted file does not make the next calibration start again)."""
     parameters = scenario.model_dump(mode="json", exclude=LABELS)
-    text = json.dumps(
-        {"model": model_source_hash(presets=False), "seed": seed, "scenario": parameters},
-        sort_keys=True,
-    )
+    key = {"model": model_source_hash(presets=False), "seed": seed, "scenario": parameters}
+    files = _geography_files(scenario)
+    text = json.dumps(key | {"files": files} if files else key, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+@functools.lru_cache(maxsize=64)
+def _file_hash(path: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def _geography_files(scenario: Scenario) -> dict[str, str]:
+    """The communities files' contents (hashed): an edited CSV or GIS layer under the same
+    name is another city."""
+    from sim.scenario_loader import GEOGRAPHY_FILES
+
+    out = {}
+    for key in GEOGRAPHY_FILES:
+        name = getattr(scenario.geography, key)
+        if name:
+            try:
+                info = Path(name).stat()
+            except OSError:
+                continue  # the run itself names the missing file
+            out[key] = _file_hash(name, info.st_size, info.st_mtime_ns)
+            # a Shapefile's attributes live beside it
+            for side in (".dbf", ".prj", ".cpg"):
+                other = Path(name).with_suffix(side)
+                if other.is_file() and other != Path(name):
+                    i = other.stat()
+                    out[key + side] = _file_hash(str(other), i.st_size, i.st_mtime_ns)
+    return out
 
 
 def _simulate_summary(scenario_json: dict, seed: int) -> dict:
