@@ -9,7 +9,7 @@ import matplotlib.ticker
 import numpy as np
 
 
-def targets_figure(rows: list[dict], path: Path) -> Path:
+def targets_figure(rows: list[dict], city: str, path: Path) -> Path:
     """Each target: simulated mean / published value with its 95% interval and tolerance.
 
     ``rows``: dicts with label, published, tolerance, mean, low, high (low/high: interval).
@@ -37,7 +37,7 @@ def targets_figure(rows: list[dict], path: Path) -> Path:
         "simulated mean / published value\n"
         "(bars: 95% interval over replications; green band: tolerance)"
     )
-    ax.set_title("Calibration targets, Hohhot 2023")
+    ax.set_title(f"Calibration targets: {city}")
     ax.set_ylim(-0.7, len(rows) - 0.3)
     return _save(fig, path)
 
@@ -98,9 +98,9 @@ def convergence_figure(trials: list[dict], path: Path) -> Path:
 
 
 def screening_figure(
-    table: list[dict], target_labels: dict[str, str], threshold: float, path: Path
+    table: list[dict], target_labels: dict[str, str], fitted: set[str], path: Path
 ) -> Path:
-    """Heat map of Morris mu* (tolerance units), parameters x targets; selected starred."""
+    """Heat map of Morris mu* (tolerance units), parameters x targets; fitted ones starred."""
     params = list(dict.fromkeys(r["parameter"] for r in table))
     targets = list(dict.fromkeys(r["target"] for r in table))
     grid = np.zeros((len(params), len(targets)))
@@ -125,10 +125,7 @@ def screening_figure(
                 fontsize=7,
                 color="white" if grid[i, j] < 3 else "black",
             )
-    selected = [grid[i].max() >= threshold for i in range(len(params))]
-    ax.set_yticks(
-        range(len(params)), [f"{p} *" if s else p for p, s in zip(params, selected, strict=True)]
-    )
+    ax.set_yticks(range(len(params)), [f"{p} *" if p in fitted else p for p in params])
     ax.set_xticks(
         range(len(targets)),
         [target_labels.get(t, t) for t in targets],
@@ -136,14 +133,14 @@ def screening_figure(
         ha="right",
         fontsize=8,
     )
-    fig.colorbar(image, ax=ax, label="log10 mu* (tolerance units)")
-    ax.set_title(f"Morris screening: * = selected (mu* >= {threshold:g} on some target)")
+    fig.colorbar(image, ax=ax, label="log10 mu*\n(tolerance units)")
+    ax.set_title("Morris screening\n* = fitted", fontsize=10)
     return _save(fig, path)
 
 
 def _save(fig, path: Path) -> Path:
     path = Path(path)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")  # long labels stay on the page
     plt.close(fig)
     return path

@@ -47,13 +47,13 @@ def report(settings: Settings) -> Path:
     params = selected_parameters(settings)
     screening = read_screening(out / "screening.csv")
     figures = {
-        "targets": plots.targets_figure(target_rows, out / "report_targets.png"),
+        "targets": plots.targets_figure(target_rows, settings.name, out / "report_targets.png"),
         "marginals": plots.marginals_figure(trials, params, out / "report_marginals.png"),
         "convergence": plots.convergence_figure(trials, out / "report_convergence.png"),
         "screening": plots.screening_figure(
             screening,
             {t.id: t.label for t in settings.targets},
-            settings.screen_threshold,
+            {p.name for p in params},
             out / "report_screening.png",
         ),
     }
@@ -345,19 +345,25 @@ def _screening_section(screening, settings, figures) -> list[str]:
         if r["mu_star"] > strongest.get(r["parameter"], (0.0, "none"))[0]:
             strongest[r["parameter"]] = (r["mu_star"], r["target"])
         strongest.setdefault(r["parameter"], (0.0, "none"))
+    fitted = {p.name for p in selected_parameters(settings)}
+    cap = settings.max_parameters or 2 * len(settings.targets) + 1
     lines = [
         "## Screening",
         "",
         f"Morris elementary effects ({settings.morris_trajectories} trajectories, 4 levels, one "
         "seed for every run) of each free parameter on each target, in tolerance units. "
-        f"Parameters with mu* >= {settings.screen_threshold:g} on some target are fitted; the "
-        "others keep their guessed values.",
+        f"Parameters with mu* >= {settings.screen_threshold:g} on some target are candidates; "
+        f"the fit takes at most {cap} (two per target and one more, or --max-parameters): "
+        "first, one per target, each the furthest from what those already taken can do; "
+        "then each target's own strongest in turn. The others keep the values they had "
+        "(the prior's, or the model's guesses).",
         "",
-        "| parameter | largest mu* | on target | fitted |",
-        "|---|---:|---|:---:|",
+        "| parameter | largest mu* | on target | candidate | fitted |",
+        "|---|---:|---|:---:|:---:|",
     ]
     for name, (mu, target) in strongest.items():
-        chosen = mu >= settings.screen_threshold
-        lines.append(f"| {name} | {mu:.2f} | {target} | {'yes' if chosen else 'no'} |")
+        candidate = "yes" if mu >= settings.screen_threshold else "no"
+        taken = "yes" if name in fitted else "no"
+        lines.append(f"| {name} | {mu:.2f} | {target} | {candidate} | {taken} |")
     lines += ["", f"![screening]({figures['screening'].name})", ""]
     return lines
