@@ -225,6 +225,7 @@ def test_cross_validation_table_names_fit_and_predicted_figures(tmp_path, monkey
     misses = sum(r["fitted_verdict"] == "miss" for r in rows)
     assert text.count("| **miss** |") >= misses
     assert "`otog-3y-success-rate`" in text
+    assert (tmp_path / "out" / "cross-validation.png").stat().st_size > 0
 
 
 def test_every_fold_names_known_figures():

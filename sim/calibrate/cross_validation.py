@@ -22,6 +22,7 @@ from pathlib import Path
 from sim.analysis.validation import figure_row, load_figures
 from sim.calibrate.conventions import CONVENTIONS
 from sim.calibrate.evaluate import Evaluator
+from sim.calibrate.plots import cross_validation_figure
 from sim.calibrate.settings import Settings
 from sim.calibrate.steps import STEPS, run_step
 from sim.calibrate.targets import CalibrationError, Target, load_targets
@@ -61,6 +62,7 @@ def cross_validate(
     rows = [row for fold in chosen for row in _fold_rows(fold, workers, settings)]
     out.mkdir(parents=True, exist_ok=True)
     _write_csv(rows, out / "cross-validation.csv")
+    cross_validation_figure(rows, out / "cross-validation.png")
     path = out / "cross-validation.md"
     reps = settings.get("check_reps", Settings.check_reps)
     path.write_text(_markdown(rows, chosen, int(str(reps))), encoding="utf-8")
@@ -272,7 +274,8 @@ def _markdown(rows: list[dict], folds: list[Fold], reps: int) -> str:
             f"{_num(r['fitted_high'], k)}] | {_verdict(r['fitted_verdict'])} | "
             f"{_num(r['shipped'], k)} | {_verdict(r['shipped_verdict'])} |"
         )
-    lines += ["", *_tally(rows), "", "Fits used:", ""]
+    lines += ["", *_tally(rows), "", "![cross-validation](cross-validation.png)"]
+    lines += ["", "Fits used:", ""]
     lines += [
         f"- **{f.name}** ({f.preset}, from {START[f.from_scratch]}): "
         + ", ".join(f"`{i}`" for i in f.fit)

@@ -138,6 +138,61 @@ def screening_figure(
     return _save(fig, path)
 
 
+def cross_validation_figure(rows: list[dict], path: Path) -> Path:
+    """Each fold's figures: prediction / published value with its 95% interval, after
+    fitting the fold (filled: fitted figures; open circle: predicted) and with the shipped
+    calibration (grey cross). Bands of "+/-" figures shaded; "more than" figures show 1."""
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(rows) + 1.6))
+    y = np.arange(len(rows))[::-1]
+    for yi, r in zip(y, rows, strict=True):
+        published = float(r["published"])
+        band = _band_share(str(r["band"]), published)
+        if band is not None:
+            ax.add_patch(
+                plt.Rectangle((1 - band, yi - 0.35), 2 * band, 0.7, color="#e6e6e6", zorder=1)
+            )
+        ratio = float(r["fitted"]) / published
+        low, high = float(r["fitted_low"]) / published, float(r["fitted_high"]) / published
+        colour = "#b2182b" if r["fitted_verdict"] == "miss" else "#1b7837"
+        ax.errorbar(
+            ratio,
+            yi,
+            xerr=[[max(ratio - low, 0)], [max(high - ratio, 0)]],
+            fmt="o",
+            mfc=colour if r["role"] == "fit" else "white",
+            color=colour,
+            capsize=3,
+            zorder=3,
+        )
+        ax.plot(float(r["shipped"]) / published, yi, "x", color="#555555", zorder=2)
+    ax.axvline(1.0, color="black", lw=0.8)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator([0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4]))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_yticks(y, [f"{r['fold']}: {str(r['label'])[:48]}" for r in rows], fontsize=8)
+    ax.set_xlabel(
+        "model / published value (log scale)\nfilled: fitted; open: predicted; "
+        "x: shipped Hohhot calibration; grey: band; red: miss"
+    )
+    ax.set_title("Cross-validation of the presets")
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    return _save(fig, path)
+
+
+def _band_share(band: str, published: float) -> float | None:
+    """A "+/- 25%", "+/- 1 pp" or "+/- 232" band as a share of the published value."""
+    text = band.replace("+/-", "").replace(",", "").strip()
+    try:
+        if text.endswith("%"):
+            return float(text[:-1]) / 100
+        if text.endswith("pp"):
+            return float(text[:-2]) / 100 / published
+        return float(text) / published
+    except ValueError:
+        return None  # ">= ..." figures: no band either side
+
+
 def _save(fig, path: Path) -> Path:
     path = Path(path)
     fig.tight_layout()
