@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import math
 import sys
 import tomllib
@@ -112,7 +113,7 @@ def _shipped(settings: Settings):
 def _fold_targets(fold: Fold, path: Path) -> Path:
     """A targets file of the fold's fit figures, in the format a planner writes."""
     shipped = {entry["id"]: entry for entry in _raw_targets()}
-    figures = {f["id"]: f for f in load_figures()}
+    figures = _validation_figures()
     lines = [f'city = "{fold.preset}"', f'description = "Cross-validation fold {fold.name}."']
     for figure_id in fold.fit:
         if figure_id in shipped:
@@ -168,7 +169,7 @@ def _judged(fold: Fold, figure_id: str, role: str, fitted, shipped, days: int) -
     if target is not None:
         with_fit, with_shipped = _by_tolerance(target, fitted), _by_tolerance(target, shipped)
     else:
-        figure = next(f for f in load_figures() if f["id"] == figure_id)
+        figure = _validation_figures()[figure_id]
         with_fit = figure_row(figure, {figure["preset"]: fitted}, days)
         with_shipped = figure_row(figure, {figure["preset"]: shipped}, days)
     return {
@@ -190,7 +191,17 @@ def _judged(fold: Fold, figure_id: str, role: str, fitted, shipped, days: int) -
 
 
 def _shipped_target(figure_id: str) -> Target | None:
-    return next((t for t in load_targets(TARGETS_FILE) if t.id == figure_id), None)
+    return _shipped_targets().get(figure_id)
+
+
+@functools.cache
+def _shipped_targets() -> dict[str, Target]:
+    return {t.id: t for t in load_targets(TARGETS_FILE)}
+
+
+@functools.cache
+def _validation_figures() -> dict[str, dict]:
+    return {f["id"]: f for f in load_figures()}
 
 
 def _by_tolerance(target: Target, rows: list[dict]) -> dict:

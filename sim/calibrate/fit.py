@@ -95,7 +95,7 @@ def _refine(study, params, settings: Settings, evaluator: Evaluator) -> None:
     evaluator.progress = True
     refinement = Refinement(settings, params, evaluator)
     refinement.run(dict(best_trial(study).params), settings.refine_evaluations)
-    _add_trials(study, refinement.evaluations, settings, "refine")
+    _add_trials(study, refinement.evaluations, params, settings, "refine")
     study.set_user_attr("refined", True)
 
 
@@ -110,17 +110,17 @@ def _sample_uncertainty(study, params, settings: Settings, evaluator: Evaluator)
     samples = sample(
         refinement, dict(best_trial(study).params), settings.acceptance_samples, settings.seed
     )
-    _add_trials(study, samples, settings, "uncertainty")
+    _add_trials(study, samples, params, settings, "uncertainty")
     study.set_user_attr("uncertainty", True)
 
 
-def _add_trials(study, evaluations, settings: Settings, phase: str) -> None:
+def _add_trials(study, evaluations, params, settings: Settings, phase: str) -> None:
     import optuna
 
     distributions = study.best_trial.distributions
     for values, reps in evaluations:
         score, means = score_trial(settings.targets, reps)
-        penalty = prior_penalty(study_parameters(settings), values, settings)
+        penalty = prior_penalty(params, values, settings)
         study.add_trial(
             optuna.trial.create_trial(
                 params=values,
@@ -157,10 +157,6 @@ def best_trial(study):
     trials = complete_trials(study)
     top = max(t.user_attrs.get("scale", 1.0) for t in trials)
     return min((t for t in trials if t.user_attrs.get("scale", 1.0) == top), key=lambda t: t.value)
-
-
-def study_parameters(settings: Settings) -> list[FreeParameter]:
-    return selected_parameters(settings)
 
 
 def selected_parameters(settings: Settings) -> list[FreeParameter]:
