@@ -1,5 +1,5 @@
 """The command line: ``sim run``, ``sim presets``, ``sim levers``, ``sim compare``,
-``sim bench``, ``sim calibrate``, ``sim sweep``, ``sim sensitivity``."""
+``sim bench``, ``sim calibrate``, ``sim sweep``, ``sim optimise``, ``sim sensitivity``."""
 
 from __future__ import annotations
 
@@ -417,6 +417,33 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def cmd_optimise(args) -> int:
+    from sim.optimise.report import write_report
+    from sim.optimise.run import optimise
+    from sim.optimise.spec import load_spec
+
+    check_counts(args, {"workers": (0, MAX_WORKERS)})
+    spec = load_spec(args.spec)
+    result = optimise(
+        spec,
+        args.out,
+        executor=args.executor,
+        workers=args.workers,
+        address=args.scheduler,
+        force=args.force,
+        progress=not args.quiet,
+    )
+    write_report(result)
+    best = result.recommended
+    print(
+        f"wrote {result.folder}/: report.md, report_zh.md, policies.csv, searched.csv, "
+        f"front.png, levers.png; {len(result.searched)} candidates searched, "
+        f"{sum(p.reported for p in result.policies)} policies reported"
+        + (f", recommended {best.id}" if best else ", none within the budget and constraints")
+    )
+    return 0
+
+
 def cmd_sensitivity(args) -> int:
     import pyarrow.csv as pacsv
 
@@ -598,6 +625,28 @@ def _sweep_parsers(sub) -> None:
         help="replace a store of another sweep in --out (its own files only)",
     )
     sweep.set_defaults(func=cmd_sweep)
+    opt = sub.add_parser(
+        "optimise",
+        help="search policy mixes within a budget (NSGA-II; resumable)",
+        description="Search the levers of SPEC for the policies that do best on its objectives "
+        "within its budget and constraints, rerun the best on fresh seeds against the "
+        "baseline, and write the report. Running the same command again resumes.",
+    )
+    opt.add_argument("spec", help="optimisation spec TOML (see sim/optimise/spec.py)")
+    opt.add_argument("--out", help="store and report folder (default outputs/<spec name>)")
+    opt.add_argument("--executor", choices=EXECUTORS, default="process")
+    opt.add_argument("--workers", type=int, default=0, help="processes (0: one per core)")
+    opt.add_argument(
+        "--scheduler",
+        help="address of a Dask scheduler (with --executor dask; default: a local Dask cluster)",
+    )
+    opt.add_argument("--quiet", action="store_true", help="no progress bars")
+    opt.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a search of another spec in --out (its own files only)",
+    )
+    opt.set_defaults(func=cmd_optimise)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices from a finished sweep")
     sens.add_argument("sweep", help="the sweep's run store folder")
     sens.add_argument(

@@ -812,6 +812,93 @@ class RovingConfig(Section):
     )
 
 
+# Where mediators are paid: the four centre levels and the specialised committees.
+PaidPlace = Literal["community", "township", "county", "city", "committee"]
+Yuan = Annotated[float, Field(ge=0.0, le=1e10)]
+
+
+def per_paid_place(community: float, township: float, county: float, city: float) -> dict:
+    """A value per centre level; committees take the county's (they sit at that rank)."""
+    values = {"community": community, "township": township, "county": county, "city": city}
+    return values | {"committee": county}
+
+
+class CostsConfig(Section):
+    """What the network costs, in yuan (2023 prices). Only the subsidies per case are
+    published (Changzheng street, Xinzhou: 50 to 200 yuan by complexity); every other price
+    is an assumption of this model, to be replaced by a city's own finance figures. Annual
+    items are prorated to the measured period (days / 365)."""
+
+    subsidy_per_case_yuan: dict[Complexity, Yuan] = structure(
+        {"simple": 50.0, "general": 100.0, "complex": 150.0, "major": 200.0},
+        "Subsidy a mediator is paid per case by complexity ('以案定补'; Changzheng street "
+        "pays 50 to 200 yuan for simple, general, complex and major cases: "
+        "shanxi-changzheng-subsidy-yuan; the middle two are interpolated, an assumption).",
+    )
+    subsidy_paid_for: Literal["resolved", "handled"] = structure(
+        "resolved",
+        "Which centre and committee cases earn the subsidy: those settled there, or every "
+        "case a level took up (assumption: paid for settled cases with a file).",
+    )
+    full_time_mediator_yuan: dict[PaidPlace, Yuan] = structure(
+        per_paid_place(60_000.0, 72_000.0, 84_000.0, 96_000.0),
+        "Annual cost of a full-time mediator (pay and social insurance) by level "
+        "(assumption: a grass-roots staff post in a northern Chinese city, 2023).",
+    )
+    part_time_half_day_yuan: dict[PaidPlace, Yuan] = structure(
+        per_paid_place(3_000.0, 3_600.0, 4_200.0, 4_800.0),
+        "Annual allowance of a part-timer per weekly duty half-day, so that two half-days a "
+        "week cost twice one (assumption: half the full-time rate per half-day, as a "
+        "part-timer keeps another job).",
+    )
+    on_call_mediator_yuan: dict[PaidPlace, Yuan] = structure(
+        per_paid_place(3_000.0, 3_600.0, 4_200.0, 4_800.0),
+        "Annual retainer of an on-call mediator (assumption: as one weekly half-day).",
+    )
+    grid_officer_yuan: Yuan = structure(
+        48_000.0,
+        "Annual cost of a full-time grid officer (assumption: 4,000 yuan a month all in).",
+    )
+    room_opening_yuan: Yuan = structure(
+        60_000.0, "One-off cost of fitting out a community mediation room (assumption)."
+    )
+    room_life_years: Annotated[float, Field(ge=1.0, le=100.0)] = structure(
+        10.0, "Years over which a room's opening cost is spread (straight line; assumption)."
+    )
+    room_running_yuan: Yuan = structure(
+        12_000.0, "Annual running cost of a community room: rent, heating, upkeep (assumption)."
+    )
+    department_day_yuan: dict[Literal["resident", "rotating", "on_call"], Yuan] = structure(
+        {"resident": 600.0, "rotating": 600.0, "on_call": 800.0},
+        "Cost of a county department's staff day at a centre by mode; an on-call day includes "
+        "the trip (assumption: a civil servant's day, about 150,000 yuan a year over 250 days).",
+    )
+    roving_team_day_yuan: Yuan = structure(
+        400.0,
+        "Vehicle and travel allowance of a roving team's working day on its round; the "
+        "members' pay is in the mediators' items (assumption).",
+    )
+    court_mediation_yuan: Yuan = structure(
+        1_500.0, "Public cost of a court mediation (court time and staff; assumption)."
+    )
+    judgment_yuan: Yuan = structure(6_000.0, "Public cost of a case the court judges (assumption).")
+    party_yuan_per_km: Yuan = structure(
+        0.6, "Parties' travel cost per km, each way (assumption: bus or car fuel)."
+    )
+    party_day_yuan: Yuan = structure(
+        250.0, "A party's day of work lost (assumption: a day's wage in a northern city, 2023)."
+    )
+    party_days_per_session: Annotated[float, Field(ge=0.0, le=5.0)] = structure(
+        0.5, "Days a party loses per mediation session attended (assumption: a half-day)."
+    )
+    party_days_court: dict[
+        Literal["mediation", "judgment"], Annotated[float, Field(ge=0.0, le=365.0)]
+    ] = structure(
+        {"mediation": 1.0, "judgment": 3.0},
+        "Days a party loses to a court mediation and to a judged case (assumption).",
+    )
+
+
 def _folder_name(text: str) -> str:
     """A scenario name names its output folder: letters of any script (呼和浩特 too),
     digits, '-', '_' and '.', not starting with '.' (a hidden folder, or '..')."""
@@ -859,6 +946,7 @@ class Scenario(Section):
     follow_up: FollowUpConfig = FollowUpConfig()
     placement: PlacementConfig = PlacementConfig()
     roving: RovingConfig = RovingConfig()
+    costs: CostsConfig = CostsConfig()
     departments: list[DepartmentConfig] = lever(
         [],
         "Departments at the county centres, each [[departments]] with name, types, mode "

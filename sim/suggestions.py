@@ -154,3 +154,9 @@ def _unwrapped(annotation: object) -> object:
             annotation = kept[0]
         else:
             return annotation
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for the closest of ``choices``, or '' when none is close."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=CUTOFF)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -3,7 +3,8 @@
 The folders are the architecture: ``sim.domain``, ``sim.streams`` and ``sim.config`` at the
 bottom; ``sim.city`` (static structure) below ``sim.engine`` (the simulation core, with
 ``sim.agents``); ``sim.results`` above the engine; ``sim.analysis``, ``sim.report``,
-``sim.sweeps``, ``sim.calibrate`` and ``sim.bench`` above that; the command lines at the top.
+``sim.sweeps``, ``sim.calibrate`` and ``sim.bench`` above that, ``sim.optimise`` (which
+drives sweeps' executors and reads calibrations) above those; the command lines at the top.
 A rule is broken by a direct import and by one reached through other modules.
 """
 
@@ -29,12 +30,20 @@ ABOVE_ENGINE = (
     "sim.sweeps",
     "sim.calibrate",
     "sim.bench",
+    "sim.optimise",
     *COMMAND_LINES,
 )
 
 # What turns failures into exit codes and parses command lines: the command lines' own.
 EDGE = ("sim.failures", "sim.command_line", *COMMAND_LINES)
-ANALYSES = ("sim.report", "sim.analysis", "sim.sweeps", "sim.calibrate", "sim.bench")
+ANALYSES = (
+    "sim.report",
+    "sim.analysis",
+    "sim.sweeps",
+    "sim.calibrate",
+    "sim.bench",
+    "sim.optimise",
+)
 
 # (modules, modules they must never reach)
 RULES = [
@@ -43,10 +52,11 @@ RULES = [
     (("sim.city",), (*ENGINE, *ABOVE_ENGINE, *EDGE)),
     (ENGINE, (*ABOVE_ENGINE, *EDGE)),
     (("sim.results",), (*ANALYSES, *EDGE)),
-    (("sim.report",), (*ENGINE, *EDGE)),
-    (("sim.analysis",), ("sim.calibrate", "sim.sweeps.runner", *EDGE)),
-    (("sim.sweeps",), ("sim.calibrate", *EDGE)),
-    (("sim.calibrate", "sim.bench"), EDGE),
+    (("sim.report",), (*ENGINE, "sim.optimise", *EDGE)),
+    (("sim.analysis",), ("sim.calibrate", "sim.sweeps.runner", "sim.optimise", *EDGE)),
+    (("sim.sweeps",), ("sim.calibrate", "sim.optimise", *EDGE)),
+    (("sim.calibrate", "sim.bench"), ("sim.optimise", *EDGE)),
+    (("sim.optimise",), EDGE),
 ]
 
 

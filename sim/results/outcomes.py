@@ -307,6 +307,71 @@ def _duty() -> list[Outcome]:
     return rows
 
 
+YUAN = "{:,.0f}"
+# Cost items of a run (sim/results/costs.py): public items, the parties' items, totals.
+PUBLIC_COST_ITEMS = (
+    ("cost_full_time_mediators_yuan", "full-time mediators", "专职调解员"),
+    ("cost_part_time_mediators_yuan", "part-time mediators", "兼职调解员"),
+    ("cost_on_call_mediators_yuan", "on-call mediators", "随叫随到调解员"),
+    ("cost_case_subsidies_yuan", "case subsidies", "以案定补"),
+    ("cost_grid_officers_yuan", "grid officers", "网格员"),
+    ("cost_rooms_yuan", "community rooms", "社区调解室"),
+    ("cost_department_days_yuan", "department days", "部门派驻日"),
+    ("cost_roving_days_yuan", "roving-team days", "巡回调解日"),
+    ("cost_court_mediations_yuan", "court mediations", "法院调解"),
+    ("cost_judgments_yuan", "judgments", "法院判决"),
+)
+PARTY_COST_ITEMS = (
+    ("cost_party_travel_yuan", "parties' travel", "当事人交通"),
+    ("cost_party_time_yuan", "parties' days lost", "当事人误工"),
+)
+
+
+def _costs() -> list[Outcome]:
+    items = [
+        _o(
+            name,
+            f"cost: {en}",
+            f"成本:{zh}",
+            "yuan",
+            YUAN,
+            f"yuan spent on {en} in the period ([costs] prices; annual items prorated)",
+            f"统计期内{zh}支出(元,按[costs]价格;年度项目按天数折算)",
+        )
+        for name, en, zh in (*PUBLIC_COST_ITEMS, *PARTY_COST_ITEMS)
+    ]
+    return [
+        *items,
+        _o(
+            "cost_public_yuan",
+            "public cost",
+            "公共成本",
+            "yuan",
+            YUAN,
+            "sum of the public cost items in the period (the parties' costs are not in it)",
+            "统计期内各项公共支出之和(不含当事人成本)",
+        ),
+        _o(
+            "cost_parties_yuan",
+            "parties' cost",
+            "当事人成本",
+            "yuan",
+            YUAN,
+            "parties' travel and days of work lost in the period",
+            "统计期内当事人交通与误工成本",
+        ),
+        _o(
+            "cost_per_resolved_yuan",
+            "public cost per resolved dispute",
+            "每件化解纠纷公共成本",
+            "yuan per dispute",
+            YUAN,
+            "public cost over the disputes resolved in the period anywhere (grid to court)",
+            "公共成本除以统计期内化解的纠纷数(网格至法院)",
+        ),
+    ]
+
+
 SUMMARY: tuple[Outcome, ...] = (
     _o(
         "population",
@@ -661,6 +726,7 @@ SUMMARY: tuple[Outcome, ...] = (
         "household visits of grid officers' patrols in the period",
         "统计期内网格员巡查入户走访的次数",
     ),
+    *_costs(),
 )
 
 # Outputs computed from a run's tables for validation; not columns of the summary row.
@@ -759,6 +825,9 @@ RUN_TABLE = (
     "n_lapsed",
     "n_open_at_end",
     "n_latent_at_end",
+    "cost_public_yuan",
+    "cost_per_resolved_yuan",
+    "cost_parties_yuan",
 )
 # What policy comparisons show by default, in this order.
 KEY_OUTCOMES = (
@@ -784,6 +853,8 @@ KEY_OUTCOMES = (
     "found_by_patrol",
     "resolved_at_committee",
     "relapses",
+    "cost_public_yuan",
+    "cost_per_resolved_yuan",
 )
 
 

@@ -8,6 +8,7 @@ from sim.config import Scenario
 from sim.engine.model import DisputeModel
 from sim.provenance import code_version
 from sim.results.areas import areas_table
+from sim.results.costs import run_costs
 from sim.results.duty_use import duty_use
 from sim.results.metrics import summarise, summary_table
 from sim.results.records import (
@@ -26,6 +27,7 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
     model = DisputeModel(scenario, seed=seed, progress=progress).run()
     cases, stays, daily = cases_table(model), stays_table(model), daily_table(model)
     summary = summarise(cases, stays, daily, run_context(model))
+    summary |= run_costs(model, cases, stays, summary)
     places = places_table(model)
     manifest = {
         "scenario_name": scenario.name,

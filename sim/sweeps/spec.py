@@ -243,7 +243,7 @@ def _check_size(spec: SweepSpec, where: str) -> None:
 def _factors(entries, base: Scenario, where: str) -> list[Factor]:
     if not isinstance(entries, list) or not entries:
         raise SpecError(f"{where}: needs at least one [[factor]]")
-    factors = [_factor(e, base, f"{where}: factor[{i}]") for i, e in enumerate(entries)]
+    factors = [parse_factor(e, base, f"{where}: factor[{i}]") for i, e in enumerate(entries)]
     for attribute in ("name", "key"):
         seen = [getattr(f, attribute) for f in factors]
         repeated = sorted({v for v in seen if seen.count(v) > 1})
@@ -255,7 +255,7 @@ def _factors(entries, base: Scenario, where: str) -> list[Factor]:
     return factors
 
 
-def _factor(entry: dict, base: Scenario, where: str) -> Factor:
+def parse_factor(entry: dict, base: Scenario, where: str) -> Factor:
     allowed = {"name", "key", "transform", "values", "low", "high", "log", "integer", "levels"}
     if not isinstance(entry, dict) or "key" not in entry:
         raise SpecError(f"{where}: needs key, and values or low/high (allowed: {sorted(allowed)})")

@@ -61,8 +61,8 @@ class RunStore:
         output_folder.write_marker(self.folder, KIND, output_folder.files_of(KIND))
         for folder in (self.runs, self.errors, self.cases):
             folder.mkdir(parents=True, exist_ok=True)
-        _atomic_parquet(points, self.folder / "points.parquet")
-        _atomic_text(json.dumps(manifest, indent=2, default=str), path)
+        atomic_parquet(points, self.folder / "points.parquet")
+        atomic_text(json.dumps(manifest, indent=2, default=str), path)
 
     def clear(self) -> None:
         """Remove the store's own files (run parts, points, manifest, sensitivity table);
@@ -83,12 +83,12 @@ class RunStore:
 
     def write_run(self, run_id: int, row: dict, cases: pa.Table | None = None) -> None:
         if cases is not None:
-            _atomic_parquet(cases, self.cases / PART.format(run_id))
+            atomic_parquet(cases, self.cases / PART.format(run_id))
         (self.errors / PART.format(run_id)).unlink(missing_ok=True)  # a retried failure
-        _atomic_parquet(pa.Table.from_pylist([row]), self.runs / PART.format(run_id))
+        atomic_parquet(pa.Table.from_pylist([row]), self.runs / PART.format(run_id))
 
     def write_error(self, run_id: int, row: dict) -> None:
-        _atomic_parquet(pa.Table.from_pylist([row]), self.errors / PART.format(run_id))
+        atomic_parquet(pa.Table.from_pylist([row]), self.errors / PART.format(run_id))
 
     def read_runs(self) -> pa.Table:
         return _read_folder(self.runs)
@@ -135,13 +135,13 @@ def _ids(folder: Path) -> set[int]:
     return {int(p.stem.removeprefix("part-")) for p in folder.glob("part-*.parquet")}
 
 
-def _atomic_parquet(table: pa.Table, path: Path) -> None:
+def atomic_parquet(table: pa.Table, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(table, tmp)
     os.replace(tmp, path)
 
 
-def _atomic_text(text: str, path: Path) -> None:
+def atomic_text(text: str, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text)
     os.replace(tmp, path)
