@@ -16,7 +16,7 @@ from sim.command_line import MAX_REPS, MAX_WORKERS, Parser, check_counts, comman
 from sim.failures import EXIT_BAD_INPUT as EXIT_BAD_INPUT  # re-exported for callers
 from sim.failures import guarded
 from sim.report.errors import ReportError
-from sim.results.outcomes import OUTCOME, RUN_TABLE
+from sim.results.outcomes import OUTCOME, PARTY_COST_ITEMS, PUBLIC_COST_ITEMS, RUN_TABLE
 from sim.results.text_table import display_width, pad
 from sim.scenario_loader import (
     DEFAULT_PRESET,
@@ -57,9 +57,9 @@ def cmd_run(args) -> int:
             progress.close()
     result.manifest.update({"notes": notes} if notes else {})  # the notes go with the run
     result.write(target, figures=files)
-    print(
-        format_summary(result.summary.to_pylist()[0], scenario.name, scenario.run.seed, args.lang)
-    )
+    row = result.summary.to_pylist()[0]
+    print(format_summary(row, scenario.name, scenario.run.seed, args.lang))
+    print(f"\n{format_costs(row, args.lang)}")
     if args.by:
         from sim.results.areas import format_areas
 
@@ -169,6 +169,27 @@ def format_summary(row: dict, name: str, seed: int, lang: str = "en") -> str:
     lines += textwrap.wrap(
         SUMMARY_BASIS["zh" if lang == "zh" else "en"], 44 if lang == "zh" else 90
     )
+    return "\n".join(lines)
+
+
+COSTS_HEAD = {
+    "en": "Cost by item, yuan in the period ([costs] prices; only the subsidies per case are "
+    "published, the rest are assumptions)",
+    "zh": "分项成本(元,统计期内;[costs]价格:仅以案定补标准有公开来源,其余为假设)",
+}
+
+
+def format_costs(row: dict, lang: str = "en") -> str:
+    """The run's cost items that are not zero, then the totals."""
+    head = COSTS_HEAD["zh" if lang == "zh" else "en"]
+    lines = [*textwrap.wrap(head, 44 if lang == "zh" else 90), "-" * 60]
+    for name, _, _ in (*PUBLIC_COST_ITEMS, *PARTY_COST_ITEMS):
+        if row.get(name):
+            outcome = OUTCOME[name]
+            lines.append(pad(outcome.label(lang), 46) + pad(outcome.format(row[name]), 14, True))
+    for name in ("cost_public_yuan", "cost_parties_yuan"):
+        outcome = OUTCOME[name]
+        lines.append(pad(outcome.label(lang), 46) + pad(outcome.format(row.get(name)), 14, True))
     return "\n".join(lines)
 
 
@@ -644,7 +665,7 @@ def _sweep_parsers(sub) -> None:
     opt.add_argument(
         "--force",
         action="store_true",
-        help="replace a search of another spec in --out (its own files only)",
+        help="start afresh: delete the stored runs in --out first (its own files only)",
     )
     opt.set_defaults(func=cmd_optimise)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices from a finished sweep")

@@ -28,7 +28,7 @@ from sim.config import MAX_SEED, Scenario
 from sim.failures import guarded
 from sim.policy_label import chinese_names
 from sim.results.export import differences_sheet, require_xlsx, write_xlsx
-from sim.results.outcomes import KEY_OUTCOMES
+from sim.results.outcomes import KEY_OUTCOMES, with_costs
 from sim.scenario_diff import Change, changes, summary
 from sim.scenario_loader import (
     DEFAULT_PRESET,
@@ -136,7 +136,7 @@ def _compare(
     for note in filter(None, notes):
         print(note, file=sys.stderr)
     tables = run_policies(scenarios, seeds, args.executor, args.workers)
-    outcomes = outcomes or list(KEY_OUTCOMES)
+    outcomes = with_costs(outcomes or KEY_OUTCOMES)
     differences = paired_differences(tables.runs, baseline, outcomes)
     lines = {p: summary(c) for p, c in found.items()} | {"": baseline}
     print(format_table(differences, lines))

@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from sim.analysis.paired import paired_differences
 from sim.optimise.evaluate import BASELINE, Evaluation
+from sim.optimise.levers import candidate_key
 from sim.optimise.scores import COST, Score, annual_factor, non_dominated, score
-from sim.optimise.search import Searched
+from sim.optimise.search import Searched, status_quo
 from sim.optimise.spec import OptimiseSpec
 
 
@@ -42,9 +43,16 @@ class Policy:
 
 
 def shortlist(spec: OptimiseSpec, searched: list[Searched]) -> list[Score]:
-    """The search's feasible non-dominated candidates (each once), at most ``max_final``
-    spread along the first objective; if none is feasible, the least infeasible."""
-    unique = list({s.score.key: s.score for s in searched if not s.score.error}.values())
+    """The search's feasible non-dominated candidates (each once; the status quo, which is
+    the baseline, left out), at most ``max_final`` spread along the first objective; if
+    none is feasible, the least infeasible."""
+    current = status_quo(spec)
+    same = candidate_key(current) if current is not None else None  # the baseline itself
+    unique = list(
+        {
+            s.score.key: s.score for s in searched if not s.score.error and s.score.key != same
+        }.values()
+    )
     feasible = [s for s in unique if s.feasible]
     if not feasible:
         return sorted(unique, key=lambda s: sum(s.violations))[: min(3, spec.max_final)]
@@ -80,7 +88,10 @@ def finalise(
     policies.sort(key=lambda p: p.score.objectives)
     for k, policy in enumerate(policies):
         policy.id = f"P{k + 1:02d}"
-    front = {s.key for s in non_dominated([p.score for p in policies if p.score.feasible])}
+    # the baseline (no change, no cost) competes too: a policy it dominates is not reported
+    base = score(spec, baseline, baseline)
+    contenders = [base, *(p.score for p in policies if p.score.feasible)]
+    front = {s.key for s in non_dominated(contenders)} - {base.key}
     for policy in policies:
         policy.reported = policy.score.key in front
     return policies
@@ -97,22 +108,35 @@ def _paired_table(fresh: list[Evaluation], baseline: Evaluation) -> pa.Table:
     return pa.Table.from_pylist(rows)
 
 
+def improves(spec: OptimiseSpec, policy: Policy) -> bool:
+    """Whether the policy does better than the baseline in the first objective (mean paired
+    difference on the fresh seeds)."""
+    first = spec.objectives[0]
+    diff = policy.differences.get(first.outcome, {}).get("difference", math.nan)
+    return math.isfinite(diff) and first.sign * diff < 0
+
+
 def best_at_levels(spec: OptimiseSpec, policies: list[Policy]) -> list[tuple[float, Policy | None]]:
     """For each budget level, the reported policy best in the first objective among those
-    whose mean extra cost is within it (None: none is)."""
+    within it that do better than the baseline there (None: none does: keep the current
+    policy)."""
     levels = spec.budget_levels or ([spec.budget] if spec.budget is not None else [])
     out = []
     for level in levels:
         within = [
             p
             for p in policies
-            if p.reported and math.isfinite(p.score.extra_cost) and p.score.extra_cost <= level
+            if p.reported
+            and improves(spec, p)
+            and math.isfinite(p.score.extra_cost)
+            and p.score.extra_cost <= level
         ]
         out.append((level, min(within, key=lambda p: p.score.objectives, default=None)))
     return out
 
 
 def recommended(spec: OptimiseSpec, policies: list[Policy]) -> Policy | None:
-    """The reported policy best in the first objective within the whole budget."""
-    reported = [p for p in policies if p.reported]
+    """The reported policy best in the first objective within the whole budget, if it does
+    better there than the baseline."""
+    reported = [p for p in policies if p.reported and improves(spec, p)]
     return min(reported, key=lambda p: p.score.objectives, default=None)

@@ -77,6 +77,18 @@ class Lever:
         put_key(nested, self.key, _transformed(scenario, self.key, self.transform, value))
         return scenario.with_overrides(nested)
 
+    def baseline(self, base: Scenario):
+        """The value that leaves ``base`` as it is (None if no value does: a choice none
+        of whose options is the base's)."""
+        if self.kind == "rooms":
+            return 0
+        if self.kind == "choice":
+            current = current_value(base, self.key)
+            return next((label for label, value in self.choices or () if value == current), None)
+        if self.transform != "set":
+            return 1.0 if self.transform == "scale" else 0.0
+        return current_value(base, self.key)
+
     def ends(self) -> list:
         """Values that must all make valid scenarios: both ends, or every choice."""
         if self.kind == "choice":

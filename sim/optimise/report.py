@@ -41,10 +41,12 @@ TEXT = {
         "best_at": "The best policy at each budget level",
         "level": "budget a year",
         "best": "best policy",
-        "none": "none within this budget",
+        "none": "none better than the baseline within this budget",
         "recommend": "Recommended within the budget: {id} ({changes}): {effects}; extra public "
         "cost {cost} a year.",
-        "no_recommend": "No policy met the budget and constraints on the fresh seeds.",
+        "no_recommend": "No policy within the budget and constraints did better than the "
+        "baseline in {outcome} on the fresh seeds: keep the current policy, or widen the "
+        "levers or the budget.",
         "robust": "Robustness across {k} futures (the calibration's accepted set or the "
         "context ranges)",
         "robust_cols": "mean, worst future and largest regret of {outcome}; share of futures "
@@ -82,9 +84,10 @@ TEXT = {
         "best_at": "各预算水平下的最佳方案",
         "level": "每年预算",
         "best": "最佳方案",
-        "none": "此预算内无方案",
+        "none": "此预算内无优于基线的方案",
         "recommend": "预算内推荐:{id}({changes}):{effects};每年新增公共成本{cost}。",
-        "no_recommend": "没有方案在新种子上同时满足预算与约束。",
+        "no_recommend": "在新种子上,没有满足预算与约束的方案在{outcome}上优于基线:维持现行政策,"
+        "或放宽杠杆范围或预算。",
         "robust": "在{k}种情景(校准可接受参数集或情景范围)下的稳健性",
         "robust_cols": "{outcome}的均值、最差情景值与最大遗憾;满足预算与约束的情景比例",
         "share": "满足预算与约束的情景比例",
@@ -143,7 +146,10 @@ def policy_rows(result: OptimiseResult) -> list[dict]:
     spec = result.spec
     base = {"policy": "baseline", "reported": False, "feasible": True}
     for lever in spec.levers:
-        base[lever.name] = math.nan if lever.kind != "choice" else ""
+        value = lever.baseline(spec.base)
+        base[lever.name] = (
+            value if value is not None else (math.nan if lever.kind != "choice" else "")
+        )
     base |= {"extra_cost_yuan": 0.0, "extra_cost_low": 0.0, "extra_cost_high": 0.0}
     for o in spec.objectives:
         value = _mean([r[o.outcome] for r in result.fresh_baseline.rows])
@@ -268,7 +274,7 @@ def _recommendation(result: OptimiseResult, lang: str) -> list[str]:
     t, spec = TEXT[lang], result.spec
     best = result.recommended
     if best is None:
-        return [t["no_recommend"]]
+        return [t["no_recommend"].format(outcome=label(spec.objectives[0].outcome, lang))]
     changes = ", ".join(
         f"{_lever_label(lv, lang)} {_value(lv, best.values[lv.name])}" for lv in spec.levers
     )

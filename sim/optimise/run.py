@@ -63,9 +63,8 @@ def optimise(
 
     started = time.perf_counter()
     folder = Path(out) if out is not None else Path("outputs") / spec.name
-    target = output_folder.check(
-        folder, KIND, inputs=spec.inputs(), default=out is None, force=force
-    )
+    # a store is resumed, whatever --out names (its runs are keyed by content)
+    target = output_folder.check(folder, KIND, inputs=spec.inputs(), default=True)
     store = EvaluationStore(target.folder)
     source = model_source_hash()
     manifest = {

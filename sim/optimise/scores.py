@@ -27,7 +27,7 @@ class Score:
     values: dict
     means: dict[str, float]  # outcome -> mean over its runs
     extra_cost: float  # yuan a year, whole city
-    objectives: tuple[float, ...]  # signed: smaller is better for every one
+    objectives: tuple[float, ...]  # signed, smaller is better; the extra cost last if budgeted
     violations: tuple[float, ...]  # budget first, then each constraint; 0 is met
     n_runs: int
     error: str = ""
@@ -50,7 +50,7 @@ def score(spec: OptimiseSpec, evaluation: Evaluation, baseline: Evaluation) -> S
             evaluation.values,
             {},
             math.nan,
-            (FAILED,) * len(spec.objectives),
+            (FAILED,) * spec.n_search_objectives,
             (FAILED,) * n_violations,
             0,
             evaluation.error or "no runs",
@@ -62,6 +62,8 @@ def score(spec: OptimiseSpec, evaluation: Evaluation, baseline: Evaluation) -> S
     extra = extra_cost_per_year([own[k] for k in shared], [base[k] for k in shared])
     means[COST] = _mean([own[k][COST] for k in own])
     objectives = tuple(o.sign * means[o.outcome] for o in spec.objectives)
+    if spec.budget is not None:
+        objectives += (extra if math.isfinite(extra) else FAILED,)
     budget = 0.0
     if spec.budget is not None:
         budget = (

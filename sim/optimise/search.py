@@ -62,9 +62,12 @@ def run_search(
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = optuna.samplers.NSGAIISampler(population_size=spec.population, seed=spec.search_seed)
     study = optuna.create_study(
-        directions=["minimize"] * len(spec.objectives), sampler=sampler, study_name=spec.name
+        directions=["minimize"] * spec.n_search_objectives, sampler=sampler, study_name=spec.name
     )
     space = distributions(spec.levers)
+    start = status_quo(spec)
+    if start is not None:  # the first candidate is the current policy: a feasible start
+        study.enqueue_trial(start)
     searched: list[Searched] = []
     for generation in range(spec.generations):
         trials = [study.ask(space) for _ in range(spec.population)]
@@ -79,6 +82,27 @@ def run_search(
         if progress:
             _report(generation, spec, searched)
     return searched
+
+
+def status_quo(spec: OptimiseSpec) -> dict | None:
+    """The levers' values that leave the base as it is, if each is one the search can ask."""
+    values = {}
+    for lever in spec.levers:
+        value = lever.baseline(spec.base)
+        if not _askable(lever, value):
+            return None
+        values[lever.name] = value
+    return values
+
+
+def _askable(lever: Lever, value) -> bool:
+    if lever.kind == "choice":
+        return value in lever.labels
+    if not isinstance(value, int | float) or lever.low is None or lever.high is None:
+        return False
+    if not lever.low <= value <= lever.high:
+        return False
+    return lever.kind == "real" or (value - lever.low) % (lever.step or 1) == 0
 
 
 def _rounded(params: dict, levers: list[Lever]) -> dict:

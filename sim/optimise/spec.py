@@ -142,8 +142,8 @@ class Discovery:
 
     def text(self) -> str:
         if self.change_at_most is not None:
-            return f"{self.outcome} changes by at most {self.change_at_most:+.0%}"
-        return f"{self.outcome} changes by at least {self.change_at_least:+.0%}"
+            return f"{self.outcome} changes by at most {self.change_at_most:+.2%}"
+        return f"{self.outcome} changes by at least {self.change_at_least:+.2%}"
 
 
 @dataclass
@@ -172,6 +172,13 @@ class OptimiseSpec:
 
     def seeds(self) -> list[int]:
         return [self.seed + r for r in range(self.replications)]
+
+    @property
+    def n_search_objectives(self) -> int:
+        """The objectives, and the extra public cost when there is a budget: at equal
+        effect the cheaper policy is better, and the search spreads along the cost axis
+        (which "the best policy at each budget level" reads)."""
+        return len(self.objectives) + (self.budget is not None)
 
     def fresh_seeds(self) -> list[int]:
         return [self.fresh_seed + r for r in range(self.fresh_replications)]

@@ -1,8 +1,8 @@
 """The evaluation store of a search: one small Parquet file per finished run, written
 atomically as it finishes, named by what determines its result.
 
-Layout of ``outputs/<name>/``: ``manifest.json`` (the spec, the base as it resolved, the
-model's source hash), ``runs/<key>.parquet`` (one row: stage, candidate, future, seed and
+Layout of ``outputs/<name>/``: ``manifest.json`` (the latest spec, the base as it resolved,
+the model's source hash), ``runs/<key>.parquet`` (one row: stage, candidate, future, seed and
 the run's outcomes), ``errors/<key>.parquet`` (runs that raised) and the report's files. A
 run's key hashes its scenario, its seed and the model's source, so a rerun after a kill
 finds exactly the runs that were done, and a candidate the search proposes twice runs once.
@@ -49,18 +49,10 @@ class EvaluationStore:
         self.runs, self.errors = self.folder / "runs", self.folder / "errors"
 
     def open(self, manifest: dict, target: output_folder.Target, force: bool) -> None:
-        """Create the store, or check that an existing one is of the same spec (with
-        ``force``, another spec's runs are cleared first: only the store's own files)."""
-        path = self.folder / "manifest.json"
-        if path.exists():
-            old = _identity(_read_manifest(path))
-            if old == _identity(manifest):
-                return
-            if not force:
-                raise SpecError(
-                    f"{self.folder}: holds a search of another spec or model version; use "
-                    "another --out, or add --force to replace that search's runs"
-                )
+        """Create the store or reuse it. Runs are keyed by what fixes their result, so a
+        store serves any spec: an edited spec reruns only the runs it does not share with
+        what is there. ``force`` clears the stored runs first (only the store's own files)."""
+        if force:
             self.clear()
         output_folder.make_folder(target)
         output_folder.write_marker(
@@ -68,7 +60,7 @@ class EvaluationStore:
         )
         for folder in (self.runs, self.errors):
             folder.mkdir(parents=True, exist_ok=True)
-        atomic_text(json.dumps(manifest, indent=2, default=str), path)
+        atomic_text(json.dumps(manifest, indent=2, default=str), self.folder / "manifest.json")
 
     def clear(self) -> None:
         for folder in (self.runs, self.errors):
@@ -106,18 +98,3 @@ class EvaluationStore:
     def error(self, key: str) -> str:
         path = self.errors / f"{key}.parquet"
         return str(pq.read_table(path).to_pylist()[0].get("error", "")) if path.exists() else ""
-
-
-def _identity(manifest: dict) -> dict:
-    keys = ("spec", "base_scenario", "model_source")
-    return {k: json.loads(json.dumps(manifest.get(k), default=str)) for k in keys}
-
-
-def _read_manifest(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as err:
-        raise SpecError(f"{path}: cannot read the search's manifest ({err})") from None
-    if not isinstance(data, dict):
-        raise SpecError(f"{path}: not a search manifest; use another --out")
-    return data

@@ -26,9 +26,9 @@ from sim.report.paired_plot import differences_figure
 from sim.report.results import Results, load, renamed
 from sim.report.style import Language, ReportError, language, save
 from sim.results import export
-from sim.results.outcomes import KEY_OUTCOMES, OUTCOME, plain_number
+from sim.results.outcomes import KEY_OUTCOMES, OUTCOME, plain_number, with_costs
 
-DEFAULT_OUTCOMES = list(KEY_OUTCOMES[:12])
+DEFAULT_OUTCOMES = with_costs(KEY_OUTCOMES[:12])
 TITLES = {"en": "Policy comparison", "zh": "政策方案比较"}
 
 

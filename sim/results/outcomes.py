@@ -856,6 +856,13 @@ KEY_OUTCOMES = (
     "cost_public_yuan",
     "cost_per_resolved_yuan",
 )
+# Every paired comparison shows what a policy costs, whatever outcomes it asks for.
+COST_OUTCOMES = ("cost_public_yuan", "cost_per_resolved_yuan")
+
+
+def with_costs(outcomes) -> list[str]:
+    """``outcomes`` with the cost outcomes after them (each once)."""
+    return list(dict.fromkeys([*outcomes, *COST_OUTCOMES]))
 
 
 def label(name: str, lang: str = "en") -> str:
