@@ -27,7 +27,7 @@ from tests.test_queueing_theory import erlang_c_wait
 pytest.importorskip("optuna")
 
 LAMBDA, MU = 4.0, 1.0  # tests/data/erlang.toml: 4 disputes a day, one-day sessions
-WAIT_TARGET = 0.3  # days; Erlang C: c = 5 waits 0.55, c = 6 waits 0.17
+WAIT_TARGET = 0.25  # days; Erlang C: c = 5 waits 0.55, c = 6 waits 0.14
 
 
 def erlang_spec(tmp_path: Path, name: str = "erlang") -> Path:
@@ -39,7 +39,7 @@ base = "{(DATA / "erlang.toml").as_posix()}"
 replications = 2
 fresh_replications = 4
 [run]
-days = 400
+days = 1000
 [search]
 population = 8
 generations = 3
@@ -74,9 +74,9 @@ def test_cheapest_capacity_meeting_a_wait_target_is_erlang_c(erlang_result):
     assert theory == 6
     best = erlang_result.recommended
     assert best is not None and best.values == {"mediators": theory}
-    # and its wait on fresh seeds is near the formula's (Monte Carlo error of 4 x 400 days)
+    # and its wait on fresh seeds is near the formula's (Monte Carlo error of 4 replications of 1000 days; the strict check is tests/test_queueing_theory.py)
     wait = best.score.means["mean_wait_days"]
-    assert wait == pytest.approx(erlang_c_wait(LAMBDA, MU, theory), rel=0.35)
+    assert wait == pytest.approx(erlang_c_wait(LAMBDA, MU, theory), rel=0.25)
 
 
 def test_cost_difference_is_the_added_mediators_pay(erlang_result):
@@ -134,8 +134,8 @@ population = 6
 generations = 2
 seed = 5
 [budget]
-extra_public_yuan = 3_000_000
-levels = [1_000_000, 3_000_000]
+extra_public_yuan = 10_000_000
+levels = [1_000_000, 10_000_000]
 [[lever]]
 name = "township_mediators"
 key = "staffing.mediators_by_level.township"

@@ -29,6 +29,9 @@ class Policy:
     differences: dict[str, dict] = field(default_factory=dict)  # outcome -> paired row
     annual: float = 1.0  # from a run's cost difference to the whole city's a year
     reported: bool = False
+    better: bool = (
+        False  # beats the baseline in the first objective, or the baseline fails its constraints
+    )
 
     @property
     def values(self) -> dict:
@@ -88,12 +91,18 @@ def finalise(
     policies.sort(key=lambda p: p.score.objectives)
     for k, policy in enumerate(policies):
         policy.id = f"P{k + 1:02d}"
-    # the baseline (no change, no cost) competes too: a policy it dominates is not reported
+    # the baseline (no change, no cost) competes too, if it keeps the constraints: a policy
+    # it dominates is not reported
     base = score(spec, baseline, baseline)
-    contenders = [base, *(p.score for p in policies if p.score.feasible)]
+    baseline_fails = any(v > 0 for v in base.violations[1:])  # its own constraints, not cost
+    contenders = [
+        *([] if baseline_fails else [base]),
+        *(p.score for p in policies if p.score.feasible),
+    ]
     front = {s.key for s in non_dominated(contenders)} - {base.key}
     for policy in policies:
         policy.reported = policy.score.key in front
+        policy.better = baseline_fails or improves(spec, policy)
     return policies
 
 
@@ -118,8 +127,8 @@ def improves(spec: OptimiseSpec, policy: Policy) -> bool:
 
 def best_at_levels(spec: OptimiseSpec, policies: list[Policy]) -> list[tuple[float, Policy | None]]:
     """For each budget level, the reported policy best in the first objective among those
-    within it that do better than the baseline there (None: none does: keep the current
-    policy)."""
+    within it that do better than the baseline there, or all of them when the baseline
+    breaks the constraints (None: none does: keep the current policy)."""
     levels = spec.budget_levels or ([spec.budget] if spec.budget is not None else [])
     out = []
     for level in levels:
@@ -127,7 +136,7 @@ def best_at_levels(spec: OptimiseSpec, policies: list[Policy]) -> list[tuple[flo
             p
             for p in policies
             if p.reported
-            and improves(spec, p)
+            and p.better
             and math.isfinite(p.score.extra_cost)
             and p.score.extra_cost <= level
         ]
@@ -138,5 +147,5 @@ def best_at_levels(spec: OptimiseSpec, policies: list[Policy]) -> list[tuple[flo
 def recommended(spec: OptimiseSpec, policies: list[Policy]) -> Policy | None:
     """The reported policy best in the first objective within the whole budget, if it does
     better there than the baseline."""
-    reported = [p for p in policies if p.reported and improves(spec, p)]
+    reported = [p for p in policies if p.reported and p.better]
     return min(reported, key=lambda p: p.score.objectives, default=None)

@@ -196,8 +196,8 @@ def discovery_rows(result: OptimiseResult) -> list[dict]:
     d = result.discovery
     assert d is not None
     return [
-        {"future": f.index, **f.values, "change": c, "met": m}
-        for f, c, m in zip(d.futures, d.changes, d.met, strict=True)
+        {"future": f.index, **f.values, "change": c, "difference": diff, "met": m}
+        for f, c, diff, m in zip(d.futures, d.changes, d.differences, d.met, strict=True)
     ]
 
 
@@ -352,7 +352,7 @@ def _discovery_lines(result: OptimiseResult, lang: str) -> list[str]:
         return [*lines, d.error]
     lines.append(
         t["criterion"].format(
-            criterion=result.spec.discovery.text(), n=len(d.futures), met=sum(d.met)
+            criterion=result.spec.discovery.text(lang), n=len(d.futures), met=sum(d.met)
         )
     )
     if d.error:

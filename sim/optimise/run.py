@@ -28,6 +28,7 @@ class DiscoveryResult:
     futures: list[Future]
     changes: list[float]  # relative change of the outcome, per future
     met: list[bool]
+    differences: list[float] = field(default_factory=list)  # policy - baseline, per future
     boxes: list = field(default_factory=list)
     error: str = ""
 
@@ -124,14 +125,16 @@ def _discover(spec: OptimiseSpec, evaluator: Evaluator, policies: list[Policy]) 
     seeds = [spec.fresh_seed + DISCOVERY_SEED_OFFSET + r for r in range(d.replications)]
     _say(True, f"scenario discovery: {policy.id} and the baseline in {len(futures)} futures")
     base, own = evaluator.evaluate([{}, policy.values], futures, seeds, "discovery")
-    changes = []
+    changes, differences = [], []
     for f in futures:
         b = [r[d.outcome] for r in base.rows if int(r["future"]) == f.index]
         p = [r[d.outcome] for r in own.rows if int(r["future"]) == f.index]
         mean_b = sum(b) / len(b) if b else math.nan
-        changes.append(sum(p) / len(p) / mean_b - 1.0 if p and mean_b else math.nan)
-    met = [d.met(c) for c in changes]
-    result = DiscoveryResult(policy.id, futures, changes, met)
+        mean_p = sum(p) / len(p) if p else math.nan
+        changes.append(mean_p / mean_b - 1.0 if mean_b else math.nan)
+        differences.append(mean_p - mean_b)
+    met = [d.met(c, diff) for c, diff in zip(changes, differences, strict=True)]
+    result = DiscoveryResult(policy.id, futures, changes, met, differences)
     import numpy as np
 
     inputs = {f.name: np.array([fu.values[f.name] for fu in futures]) for f in spec.context}

@@ -92,7 +92,7 @@ def status_quo(spec: OptimiseSpec) -> dict | None:
         if not _askable(lever, value):
             return None
         values[lever.name] = value
-    return values
+    return _rounded(values, spec.levers)  # typed as the search's candidates are
 
 
 def _askable(lever: Lever, value) -> bool:

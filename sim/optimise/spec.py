@@ -122,28 +122,44 @@ class Uncertainty:
     in_search: bool = True
 
 
+CRITERIA = ("change_at_most", "change_at_least", "difference_at_most", "difference_at_least")
+
+
 @dataclass(frozen=True)
 class Discovery:
+    """The criterion a policy must meet against the baseline in each future: its relative
+    change (policy / baseline - 1) or its difference (policy - baseline), at most or at
+    least a bound; both are of means over the future's seeds, paired."""
+
     outcome: str
-    change_at_most: float | None = None  # relative change policy / baseline - 1
-    change_at_least: float | None = None
+    criterion: str  # one of CRITERIA
+    bound: float
     futures: int = 48
     replications: int = 1
     policy: str = "recommended"
     threshold: float = 0.8
 
-    def met(self, change: float) -> bool:
-        if not math.isfinite(change):
-            return False
-        if self.change_at_most is not None:
-            return change <= self.change_at_most
-        assert self.change_at_least is not None
-        return change >= self.change_at_least
+    @property
+    def relative(self) -> bool:
+        return self.criterion.startswith("change")
 
-    def text(self) -> str:
-        if self.change_at_most is not None:
-            return f"{self.outcome} changes by at most {self.change_at_most:+.2%}"
-        return f"{self.outcome} changes by at least {self.change_at_least:+.2%}"
+    def met(self, change: float, difference: float) -> bool:
+        value = change if self.relative else difference
+        if not math.isfinite(value):
+            return False
+        return value <= self.bound if self.criterion.endswith("most") else value >= self.bound
+
+    def text(self, lang: str = "en") -> str:
+        from sim.results.outcomes import label
+
+        bound = f"{self.bound:+.2%}" if self.relative else f"{self.bound:+,g}"
+        what = "change" if self.relative else "difference from the baseline"
+        side = "at most" if self.criterion.endswith("most") else "at least"
+        if lang == "zh":
+            what = "相对变化" if self.relative else "与基线之差"
+            side = "不超过" if self.criterion.endswith("most") else "不低于"
+            return f"{label(self.outcome, lang)}{what}{side}{bound}"
+        return f"{label(self.outcome, lang)}: {what} {side} {bound}"
 
 
 @dataclass
@@ -372,22 +388,24 @@ def _discovery(data: dict, where: str, context: list[Factor]) -> Discovery | Non
             'policy fail (e.g. key = "arrivals.incidence_per_10k_per_year", transform = '
             '"scale", low = 0.7, high = 1.3)'
         )
-    bounds = [k for k in ("change_at_most", "change_at_least") if k in table]
+    bounds = [k for k in CRITERIA if k in table]
     if len(bounds) != 1:
         raise SpecError(
-            f"{at}: give exactly one of change_at_most and change_at_least (a relative change "
-            "against the baseline: -0.05 is 5% fewer)"
+            f"{at}: give exactly one of {', '.join(CRITERIA)} (a relative change against the "
+            "baseline: change_at_most = -0.05 is 5% fewer; an absolute one: difference_at_most "
+            "= -10 is 10 fewer)"
         )
-    change = _number(table, bounds[0], at)
-    if not -1.0 <= change <= 10.0:
-        raise SpecError(f"{at}.{bounds[0]}: a relative change, -1 to 10 (got {change:g})")
+    bound = _number(table, bounds[0], at)
+    if bounds[0].startswith("change") and not -1.0 <= bound <= 10.0:
+        raise SpecError(f"{at}.{bounds[0]}: a relative change, -1 to 10 (got {bound:g})")
     return Discovery(
         outcome=_outcome(table, at),
+        criterion=bounds[0],
+        bound=bound,
         futures=_int(table, "futures", at, 48, 10, 2000),
         replications=_int(table, "replications", at, 1, 1, 20),
         policy=_get(table, "policy", str, at, default="recommended"),
         threshold=_number(table, "threshold", at) if "threshold" in table else 0.8,
-        **{bounds[0]: change},
     )
 
 
