@@ -74,7 +74,8 @@ def test_cheapest_capacity_meeting_a_wait_target_is_erlang_c(erlang_result):
     assert theory == 6
     best = erlang_result.recommended
     assert best is not None and best.values == {"mediators": theory}
-    # and its wait on fresh seeds is near the formula's (Monte Carlo error of 4 replications of 1000 days; the strict check is tests/test_queueing_theory.py)
+    # and its wait on fresh seeds is near the formula's (Monte Carlo error of 4 replications
+    # of 1000 days; the strict check of the queue is tests/test_queueing_theory.py)
     wait = best.score.means["mean_wait_days"]
     assert wait == pytest.approx(erlang_c_wait(LAMBDA, MU, theory), rel=0.25)
 
