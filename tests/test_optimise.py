@@ -306,6 +306,15 @@ OBJECTIVE = '\n[[objective]]\noutcome = "court_cases"\n'
             "give exactly one of at_least and at_most",
         ),
         ("[search]\npopulation = 2\n" + LEVER + OBJECTIVE, "population: must be 4"),
+        (
+            LEVER + OBJECTIVE + "[budget]\nlevels = [1000]\n",
+            "levels needs budget.extra_public_yuan",
+        ),
+        (
+            LEVER + OBJECTIVE + '[[context]]\nkey = "arrivals.money_sigma"\nlow = 0.5\nhigh = 1.5\n'
+            '[discovery]\noutcome = "court_cases"\ndifference_at_most = -5\npolicy = "P1"\n',
+            'a policy id such as "P03"',
+        ),
     ],
 )
 def test_bad_specs_get_a_clear_message(tmp_path, capsys, text, expected):
@@ -314,6 +323,35 @@ def test_bad_specs_get_a_clear_message(tmp_path, capsys, text, expected):
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_more_futures_than_the_accepted_set_is_refused(tmp_path, capsys):
+    path = write(tmp_path, LEVER + OBJECTIVE + '[uncertainty]\nsource = "accepted"\nfutures = 50\n')
+    assert main(["optimise", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "accepted parameter vectors; ask for at most" in capsys.readouterr().err
+
+
+def test_the_shipped_specs_load():
+    from sim.scenario_loader import PRESET_DIR
+
+    specs = sorted((PRESET_DIR / "optimise").glob("*.toml"))
+    assert specs
+    for path in specs:
+        spec = load_spec(path)
+        assert spec.budget is not None and len(spec.levers) >= 4
+
+
+def test_a_shortlist_of_one(tmp_path):
+    from sim.optimise.final import shortlist
+    from sim.optimise.scores import Score
+    from sim.optimise.search import Searched
+
+    spec = load_spec(erlang_spec(tmp_path))
+    spec.max_final = 1
+    front = [
+        Score(f"k{i}", {"mediators": 5 + i}, {}, 0.0, (i, -i), (0.0, 0.0), 2) for i in range(3)
+    ]
+    assert len(shortlist(spec, [Searched(0, s) for s in front])) == 1
 
 
 def test_accepted_futures_start_from_the_calibration_itself(tmp_path):

@@ -18,6 +18,7 @@ import pytest
 
 from sim.analysis.paired import format_table, paired_differences, t_quantile_975
 from sim.report.paired_plot import differences_figure
+from sim.results.outcomes import with_costs
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "sim" / "scenarios"
 SMALL = ["--scale", "0.05", "--days", "30", "--reps", "2", "--executor", "serial"]
@@ -140,7 +141,8 @@ def test_script_runs_at_small_scale(name, policies, options, tmp_path, capsys):
     assert runs.num_rows == policies * 2
     assert runs.column("seed").to_pylist() == [1, 2] * policies
     differences = pacsv.read_csv(out / "differences.csv")
-    assert differences.num_rows == (policies - 1) * len(script.OUTCOMES)
+    # every comparison shows the cost too (sim.results.outcomes.with_costs)
+    assert differences.num_rows == (policies - 1) * len(with_costs(script.OUTCOMES))
     assert (out / "differences.png").stat().st_size > 10_000
     hidden = [p.name for p in out.iterdir() if p.name.startswith(".")]
     assert hidden == [".dispute-sim.json"]  # the tool's marker, no temporary files

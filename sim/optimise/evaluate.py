@@ -62,7 +62,9 @@ class Evaluator:
             error = (self.store.error(missing[0]) or "did not run") if missing else ""
             if not plan:  # no valid scenario: the plan is empty and the error says why
                 error = self._invalid.get(candidate_key(values), "no valid scenario")
-            out.append(Evaluation(values, [rows[k] for k in keys if k in rows], error))
+            # the plan's own future and seed: two futures can make the same scenario (one run)
+            found = [rows[run["key"]] | run for run, _ in plan if run["key"] in rows]
+            out.append(Evaluation(values, found, error))
         return out
 
     def _plan(self, values: dict, futures: list[Future], seeds: list[int], stage: str):

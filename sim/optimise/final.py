@@ -62,6 +62,8 @@ def shortlist(spec: OptimiseSpec, searched: list[Searched]) -> list[Score]:
     front = sorted(non_dominated(feasible), key=lambda s: s.objectives)
     if len(front) <= spec.max_final:
         return front
+    if spec.max_final == 1:
+        return front[:1]
     step = (len(front) - 1) / (spec.max_final - 1)
     return [front[round(k * step)] for k in range(spec.max_final)]
 

@@ -62,12 +62,22 @@ def accepted_futures(spec, k: int) -> list[Future]:
         bare = load_scenario(spec.base_ref, {"run": spec.source.get("run", {})}, False)
     except ScenarioError as err:
         raise SpecError(f"{spec.path}: base: {err}") from None
+    if len(samples) < k:
+        raise SpecError(
+            f"{spec.path}: uncertainty.futures = {k}, but {path} holds {len(samples)} accepted "
+            f"parameter vectors; ask for at most {len(samples)}"
+        )
     params = load_parameters(base=bare)
     futures = []
     for index, sample in enumerate(samples[:k]):
-        values = {p.name: float(sample[p.name]) for p in params if p.name in sample}
-        # the best fit is the calibration itself (the file's values are rounded to 6 digits)
-        scenario = spec.base if index == 0 else bare.with_overrides(overrides(params, values, bare))
+        try:
+            values = {p.name: float(sample[p.name]) for p in params if p.name in sample}
+            # the best fit is the calibration itself (the file's values are rounded)
+            scenario = (
+                spec.base if index == 0 else bare.with_overrides(overrides(params, values, bare))
+            )
+        except (TypeError, ValueError) as err:  # pydantic's ValidationError is a ValueError
+            raise SpecError(f"{path}: accepted[{index}] makes no valid scenario ({err})") from None
         futures.append(Future(index, values, scenario.model_copy(update={"calibration": ref})))
     return futures
 

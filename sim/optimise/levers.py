@@ -149,7 +149,7 @@ def _keyed(entry: dict, kind: str, base: Scenario, where: str) -> Lever:
     transform = entry.get("transform", "set")
     if transform not in TRANSFORMS:
         raise SpecError(f"{where}.transform: expected one of {TRANSFORMS} (got {transform!r:.40})")
-    name, label, label_zh = _names(entry, key, where)
+    name, label, label_zh = _names(entry, key.replace(".", "_"), where)
     if kind == "choice":
         return Lever(
             name, key, kind, "set", choices=_choices(entry, where), label=label, label_zh=label_zh
@@ -215,7 +215,7 @@ def _choices(entry: dict, where: str) -> tuple[tuple[str, object], ...]:
         values = entry["values"]
         if not isinstance(values, list) or not 2 <= len(values) <= 50:
             raise SpecError(f"{where}.values: expected a list of 2 to 50 values")
-        pairs = [(json.dumps(v, ensure_ascii=False), v) for v in values]
+        pairs = [(json.dumps(v, ensure_ascii=False, default=str), v) for v in values]
     else:
         table = entry["choices"]
         if not isinstance(table, dict) or not 2 <= len(table) <= 50:

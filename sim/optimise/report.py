@@ -60,17 +60,23 @@ TEXT = {
         "front": "Cost against effect of the policies found",
         "levers_fig": "Lever settings of the policies found",
         "baseline": "baseline",
+        "mean": "mean",
+        "worst": "worst",
+        "regret": "max regret",
+        "scaled": "Run at scale {scale:g}: costs are scaled up to the whole city by the "
+        "population share, which overstates items kept whole per county (departments, roving "
+        "teams); judge budgets at scale 1.",
     },
     "zh": {
         "title": "预算内的政策组合:{name}",
         "asked": "搜索:NSGA-II(optuna),种群{population}×{generations}代 = {candidates}个候选"
         "({unique}个不同),每个候选使用相同的{reps}个随机种子{futures}。本次模拟{runs}次运行,"
         "用时{minutes:.1f}分钟。",
-        "futures": ",在{k}种情景下",
+        "futures": "(共{k}种情景)",
         "budget": "预算:相对基线每年新增公共成本不超过{budget}元(全市)。",
         "no_budget": "未设预算:列出各方案的新增成本。",
         "constraints": "约束:{items}。",
-        "fresh": "搜索得到的{n}个最优方案在{reps}个新种子(搜索从未使用){futures}上重新运行,基线"
+        "fresh": "搜索得到的{n}个最优方案在{reps}个新种子(搜索从未使用)上重新运行{futures},基线"
         "使用相同种子;下表差值为各方案与基线同种子运行的配对差。入选:在新种子上满足预算与约束,"
         "且不被其他此类方案支配。* 95%区间不含0。",
         "levers": "搜索的政策杠杆",
@@ -98,6 +104,11 @@ TEXT = {
         "front": "所找到方案的成本与效果",
         "levers_fig": "所找到方案的杠杆设置",
         "baseline": "基线",
+        "mean": "均值",
+        "worst": "最差",
+        "regret": "最大遗憾",
+        "scaled": "按{scale:g}比例运行:成本按人口比例放大到全市,会高估按县整体保留的项目"
+        "(部门、巡回调解队);预算判断请在比例1下运行。",
     },
 }
 
@@ -224,6 +235,8 @@ def report_lines(result: OptimiseResult, lang: str) -> list[str]:
     lines.append(
         t["budget"].format(budget=f"{budget:,.0f}") if budget is not None else t["no_budget"]
     )
+    if spec.base.run.scale < 1:
+        lines += ["", t["scaled"].format(scale=spec.base.run.scale)]
     if spec.constraints:
         items = "; ".join(_constraint_text(c, lang) for c in spec.constraints)
         lines += ["", t["constraints"].format(items=items)]
@@ -318,7 +331,7 @@ def _robust_table(result: OptimiseResult, lang: str) -> list[str]:
     head = [t["policy"]]
     for o in spec.objectives:
         name = label(o.outcome, lang)
-        head += [f"{name} (mean)", f"{name} (worst)", f"{name} (max regret)"]
+        head += [f"{name} ({t['mean']})", f"{name} ({t['worst']})", f"{name} ({t['regret']})"]
     head.append(t["share"])
     lines = [
         t["robust_cols"].format(outcome="/".join(label(o.outcome, lang) for o in spec.objectives)),
@@ -333,10 +346,12 @@ def _robust_table(result: OptimiseResult, lang: str) -> list[str]:
         cells.append(f"{r.share_meeting:.0%}")
         lines.append(_row(cells))
     for o in spec.objectives:
+        chosen = minimax_regret(result.robustness, o.outcome)
         lines += [
             "",
             t["minimax"].format(
-                outcome=label(o.outcome, lang), id=minimax_regret(result.robustness, o.outcome)
+                outcome=label(o.outcome, lang),
+                id=t["baseline"] if chosen == "baseline" else chosen,
             ),
         ]
     return lines

@@ -33,9 +33,11 @@ def robustness(
     spec: OptimiseSpec, named: dict[str, Evaluation], baseline: Evaluation
 ) -> list[Robustness]:
     """Per policy id (and "baseline") in ``named``: its robustness over the futures."""
-    everyone = {"baseline": baseline, **named}
+    everyone = {"baseline": baseline, **{k: e for k, e in named.items() if e.rows}}
     per_future = {name: _by_future(e) for name, e in everyone.items()}
     futures = sorted(set.intersection(*(set(f) for f in per_future.values())))
+    if not futures:  # nothing ran in a future shared by all
+        return []
     out = []
     for name in everyone:
         mean, worst, regret = {}, {}, {}

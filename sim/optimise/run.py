@@ -80,10 +80,11 @@ def optimise(
     store.open(manifest, target, force)
     evaluator = Evaluator(store, spec.levers, source, executor, workers, address, progress)
     futures = search_futures(spec)
-    in_search = futures if spec.uncertainty.in_search else futures[:1]
+    in_search = futures if spec.uncertainty.in_search else [Future(-1, {}, spec.base)]
     baseline = evaluator.evaluate([{}], in_search, spec.seeds(), "baseline")[0]
     if baseline.error:
         raise RuntimeError(f"the base scenario did not run: {baseline.error}")
+    _check_defined(spec, baseline)
     searched = run_search(spec, evaluator, in_search, baseline, progress)
     chosen = shortlist(spec, searched)
     _say(progress, f"rerunning {len(chosen)} policies and the baseline on fresh seeds")
@@ -123,7 +124,10 @@ def _discover(spec: OptimiseSpec, evaluator: Evaluator, policies: list[Policy]) 
         return DiscoveryResult(d.policy, [], [], [], error="no reported policy to examine")
     futures = context_futures(spec.base, spec.context, d.futures, spec.search_seed + 1)
     seeds = [spec.fresh_seed + DISCOVERY_SEED_OFFSET + r for r in range(d.replications)]
-    _say(True, f"scenario discovery: {policy.id} and the baseline in {len(futures)} futures")
+    _say(
+        evaluator.progress,
+        f"scenario discovery: {policy.id} and the baseline in {len(futures)} futures",
+    )
     base, own = evaluator.evaluate([{}, policy.values], futures, seeds, "discovery")
     changes, differences = [], []
     for f in futures:
@@ -143,6 +147,20 @@ def _discover(spec: OptimiseSpec, evaluator: Evaluator, policies: list[Policy]) 
     except DiscoveryError as err:
         result.error = str(err)
     return result
+
+
+def _check_defined(spec: OptimiseSpec, baseline: Evaluation) -> None:
+    """An objective or constraint the base never defines (NaN in every run) cannot guide a
+    search: say so before it starts."""
+    from sim.sweeps.spec import SpecError
+
+    for name in [o.outcome for o in spec.objectives] + [c.outcome for c in spec.constraints]:
+        values = [r.get(name) for r in baseline.rows]
+        if not any(v is not None and math.isfinite(float(v)) for v in values):
+            raise SpecError(
+                f"{spec.path}: {name} is undefined (n/a) in every run of the base scenario "
+                "(e.g. no centre has a time limit); choose another outcome"
+            )
 
 
 def _chosen(spec: OptimiseSpec, policies: list[Policy]) -> Policy | None:

@@ -45,6 +45,7 @@ futures = 48
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -335,6 +336,11 @@ def _budget(table: dict, where: str) -> float | None:
 
 def _levels(table: dict, where: str) -> list[float]:
     levels = table.get("levels", [])
+    if levels and "extra_public_yuan" not in table:
+        raise SpecError(
+            f"{where}: budget.levels needs budget.extra_public_yuan (the budget the search "
+            "keeps; levels are read off the policies it finds)"
+        )
     if not isinstance(levels, list) or len(levels) > 20:
         raise SpecError(f"{where}: budget.levels: expected a list of up to 20 amounts in yuan")
     out = []
@@ -371,8 +377,7 @@ def _context(entries, base: Scenario, where: str) -> list[Factor]:
 def _discovery(data: dict, where: str, context: list[Factor]) -> Discovery | None:
     keys = {
         "outcome",
-        "change_at_most",
-        "change_at_least",
+        *CRITERIA,
         "futures",
         "replications",
         "policy",
@@ -398,14 +403,20 @@ def _discovery(data: dict, where: str, context: list[Factor]) -> Discovery | Non
     bound = _number(table, bounds[0], at)
     if bounds[0].startswith("change") and not -1.0 <= bound <= 10.0:
         raise SpecError(f"{at}.{bounds[0]}: a relative change, -1 to 10 (got {bound:g})")
+    policy = _get(table, "policy", str, at, default="recommended")
+    if policy != "recommended" and not re.fullmatch(r"P\d\d", policy):
+        raise SpecError(f'{at}.policy: "recommended" or a policy id such as "P03" (got {policy!r})')
+    threshold = _number(table, "threshold", at) if "threshold" in table else 0.8
+    if not 0.0 < threshold <= 1.0:
+        raise SpecError(f"{at}.threshold: a box's density to reach, above 0 and at most 1")
     return Discovery(
         outcome=_outcome(table, at),
         criterion=bounds[0],
         bound=bound,
         futures=_int(table, "futures", at, 48, 10, 2000),
         replications=_int(table, "replications", at, 1, 1, 20),
-        policy=_get(table, "policy", str, at, default="recommended"),
-        threshold=_number(table, "threshold", at) if "threshold" in table else 0.8,
+        policy=policy,
+        threshold=threshold,
     )
 
 
@@ -421,6 +432,12 @@ def _check_seeds(spec: OptimiseSpec, where: str) -> None:
 def _check_size(spec: OptimiseSpec, where: str) -> None:
     futures = spec.uncertainty.futures if spec.uncertainty.in_search else 1
     runs = spec.population * spec.generations * spec.replications * futures
+    final = (spec.max_final + 1) * spec.fresh_replications * spec.uncertainty.futures
+    if final > MAX_EVALUATIONS:
+        raise SpecError(
+            f"{where}: the final rerun would make up to {final:,} runs ((max_policies + 1) x "
+            f"fresh_replications x futures); at most {MAX_EVALUATIONS:,}"
+        )
     if runs > MAX_EVALUATIONS:
         raise SpecError(
             f"{where}: the search would make up to {runs:,} runs (population x generations x "

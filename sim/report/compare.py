@@ -84,7 +84,7 @@ def _policies(
         missing = set(outcomes) - set(runs.column_names)
         if missing:
             raise ReportError(f"--outcome: not in the results: {sorted(missing)}")
-    outcomes = [o for o in (outcomes or DEFAULT_OUTCOMES) if o in runs.column_names]
+    outcomes = [o for o in with_costs(outcomes or DEFAULT_OUTCOMES) if o in runs.column_names]
     _check_same_city(results, policies, baseline)  # first: the likelier mistake
     _check_comparable(runs, policies)
     reps = {p: int(np.sum(np.array(runs.column("policy").to_pylist()) == p)) for p in policies}

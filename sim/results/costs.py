@@ -177,6 +177,9 @@ def _department_days(
     owner = {t: d for d, config in enumerate(configs) for t in config.types}
     kind = _np(cases, "type")[_np(stays, "case_id").astype(np.int64)]
     level = _np(stays, "level")
+    # a roving team's cases wait for its round, never for a department (engine/departments)
+    roving = np.array([s.round is not None for s in model.network.sites], dtype=bool)
+    at_room = ~roving[_np(stays, "centre").astype(np.int64)]
     whistle = set(model.scenario.handling.whistle_types)
     for d, config in enumerate(configs):
         if config.mode == "resident":
@@ -188,7 +191,7 @@ def _department_days(
             )
         own = np.isin(kind, [t for t in DISPUTE_TYPES if owner.get(t) == d])
         called = own & in_period & (level == "county") if config.mode == "on_call" else False
-        whistled = own & in_period & (level == "community") & np.isin(kind, list(whistle))
+        whistled = own & in_period & (level == "community") & at_room & np.isin(kind, list(whistle))
         days["on_call"] += float(np.sum(called)) + float(np.sum(whistled))
     return days
 
