@@ -39,7 +39,8 @@ class Evaluator:
     workers: int = 0
     address: str | None = None
     progress: bool = True
-    runs_made: int = 0  # runs this process simulated (the rest came from the store)
+    runs_made: int = 0  # runs this process simulated
+    runs_stored: int = 0  # runs it found in the store (an earlier call, or a repeat)
 
     def evaluate(
         self, candidates: list[dict], futures: list[Future], seeds: list[int], stage: str
@@ -53,6 +54,7 @@ class Evaluator:
             for run, scenario in plan
             if run["key"] not in done
         }
+        self.runs_stored += len({run["key"] for plan in plans for run, _ in plan}) - len(todo)
         self._run(list(todo.values()), stage)
         out = []
         for values, plan in zip(candidates, plans, strict=True):

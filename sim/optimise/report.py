@@ -19,7 +19,8 @@ TEXT = {
         "title": "Policies within a budget: {name}",
         "asked": "Search: NSGA-II (optuna), population {population} x {generations} "
         "generations = {candidates} candidates ({unique} distinct), each on the same {reps} "
-        "seeds{futures}. {runs} runs simulated in this call, {minutes:.1f} minutes.",
+        "seeds{futures}. {runs} runs simulated in this call ({stored} read from the store), "
+        "{minutes:.1f} minutes.",
         "futures": " in {k} futures",
         "budget": "Budget: at most {budget} yuan a year of extra public cost over the baseline "
         "(whole city).",
@@ -61,6 +62,7 @@ TEXT = {
         "levers_fig": "Lever settings of the policies found",
         "baseline": "baseline",
         "mean": "mean",
+        "step": "step",
         "worst": "worst",
         "regret": "max regret",
         "scaled": "Run at scale {scale:g}: costs are scaled up to the whole city by the "
@@ -70,7 +72,8 @@ TEXT = {
     "zh": {
         "title": "预算内的政策组合:{name}",
         "asked": "搜索:NSGA-II(optuna),种群{population}×{generations}代 = {candidates}个候选"
-        "({unique}个不同),每个候选使用相同的{reps}个随机种子{futures}。本次模拟{runs}次运行,"
+        "({unique}个不同),每个候选使用相同的{reps}个随机种子{futures}。本次模拟{runs}次运行"
+        "(另有{stored}次取自存储),"
         "用时{minutes:.1f}分钟。",
         "futures": "(共{k}种情景)",
         "budget": "预算:相对基线每年新增公共成本不超过{budget}元(全市)。",
@@ -105,6 +108,7 @@ TEXT = {
         "levers_fig": "所找到方案的杠杆设置",
         "baseline": "基线",
         "mean": "均值",
+        "step": "步长",
         "worst": "最差",
         "regret": "最大遗憾",
         "scaled": "按{scale:g}比例运行:成本按人口比例放大到全市,会高估按县整体保留的项目"
@@ -227,6 +231,7 @@ def report_lines(result: OptimiseResult, lang: str) -> list[str]:
             reps=spec.replications,
             futures=futures if spec.uncertainty.in_search else "",
             runs=result.runs_made,
+            stored=result.runs_stored,
             minutes=result.minutes,
         )
     )
@@ -401,10 +406,13 @@ def _lever_text(lever, lang: str) -> str:
     if lever.kind == "choice":
         span = " | ".join(lever.labels)
     else:
-        what = {"set": "", "scale": " x", "shift": " +"}[lever.transform]
-        span = f"{what}{lever.low:g} .. {lever.high:g}"
+        if lever.transform == "shift":
+            span = f"{lever.low:+g} .. {lever.high:+g}"
+        else:
+            times = "x" if lever.transform == "scale" else ""
+            span = f"{times}{lever.low:g} .. {times}{lever.high:g}"
         if lever.step and lever.step > 1:
-            span += f" (step {lever.step})"
+            span += f" ({TEXT[lang]['step']} {lever.step})"
         if lever.kind == "rooms":
             span += f" new rooms, {lever.mediators_per_room} mediators each"
     return TEXT[lang]["lever_row"].format(label=_lever_label(lever, lang), range=span.strip())

@@ -45,6 +45,7 @@ class OptimiseResult:
     discovery: DiscoveryResult | None
     runs_made: int
     minutes: float
+    runs_stored: int = 0
 
     @property
     def recommended(self) -> Policy | None:
@@ -109,6 +110,7 @@ def optimise(
         discovery,
         evaluator.runs_made,
         (time.perf_counter() - started) / 60.0,
+        evaluator.runs_stored,
     )
 
 

@@ -476,12 +476,19 @@ def _line_style(row: dict, colours: dict[str, str]) -> tuple[str, dict[str, Any]
 
 
 def _name_lines(ax, x: float, named: list[tuple[float, str, str]]) -> None:
-    """The reported policies' ids right of the last axis, nudged apart so none overlap."""
-    gap = 0.055
-    placed: list[float] = []
-    for y, policy, colour in sorted(named):
-        spot = max(y, placed[-1] + gap) if placed else y
-        placed.append(spot)
+    """The reported policies' ids right of the last axis, nudged apart so none overlap and
+    kept within the axes' height (0 to 1) however many there are."""
+    named = sorted(named)
+    gap = min(0.055, 1.0 / max(len(named), 1))
+    spots: list[float] = []
+    for y, _, _ in named:  # upwards: each at least a gap above the one below
+        spots.append(max(y, spots[-1] + gap) if spots else y)
+    overflow = spots[-1] - 1.0 if spots else 0.0
+    if overflow > 0:  # too high: slide down, then keep the gaps from the top
+        spots = [s - overflow for s in spots]
+        for k in range(len(spots) - 2, -1, -1):
+            spots[k] = min(spots[k], spots[k + 1] - gap)
+    for (y, policy, colour), spot in zip(named, spots, strict=True):
         ax.annotate(
             policy,
             (x, y),
