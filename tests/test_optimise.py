@@ -30,7 +30,7 @@ LAMBDA, MU = 4.0, 1.0  # tests/data/erlang.toml: 4 disputes a day, one-day sessi
 WAIT_TARGET = 0.25  # days; Erlang C: c = 5 waits 0.55, c = 6 waits 0.14
 
 
-def erlang_spec(tmp_path: Path, name: str = "erlang") -> Path:
+def erlang_spec(tmp_path: Path, name: str = "erlang", days: int = 1000) -> Path:
     path = tmp_path / f"{name}.toml"
     path.write_text(
         f"""
@@ -39,7 +39,7 @@ base = "{(DATA / "erlang.toml").as_posix()}"
 replications = 2
 fresh_replications = 4
 [run]
-days = 1000
+days = {days}
 [search]
 population = 8
 generations = 3
@@ -91,7 +91,7 @@ def test_cost_difference_is_the_added_mediators_pay(erlang_result):
 
 
 def test_kill_and_resume_ends_where_an_uninterrupted_search_does(tmp_path, monkeypatch):
-    spec = load_spec(erlang_spec(tmp_path))
+    spec = load_spec(erlang_spec(tmp_path, days=200))  # short runs: the queue is not judged
     whole = optimise(spec, tmp_path / "whole", executor="serial", progress=False)
     total = whole.runs_made
     written = 0
