@@ -37,7 +37,8 @@ TEXT = {
         "policy": "policy",
         "reported": "reported",
         "yes": "yes",
-        "no": "no (fell away on fresh seeds)",
+        "no": "no: dominated on fresh seeds",
+        "infeasible": "no: over budget or a constraint on fresh seeds",
         "extra_cost": "extra public cost a year",
         "best_at": "The best policy at each budget level",
         "level": "budget a year",
@@ -88,7 +89,8 @@ TEXT = {
         "policy": "方案",
         "reported": "入选",
         "yes": "是",
-        "no": "否(新种子上未保持)",
+        "no": "否:新种子上被支配",
+        "infeasible": "否:新种子上超预算或违反约束",
         "extra_cost": "每年新增公共成本",
         "best_at": "各预算水平下的最佳方案",
         "level": "每年预算",
@@ -280,7 +282,8 @@ def _policy_table(result: OptimiseResult, lang: str) -> list[str]:
     lines = [_row(head), _row(["---"] * len(head))]
     for p in result.policies:
         mean, low, high = p.extra_cost_interval()
-        cells = [p.id, t["yes"] if p.reported else t["no"]]
+        why = "no" if p.score.feasible else "infeasible"
+        cells = [p.id, t["yes"] if p.reported else t[why]]
         cells += [_value(lv, p.values[lv.name]) for lv in spec.levers]
         cells.append(_yuan_interval(mean, low, high))
         cells += [_difference(p.differences.get(o.outcome, {}), o.outcome) for o in spec.objectives]
