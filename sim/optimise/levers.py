@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -21,7 +20,7 @@ from pydantic import ValidationError
 from sim.config import Scenario
 from sim.scenario_keys import TRANSFORMS, KeyTransformError, get_key, map_numbers, put_key
 from sim.scenario_loader import format_errors
-from sim.sweeps.spec import SpecError
+from sim.sweeps.spec import SpecError, number
 
 KINDS = ("integer", "real", "choice", "rooms")
 ROOMS_KEY = "placement.rooms_opened"
@@ -236,14 +235,6 @@ def _step(entry: dict, low: float, high: float, where: str) -> int:
     if (high - low) % step:
         raise SpecError(f"{where}: high - low ({high - low:g}) must be a multiple of step ({step})")
     return step
-
-
-def number(entry: dict, key: str, where: str) -> float:
-    """``entry[key]`` as a finite number, or a SpecError naming it."""
-    value = entry.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise SpecError(f"{where}.{key}: expected a finite number (got {value!r:.40})")
-    return float(value)
 
 
 def current_value(scenario: Scenario, key: str):

@@ -122,15 +122,13 @@ TEXT = {
 def write_report(result: OptimiseResult) -> list[Path]:
     """Every file of the report, into the result's folder."""
     folder = result.folder
-    written = [
-        _csv(folder / "searched.csv", searched_rows(result)),
-        _csv(folder / "policies.csv", policy_rows(result)),
-    ]
+    searched, policies = searched_rows(result), policy_rows(result)
+    written = [_csv(folder / "searched.csv", searched), _csv(folder / "policies.csv", policies)]
     if result.robustness:
         written.append(_csv(folder / "robustness.csv", robustness_rows(result)))
     if result.discovery and result.discovery.futures:
         written.append(_csv(folder / "discovery.csv", discovery_rows(result)))
-    written += _figures(result)
+    written += _figures(result, policies, searched)
     for lang, name in (("en", "report.md"), ("zh", "report_zh.md")):
         path = folder / name
         atomic_text("\n".join(report_lines(result, lang)) + "\n", path)
@@ -388,10 +386,10 @@ def _discovery_lines(result: OptimiseResult, lang: str) -> list[str]:
     ]
 
 
-def _figures(result: OptimiseResult) -> list[Path]:
+def _figures(result: OptimiseResult, policies: list[dict], searched: list[dict]) -> list[Path]:
     from sim.optimise.plots import draw_figures
 
-    return draw_figures(result, policy_rows(result), searched_rows(result))
+    return draw_figures(result, policies, searched)
 
 
 def _constraint_text(c, lang: str) -> str:

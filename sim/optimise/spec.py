@@ -52,11 +52,11 @@ from pathlib import Path
 from sim import input_files
 from sim.config import MAX_SEED, Scenario
 from sim.optimise.levers import Lever, parse_lever
-from sim.optimise.levers import number as _number
 from sim.results.metrics import OUTCOME_NAMES
 from sim.scenario_loader import ScenarioError, load_scenario, source_files
 from sim.suggestions import did_you_mean
 from sim.sweeps.spec import NAME_PATTERN, Factor, SpecError, parse_factor
+from sim.sweeps.spec import number as _number
 
 TOP_KEYS = {
     "name",

@@ -281,7 +281,7 @@ def parse_factor(entry: dict, base: Scenario, where: str) -> Factor:
         factor = Factor(name, key, transform, values=tuple(values))
         checks = values
     else:
-        low, high = (_number(entry, k, where) for k in ("low", "high"))
+        low, high = (number(entry, k, where) for k in ("low", "high"))
         log = _get(entry, "log", bool, where, default=False)
         if not low < high or (log and low <= 0):
             raise SpecError(f"{where}: need low < high (and low > 0 when log = true)")
@@ -324,7 +324,8 @@ def _factor_name(entry: dict, key: str, where: str) -> str:
     return name
 
 
-def _number(entry: dict, key: str, where: str) -> float:
+def number(entry: dict, key: str, where: str) -> float:
+    """``entry[key]`` as a finite number, or a SpecError naming it (optimisation specs too)."""
     value = entry.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise SpecError(f"{where}.{key}: expected a finite number (got {value!r})")
