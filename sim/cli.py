@@ -1,5 +1,6 @@
 """The command line: ``sim run``, ``sim presets``, ``sim levers``, ``sim compare``,
-``sim bench``, ``sim calibrate``, ``sim sweep``, ``sim optimise``, ``sim sensitivity``."""
+``sim bench``, ``sim calibrate``, ``sim sweep``, ``sim optimise``, ``sim sensitivity``,
+``sim dashboard``."""
 
 from __future__ import annotations
 
@@ -504,6 +505,13 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
+def cmd_dashboard(args) -> int:
+    from sim.dashboard.server import serve
+
+    check_counts(args, {"port": (0, 65535)})
+    return serve(args.port, args.host, args.outputs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="sim", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -607,6 +615,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="also measure sweep throughput with this many full years",
     )
     bench.set_defaults(func=cmd_bench)
+    dash = sub.add_parser(
+        "dashboard", help="serve the planner's dashboard in the browser (needs [dashboard])"
+    )
+    dash.add_argument("--port", type=int, default=8765, help="port (0: any free one)")
+    dash.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    dash.add_argument("--outputs", default="outputs", help="folder the results go to")
+    dash.set_defaults(func=cmd_dashboard)
     _calibrate_parser(sub)
     _sweep_parsers(sub)
     return parser

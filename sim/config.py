@@ -83,8 +83,43 @@ def month_day(text: str) -> tuple[int, int]:
     return int(month), int(day)
 
 
-def lever(default, description: str, **kw):
-    return Field(default, description=description, json_schema_extra={"role": "lever"}, **kw)
+# Units of levers' values (of each entry, for tables and lists), in Chinese for the forms a
+# dashboard builds from the declarations; "" (a choice, a list, yes/no) has none.
+UNITS_ZH: dict[str, str] = {
+    "people": "人",
+    "people per 10,000 residents": "人/万人",
+    "share": "比例 (0–1)",
+    "days": "天",
+    "days a week": "天/周",
+    "half-days a week": "每周半天数",
+    "hours": "小时",
+    "households": "户",
+    "households a day": "户/天",
+    "villages a day": "村/天",
+    "km": "公里",
+    "attempts": "次",
+    "parts": "份",
+    "teams": "支",
+}
+
+
+def lever(
+    default, description: str, *, label: str, label_zh: str, help_zh: str, unit: str = "", **kw
+):
+    """A planner's lever, with what a form shows for it: a short label in English and in
+    Chinese, the description in Chinese, and the unit of its values (a key of UNITS_ZH)."""
+    return Field(
+        default,
+        description=description,
+        json_schema_extra={
+            "role": "lever",
+            "label": label,
+            "label_zh": label_zh,
+            "help_zh": help_zh,
+            "unit": unit,
+        },
+        **kw,
+    )
 
 
 def context(default, description: str, **kw):
@@ -267,28 +302,69 @@ class StaffingConfig(Section):
             },
         )
 
-    mediators_total: Staff = lever(4112, "People's mediators in the centres (Hohhot 2023).")
+    mediators_total: Staff = lever(
+        4112,
+        "People's mediators in the centres (Hohhot 2023).",
+        label="Mediators in total",
+        label_zh="人民调解员总数",
+        help_zh="各中心的人民调解员人数（呼和浩特，2023年）。",
+        unit="people",
+    )
     mediator_share_by_level: dict[CentreLevel, Prob] = lever(
         {"community": 0.62, "township": 0.28, "county": 0.08, "city": 0.02},
         "Share of mediators at each level (guess); within a level, apportioned by population.",
+        label="Mediator share by level",
+        label_zh="各级调解员占比",
+        help_zh="各级调解员所占比例（估计值）；同一级内按人口分配。",
+        unit="share",
     )
     mediators_by_level: dict[CentreLevel, Staff] = lever(
         {},
         "Mediators at a level, absolute; replaces total x share for the levels named.",
+        label="Mediators by level",
+        label_zh="各级调解员人数",
+        help_zh="某一级调解员的绝对人数；对所列各级，取代“总数×比例”。",
+        unit="people",
     )
     mediators_per_10k_by_level: dict[CentreLevel, Annotated[float, Field(ge=0, le=100)]] = lever(
         {},
         "Staffing rule: mediators per 10,000 residents served, per centre (at least one per "
         "open centre); replaces total x share for the levels named.",
+        label="Mediators per 10k residents",
+        label_zh="各级每万人调解员配备数",
+        help_zh=(
+            "配备标准：每个中心按所服务的每万名居民配备的调解员人数（每个开放的中心"
+            "至少一名）；对所列各级，取代“总数×比例”。"
+        ),
+        unit="people per 10,000 residents",
     )
-    grid_officers: Staff = lever(6158, "Grid officers, one per grid (Hohhot 2025).")
+    grid_officers: Staff = lever(
+        6158,
+        "Grid officers, one per grid (Hohhot 2025).",
+        label="Grid officers",
+        label_zh="网格员人数",
+        help_zh="网格员人数，每个网格一名（呼和浩特，2025年）。",
+        unit="people",
+    )
     households_per_grid: Annotated[int, Field(ge=10, le=100_000)] | None = lever(
         None,
         "Grid size in households; when set, each community gets ceil(households / this) grids "
         "and grid_officers is ignored.",
+        label="Households per grid",
+        label_zh="每网格户数",
+        help_zh=(
+            "以户数计的网格规模；设定后，每个社区划分 ceil(户数 / 此值) 个网格，"
+            "grid_officers 不再起作用。"
+        ),
+        unit="households",
     )
     officers_per_grid: Annotated[int, Field(ge=1, le=10)] = lever(
-        1, "Grid officers per grid when households_per_grid is set."
+        1,
+        "Grid officers per grid when households_per_grid is set.",
+        label="Grid officers per grid",
+        label_zh="每网格网格员人数",
+        help_zh="设定 households_per_grid 时每个网格的网格员人数。",
+        unit="people",
     )
     court_mediators: Staff = context(
         383, "Court mediators: 357 of all kinds plus 26 experts (Hohhot 2023)."
@@ -314,9 +390,30 @@ class StaffingConfig(Section):
 class CentreDutyConfig(Section):
     """The duty mix of one named centre, replacing its level's."""
 
-    full_time_share: Prob = lever(0.0, "Share of the centre's mediators on full-time duty.")
-    on_call_share: Prob = lever(0.0, "Share on call (summoned when a case is booked).")
-    part_time_half_days: HalfDays = lever(2, "Half-days a week of each part-timer.")
+    full_time_share: Prob = lever(
+        0.0,
+        "Share of the centre's mediators on full-time duty.",
+        label="Centre full-time share",
+        label_zh="本中心专职调解员比例",
+        help_zh="该中心调解员中专职值班者所占比例。",
+        unit="share",
+    )
+    on_call_share: Prob = lever(
+        0.0,
+        "Share on call (summoned when a case is booked).",
+        label="Centre on-call share",
+        label_zh="本中心待命调解员比例",
+        help_zh="待命者所占比例（有案件预约时召集）。",
+        unit="share",
+    )
+    part_time_half_days: HalfDays = lever(
+        2,
+        "Half-days a week of each part-timer.",
+        label="Centre part-time half-days",
+        label_zh="本中心兼职调解员每周值班半天数",
+        help_zh="每名兼职调解员每周值班的半天数。",
+        unit="half-days a week",
+    )
 
     @model_validator(mode="after")
     def _shares_fit(self):
@@ -343,29 +440,68 @@ class DutyConfig(Section):
         {"community": 0.1, "township": 0.3, "county": 0.5, "city": 0.6},
         "Share of a level's mediators on full-time duty (guess inside Hohhot's 4,112: most "
         "people's mediators are part-time).",
+        label="Full-time share by level",
+        label_zh="各级专职调解员比例",
+        help_zh=(
+            "某一级调解员中专职值班者所占比例（在呼和浩特4,112名调解员范围内的估计"
+            "值：人民调解员大多为兼职）。"
+        ),
+        unit="share",
     )
     on_call_share_by_level: dict[CentreLevel, Prob] = lever(
         {"community": 0.2, "township": 0.0, "county": 0.0, "city": 0.0},
         "Share of a level's mediators on call: on duty in any half-day, after "
         "on_call_delay_days (guess).",
+        label="On-call share by level",
+        label_zh="各级待命调解员比例",
+        help_zh=(
+            "某一级调解员中待命者所占比例：经过 on_call_delay_days 之后，"
+            "可在任一值班半天到岗（估计值）。"
+        ),
+        unit="share",
     )
     part_time_half_days_by_level: dict[CentreLevel, HalfDays] = lever(
         {"community": 2, "township": 3, "county": 4, "city": 4},
         "Duty half-days a week of each part-time mediator, by level (guess).",
+        label="Part-time half-days by level",
+        label_zh="各级兼职调解员每周值班半天数",
+        help_zh="各级每名兼职调解员每周值班的半天数（估计值）。",
+        unit="half-days a week",
     )
     on_call_delay_days: LeadDays = lever(
-        1.0, "Days from booking until an on-call mediator can hold a session."
+        1.0,
+        "Days from booking until an on-call mediator can hold a session.",
+        label="On-call delay",
+        label_zh="待命调解员到岗时间",
+        help_zh="从预约到待命调解员能够主持调解的天数。",
+        unit="days",
     )
     by_centre: dict[Label, CentreDutyConfig] = lever(
         {},
         "Duty mix of named centres (community, township or county id, or 'city'), replacing "
         "their level's.",
+        label="Duty mix by centre",
+        label_zh="各中心值班安排",
+        help_zh=(
+            "指定中心（社区、街道（乡镇）或县（区）的编号，或“city”）的值班构成，"
+            "取代其所在层级的设置。"
+        ),
     )
     court_full_time_share: Prob = lever(
-        0.5, "Share of court mediators on full-time duty; the rest part-time (guess)."
+        0.5,
+        "Share of court mediators on full-time duty; the rest part-time (guess).",
+        label="Court full-time share",
+        label_zh="法院专职调解员比例",
+        help_zh="法院调解员中专职值班者所占比例；其余为兼职（估计值）。",
+        unit="share",
     )
     court_part_time_half_days: HalfDays = lever(
-        4, "Duty half-days a week of each part-time court mediator (guess)."
+        4,
+        "Duty half-days a week of each part-time court mediator (guess).",
+        label="Court part-time half-days",
+        label_zh="法院兼职调解员每周值班半天数",
+        help_zh="每名兼职法院调解员每周值班的半天数（估计值）。",
+        unit="half-days a week",
     )
     day_start_hour: Annotated[float, Field(ge=0.0, lt=24.0)] = structure(
         8.5, "Hour of the day duty begins (8:30)."
@@ -389,6 +525,12 @@ class CalendarConfig(Section):
         "china",
         "Working days of centres and grid officers: Chinese statutory calendar with make-up "
         "workdays (chinese-calendar), Monday-Friday, or every day.",
+        label="Working calendar",
+        label_zh="工作日历",
+        help_zh=(
+            "各中心和网格员的工作日：中国法定节假日安排（含调休补班，"
+            "chinese-calendar）、周一至周五，或每天。"
+        ),
     )
 
 
@@ -471,6 +613,13 @@ class LatentConfig(Section):
         1.5,
         "Households a grid officer visits per working day (Hohhot 2025: 2.05 million visits by "
         "6158 officers, ~1.3 per working day if over one year).",
+        label="Household visits per day",
+        label_zh="网格员每日走访户数",
+        help_zh=(
+            "每名网格员每个工作日走访的户数（呼和浩特2025年："
+            "6158名网格员共走访205万户次，若按一年计约为每个工作日1.3户）。"
+        ),
+        unit="households a day",
     )
     patrol_regime: Literal["visits", "3458"] = lever(
         "visits",
@@ -478,6 +627,14 @@ class LatentConfig(Section):
         "p_notice_on_visit as set. '3458' (Shangzhan street, Taiyuan): 4 must-visits a working "
         "day, a weekly sweep of the grid, and disputes at stage harm always reported "
         "(see sim/engine/patrol.py for how the rule is read).",
+        label="Patrol regime",
+        label_zh="网格巡查制度",
+        help_zh=(
+            "网格员的巡查规则。“visits”：按所设的 households_visited_per_officer_da"
+            "y 和 p_notice_on_visit。“3458”（太原市Shangzhan街道）："
+            "每个工作日四必到，每周对网格排查一遍，"
+            "伤害阶段的纠纷一律上报（该规则如何解读，见 sim/engine/patrol.py）。"
+        ),
     )
     regime_3458_visits_per_day: Annotated[float, Field(ge=0, le=500)] = context(
         4.0, "Households an officer must visit per working day under the '3458' rule."
@@ -491,7 +648,12 @@ class LatentConfig(Section):
         [0.4, 0.7, 0.9], "Chance a visit notices the dispute, by stage (guess).", **_stage_list()
     )
     building_head_coverage: dict[Literal["urban", "rural"], Prob] = lever(
-        {"urban": 0.8, "rural": 0.5}, "Share of households with an active building head (guess)."
+        {"urban": 0.8, "rural": 0.5},
+        "Share of households with an active building head (guess).",
+        label="Building head coverage",
+        label_zh="楼栋长覆盖率",
+        help_zh="有在岗楼栋长的住户所占比例（估计值）。",
+        unit="share",
     )
     building_head_reports_per_day: HazardPerDay = context(
         0.0005, "Report hazard of a covered household's dispute at stage quarrel (guess)."
@@ -561,9 +723,16 @@ class HandlingConfig(Section):
     entry_level_by_complexity: dict[Complexity, CentreLevel] = lever(
         {"simple": "community", "general": "community", "complex": "township", "major": "county"},
         "Lowest fitting level for a dispute of each complexity.",
+        label="Entry level by complexity",
+        label_zh="受理层级（按复杂程度）",
+        help_zh="各复杂程度的纠纷适宜受理的最低层级。",
     )
     hotline_entry_level: CentreLevel = lever(
-        "township", "Level that 12345 hotline dispatches to (at least the fitting level)."
+        "township",
+        "Level that 12345 hotline dispatches to (at least the fitting level).",
+        label="Hotline entry level",
+        label_zh="12345热线派单层级",
+        help_zh="12345热线派单的层级（不低于适宜层级）。",
     )
     sessions_by_complexity: dict[Complexity, Annotated[int, Field(ge=1, le=20)]] = context(
         {"simple": 1, "general": 2, "complex": 3, "major": 4},
@@ -572,6 +741,10 @@ class HandlingConfig(Section):
     mean_session_hours_by_level: dict[CentreLevel, Hours] = lever(
         {"community": 1.5, "township": 2.0, "county": 2.5, "city": 3.0},
         "Mean mediator hours per session, taken from a duty half-day; exponential (guess).",
+        label="Session length by level",
+        label_zh="各级单次调解时长",
+        help_zh=("每次调解平均占用调解员的小时数，从一个值班半天中扣除；指数分布（估计值）。"),
+        unit="hours",
     )
     summons_lead_days_by_level: dict[CentreLevel, LeadDays] = context(
         {"community": 1.0, "township": 2.0, "county": 3.0, "city": 3.0},
@@ -593,32 +766,79 @@ class HandlingConfig(Section):
     time_limit_days_by_complexity: dict[Complexity, DaysOrNone] = lever(
         {"simple": 7.0, "general": 15.0, "complex": 30.0, "major": 60.0},
         "Days a level has to close a case before it goes up; inf for none (Qincunbei: 7/15/30).",
+        label="Time limit by complexity",
+        label_zh="办理时限（按复杂程度）",
+        help_zh=(
+            "某一级办结案件的期限（天），逾期则移交上一级；inf 表示不设时限（Qincunbei：7/15/30）。"
+        ),
+        unit="days",
     )
     time_limit_days_by_level: dict[CentreLevel, dict[Complexity, DaysOrNone]] = lever(
         {},
         "Time limits of a level, by complexity; replaces time_limit_days_by_complexity at the "
         "levels named (complexities not named keep it).",
+        label="Time limit by level",
+        label_zh="办理时限（按层级）",
+        help_zh=(
+            "某一级按复杂程度的办理时限；在所列层级取代 time_limit_days_by_complexi"
+            "ty（未列出的复杂程度仍沿用之）。"
+        ),
+        unit="days",
     )
     attempts_per_level: int = lever(
-        1, "Mediation attempts at a level before escalation.", ge=1, le=6
+        1,
+        "Mediation attempts at a level before escalation.",
+        ge=1,
+        le=6,
+        label="Attempts per level",
+        label_zh="每级调解次数",
+        help_zh="移交上一级之前在本级进行的调解次数。",
+        unit="attempts",
     )
     entry_level_by_type: dict[DisputeType, CentreLevel] = lever(
         {},
         "Types that skip levels: the lowest level such a dispute enters (the higher of this "
         "and its complexity's level).",
+        label="Entry level by type",
+        label_zh="受理层级（按纠纷类型）",
+        help_zh=(
+            "越级受理的纠纷类型：此类纠纷进入的最低层级（取此层级与其复杂程度对应层级中较高者）。"
+        ),
     )
     whistle_types: list[DisputeType] = lever(
         [],
         "'Whistle' list: types a community room handles by summoning the county department "
         "for the type (on call, whatever its mode at the county centre).",
+        label="Whistle dispute types",
+        label_zh="“吹哨报到”纠纷类型",
+        help_zh=(
+            "“吹哨”清单：社区调解室召集该类型对应的县（区）"
+            "部门来办理的纠纷类型（以随驻方式召集，不论其在县（区）中心的进驻方式）"
+            "。"
+        ),
     )
     split_complexities: list[Complexity] = lever(
         [],
         "'One key for one lock': at the county centre, disputes of these complexities are "
         "split into parts mediated in parallel by different mediators and joined; the "
         "dispute is settled when every part is.",
+        label="Complexities to split",
+        label_zh="拆分调解的复杂程度",
+        help_zh=(
+            "“一把钥匙开一把锁”：在县（区）中心，这些复杂程度的纠纷拆分为若干部分，"
+            "由不同调解员并行调解后合并；各部分均化解时，纠纷方告化解。"
+        ),
     )
-    split_parts: int = lever(2, "Parts a split dispute is cut into.", ge=2, le=6)
+    split_parts: int = lever(
+        2,
+        "Parts a split dispute is cut into.",
+        ge=2,
+        le=6,
+        label="Parts per split dispute",
+        label_zh="拆分份数",
+        help_zh="拆分纠纷所分成的部分数。",
+        unit="parts",
+    )
     split_part_logit: Logit = context(
         1.0, "Logit shift of a part's success over the whole dispute's (guess)."
     )
@@ -687,6 +907,13 @@ class FollowUpConfig(Section):
         "Share of settled disputes visited again (回访); a visited relapse is caught and goes "
         "back to the level that settled it, an unvisited one comes back a stage worse and a "
         "level higher.",
+        label="Follow-up visit share",
+        label_zh="回访比例",
+        help_zh=(
+            "已化解纠纷中再次走访（回访）的比例；经回访的反复纠纷被及时发现，"
+            "回到原化解层级，未经回访的反复纠纷则恶化一个阶段、上移一级后重新出现。"
+        ),
+        unit="share",
     )
 
 
@@ -723,7 +950,11 @@ class CourtConfig(Section):
         60.0, "Mean days from failed mediation or filing to judgment; exponential (guess)."
     )
     diversion_types: list[DisputeType] = lever(
-        [], "Types the court sends to the township centre before litigation (Saihan 2025: 5)."
+        [],
+        "Types the court sends to the township centre before litigation (Saihan 2025: 5).",
+        label="Court diversion types",
+        label_zh="诉前分流纠纷类型",
+        help_zh="法院在诉讼前分流至街道（乡镇）中心的纠纷类型（赛罕区2025年：5类）。",
     )
 
 
@@ -738,12 +969,28 @@ class DepartmentConfig(Section):
         "resident",
         "Resident (always there), rotating (days_per_week at each county centre) or on call "
         "(summoned when a case needs it, arrives after on_call_days).",
+        label="Department presence mode",
+        label_zh="部门进驻方式",
+        help_zh=(
+            "常驻（始终在场）、轮驻（每周在每个县（区）中心驻 days_per_week 天）"
+            "或随驻（案件需要时召集，经过 on_call_days 后到场）。"
+        ),
     )
     days_per_week: Annotated[int, Field(ge=1, le=5)] = lever(
-        2, "Working days a week a rotating department sits at each county centre."
+        2,
+        "Working days a week a rotating department sits at each county centre.",
+        label="Rotation days a week",
+        label_zh="每周轮驻天数",
+        help_zh="轮驻部门每周在每个县（区）中心坐班的工作日数。",
+        unit="days a week",
     )
     on_call_days: Annotated[float, Field(ge=0, le=365)] = lever(
-        2.0, "Mean days for an on-call department to arrive; exponential."
+        2.0,
+        "Mean days for an on-call department to arrive; exponential.",
+        label="Department arrival delay",
+        label_zh="随驻部门到场时间",
+        help_zh="随驻部门到场所需的平均天数；指数分布。",
+        unit="days",
     )
 
 
@@ -764,7 +1011,16 @@ class CommitteeConfig(Section):
     per: Literal["city", "county"] = structure(
         "city", "One committee for the city, or one in each county."
     )
-    mediators: int = lever(5, "Mediators of each committee.", ge=1, le=10_000)
+    mediators: int = lever(
+        5,
+        "Mediators of each committee.",
+        ge=1,
+        le=10_000,
+        label="Committee mediators",
+        label_zh="调委会调解员人数",
+        help_zh="每个调委会的调解员人数。",
+        unit="people",
+    )
     success_logit: Logit = context(
         2.9,
         "Logit of success before type, complexity and stage shifts (medical committee, "
@@ -783,17 +1039,44 @@ class PlacementConfig(Section):
         "Share of rural villages with a mediation room of their own, largest first (of those "
         "with a room in the geography file, when it has a has_room column or property).",
     )
-    rooms_closed: list[Label] = lever([], "Communities whose room closes.", max_length=200_000)
-    rooms_opened: list[Label] = lever([], "Communities that get a room.", max_length=200_000)
+    rooms_closed: list[Label] = lever(
+        [],
+        "Communities whose room closes.",
+        max_length=200_000,
+        label="Rooms closed",
+        label_zh="撤销调解室的社区",
+        help_zh="调解室关闭的社区。",
+    )
+    rooms_opened: list[Label] = lever(
+        [],
+        "Communities that get a room.",
+        max_length=200_000,
+        label="Rooms opened",
+        label_zh="新设调解室的社区",
+        help_zh="新设调解室的社区。",
+    )
     share_rooms_within_township: bool = lever(
         True,
         "A community without a room uses the nearest room in its township; otherwise its "
         "disputes start at the township centre.",
+        label="Share rooms within township",
+        label_zh="街道（乡镇）内共用调解室",
+        help_zh=(
+            "没有调解室的社区使用本街道（乡镇）内最近的调解室；"
+            "否则其纠纷从街道（乡镇）中心开始办理。"
+        ),
     )
     moved_centres: dict[Label, Annotated[list[Coordinate], Field(min_length=2, max_length=2)]] = (
         lever(
             {},
             "Township or county centres moved to new [x_km, y_km], keyed by township or county id.",
+            label="Moved centres",
+            label_zh="中心迁址",
+            help_zh=(
+                "迁至新位置 [x_km, y_km] 的街道（乡镇）或县（区）中心，以街道（乡镇）"
+                "或县（区）编号为键。"
+            ),
+            unit="km",
         )
     )
 
@@ -801,14 +1084,42 @@ class PlacementConfig(Section):
 class RovingConfig(Section):
     """Roving (circuit) mediation teams that visit villages on a schedule (Otog Banner)."""
 
-    teams_per_county: int = lever(0, "Teams in each county with rural villages.", ge=0, le=50)
-    members: int = lever(2, "Mediators in a team.", ge=1, le=20)
+    teams_per_county: int = lever(
+        0,
+        "Teams in each county with rural villages.",
+        ge=0,
+        le=50,
+        label="Roving teams per county",
+        label_zh="每县（区）巡回调解队数",
+        help_zh="每个有农村村庄的县（区）的巡回调解队数。",
+        unit="teams",
+    )
+    members: int = lever(
+        2,
+        "Mediators in a team.",
+        ge=1,
+        le=20,
+        label="Roving team members",
+        label_zh="巡回调解队人数",
+        help_zh="每支巡回调解队的调解员人数。",
+        unit="people",
+    )
     villages_per_day: int = lever(
-        2, "Villages a team visits on a working day, in a fixed round.", ge=1, le=20
+        2,
+        "Villages a team visits on a working day, in a fixed round.",
+        ge=1,
+        le=20,
+        label="Villages visited per day",
+        label_zh="巡回调解每日村数",
+        help_zh="一支队伍每个工作日按固定路线走访的村庄数。",
+        unit="villages a day",
     )
     serves: Literal["roomless", "rural"] = lever(
         "roomless",
         "Villages on the round: rural villages without a room, or every rural village.",
+        label="Villages on the round",
+        label_zh="巡回服务村庄范围",
+        help_zh="巡回路线上的村庄：没有调解室的农村村庄，或全部农村村庄。",
     )
 
 
@@ -951,11 +1262,25 @@ class Scenario(Section):
         [],
         "Departments at the county centres, each [[departments]] with name, types, mode "
         "(resident, rotating, on_call), days_per_week, on_call_days; none by default.",
+        label="County departments",
+        label_zh="进驻部门",
+        help_zh=(
+            "进驻县（区）中心的部门，每个 [[departments]] 含 name、types、"
+            "mode（resident、rotating、on_call）、days_per_week、on_call_days；"
+            "默认无。"
+        ),
     )
     committees: list[CommitteeConfig] = lever(
         [],
         "Specialised mediation committees, each [[committees]] with name, types, per "
         "(city or county), mediators, success_logit, mean_session_hours; none by default.",
+        label="Specialised committees",
+        label_zh="专业调委会",
+        help_zh=(
+            "专业性调解委员会，每个 [[committees]] 含 name、types、"
+            "per（city 或 county）、mediators、success_logit、mean_session_hours；"
+            "默认无。"
+        ),
     )
 
     @model_validator(mode="after")
@@ -993,11 +1318,16 @@ def deep_merge(base: dict, overrides: dict) -> dict:
     return merged
 
 
+# What a lever's declaration says for a form, beside its role ("" for other fields).
+FORM_KEYS = ("label", "label_zh", "help_zh", "unit")
+
+
 def parameters(
     role: str | None = None, model: type[BaseModel] = Scenario, prefix: str = ""
 ) -> list[dict]:
-    """Every parameter as {key, role, default, description}, walking nested sections; only
-    those of ``role`` ("lever", "context", "structure") when given."""
+    """Every parameter as {key, role, default, description, range, label, label_zh, help_zh,
+    unit}, walking nested sections (the last four are "" but for levers); only those of
+    ``role`` ("lever", "context", "structure") when given."""
     rows = []
     defaults = model() if model is not Scenario else Scenario()
     for name, field in model.model_fields.items():
@@ -1016,6 +1346,7 @@ def parameters(
                     "default": getattr(defaults, name),
                     "description": field.description or "",
                     "range": value_range(field),
+                    **{name: str(extra.get(name, "")) for name in FORM_KEYS},
                 }
             )
     return rows

@@ -26,7 +26,7 @@ class PolicyRuns:
     areas: pa.Table  # outcomes by county and township, per policy and seed
 
 
-def _run(payload: tuple[str, dict, int, bool]) -> dict:
+def run_one(payload: tuple[str, dict, int, bool]) -> dict:
     from sim.results.simulation import simulate
 
     policy, scenario, seed, first = payload
@@ -44,6 +44,28 @@ def _run(payload: tuple[str, dict, int, bool]) -> dict:
     return out
 
 
+def run_payloads(policies: dict[str, Scenario], seeds: Sequence[int]) -> list[tuple]:
+    """One payload per policy and seed, for :func:`run_one` in a worker process."""
+    return [
+        (name, scenario.model_dump(mode="json"), int(seed), k == 0)
+        for name, scenario in policies.items()
+        for k, seed in enumerate(seeds)
+    ]
+
+
+def gathered(payloads: list[tuple], results: list[dict]) -> PolicyRuns:
+    """The runs' outputs (in any order) as tables in (policy, seed) order."""
+    order = {(name, int(seed)): k for k, (name, _, seed, _) in enumerate(payloads)}
+    results = sorted(results, key=lambda o: order[(o["summary"]["policy"], o["summary"]["seed"])])
+    return PolicyRuns(
+        runs=pa.Table.from_pylist([o["summary"] for o in results]),
+        daily=pa.Table.from_pylist([row for o in results for row in o["daily"]]),
+        places=pa.Table.from_pylist([row for o in results for row in o.get("places", [])]),
+        centres=pa.Table.from_pylist([row for o in results for row in o.get("centres", [])]),
+        areas=pa.Table.from_pylist([row for o in results for row in o["areas"]]),
+    )
+
+
 def run_policies(
     policies: dict[str, Scenario],
     seeds: Sequence[int],
@@ -54,24 +76,12 @@ def run_policies(
     """Every policy on every seed; tables in (policy, seed) order whatever the executor."""
     from sim.sweeps.executors import execute
 
-    payloads = [
-        (name, scenario.model_dump(mode="json"), int(seed), k == 0)
-        for name, scenario in policies.items()
-        for k, seed in enumerate(seeds)
-    ]
-    order = {(name, int(seed)): k for k, (name, _, seed, _) in enumerate(payloads)}
+    payloads = run_payloads(policies, seeds)
     results = []
-    for k, out in enumerate(execute(_run, payloads, executor, workers), start=1):
+    for k, out in enumerate(execute(run_one, payloads, executor, workers), start=1):
         results.append(out)
         if progress:
             print(f"\r  runs {k}/{len(payloads)}", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
-    results.sort(key=lambda o: order[(o["summary"]["policy"], o["summary"]["seed"])])
-    return PolicyRuns(
-        runs=pa.Table.from_pylist([o["summary"] for o in results]),
-        daily=pa.Table.from_pylist([row for o in results for row in o["daily"]]),
-        places=pa.Table.from_pylist([row for o in results for row in o.get("places", [])]),
-        centres=pa.Table.from_pylist([row for o in results for row in o.get("centres", [])]),
-        areas=pa.Table.from_pylist([row for o in results for row in o["areas"]]),
-    )
+    return gathered(payloads, results)
