@@ -37,9 +37,9 @@ FLAGS = [
     "--no-first-run",
 ]
 SHOTS = Path(__file__).resolve().parents[1] / "outputs" / "screenshots"
-LEVER = "staffing.mediators_total"
 LEVER_LABEL = "Mediators in total (people)"
-SEED, SCALE, VALUE = 3, 0.05, 2500
+SCALE = 0.05
+SEARCH = Path(__file__).parent / "data" / "dashboard_search"
 
 playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else None
 if playwright_api is None:
@@ -111,9 +111,13 @@ def _open(browser, url):
     return page
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, height: int = 1000) -> None:
+    """The page; Solara scrolls inside its layout, so a tall page needs a tall window."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": height})
+    page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def _fill(page, label: str, value: str) -> None:
@@ -122,10 +126,10 @@ def _fill(page, label: str, value: str) -> None:
     box.press("Enter")
 
 
-def _cli_summary(tmp_path: Path, overrides: list[str]) -> dict:
+def _cli_summary(tmp_path: Path, overrides: list[str], seed: int) -> dict:
     out = tmp_path / "cli"
     sets = [x for o in overrides for x in ("--set", o)]
-    command = [sys.executable, "-m", "sim", "run", "--scale", str(SCALE), "--seed", str(SEED)]
+    command = [sys.executable, "-m", "sim", "run", "--scale", str(SCALE), "--seed", str(seed)]
     subprocess.run([*command, *sets, "--quiet", "--out", str(out)], check=True, capture_output=True)
     return pq.read_table(out / "summary.parquet").to_pylist()[0]
 
@@ -140,29 +144,51 @@ def _table_cells(page) -> dict[str, list[str]]:
     return cells
 
 
-def test_a_comparison_in_the_browser_equals_the_cli(server, browser, tmp_path):
-    url, outputs = server
-    page = _open(browser, url)
-    _shot(page, "1-scenario")
-    _fill(page, LEVER_LABEL, str(VALUE))
-    page.get_by_text("changes: staffing.mediators_total").first.wait_for()
+def _start_comparison(page, lever_label: str, value: int, seed: int) -> None:
+    _fill(page, lever_label, str(value))
+    page.get_by_text("changes: ").first.wait_for()
     page.get_by_role("tab", name="Compare").click()
     _fill(page, "Replications (seeds)", "1")
-    _fill(page, "First seed", str(SEED))
+    _fill(page, "First seed", str(seed))
     _fill(page, "Population scale (0.05 for a quick look)", str(SCALE))
     page.get_by_role("button", name="Run the comparison").click()
-    page.locator(".run-done").wait_for(timeout=150_000)
-    _shot(page, "2-compare")
-    page.get_by_role("tab", name="Results").click()
-    page.locator("#key-outcomes").wait_for()
-    page.wait_for_timeout(1500)  # the map and the figures
-    _shot(page, "3-results")
-    shown = _table_cells(page)
-    policy = _cli_summary(tmp_path, [f"{LEVER}={VALUE}"])
-    for key in ("received_by_centres", "centre_resolution_rate", "court_cases", "petitions"):
-        assert shown[key][2] == OUTCOME[key].format(policy[key]), key
-    assert len(list(outputs.glob("dashboard/*/runs/runs.parquet"))) == 1
-    page.close()
+
+
+TWO_TABS = (  # (lever, its label, value, seed) of each tab
+    ("staffing.mediators_total", "Mediators in total (people)", 2500, 3),
+    ("staffing.grid_officers", "Grid officers (people)", 3000, 4),
+)
+
+
+def test_two_tabs_compare_at_once_and_each_equals_the_cli(server, browser, tmp_path):
+    """Two tabs run at once; each tab's table equals `sim run` of its own lever and seed
+    (so neither shows the other's results)."""
+    url, outputs = server
+    pages = [_open(browser, url) for _ in TWO_TABS]
+    _shot(pages[0], "1-scenario", 2400)
+    for page, (_, label, value, seed) in zip(pages, TWO_TABS, strict=True):
+        _start_comparison(page, label, value, seed)
+    for page in pages:
+        page.locator(".run-done").wait_for(timeout=150_000)
+    _shot(pages[0], "2-compare")
+    for k, (page, (key, _, value, seed)) in enumerate(zip(pages, TWO_TABS, strict=True)):
+        page.get_by_role("tab", name="Results").click()
+        page.locator("#key-outcomes").wait_for()
+        page.locator(".js-plotly-plot").first.wait_for()  # the map
+        shown = _table_cells(page)
+        cli = _cli_summary(tmp_path / f"tab{k}", [f"{key}={value}"], seed)
+        for outcome in ("received_by_centres", "centre_resolution_rate", "court_cases"):
+            assert shown[outcome][2] == OUTCOME[outcome].format(cli[outcome]), (k, outcome)
+    _shot(pages[0], "3-results", 4200)
+    pages[0].locator(".language-switch").click()
+    pages[0].get_by_role("tab", name="结果").click()
+    table = pages[0].locator("#key-outcomes")
+    table.wait_for()
+    assert OUTCOME["received_by_centres"].zh in table.inner_text()
+    _shot(pages[0], "3-results-zh", 4200)
+    assert len(list(outputs.glob("dashboard/*/runs/runs.parquet"))) == len(TWO_TABS)
+    for page in pages:
+        page.close()
 
 
 def test_the_chinese_switch_labels_the_page(server, browser):
@@ -189,14 +215,41 @@ def test_a_broken_upload_shows_its_error(server, browser, tmp_path):
     page.close()
 
 
+def test_a_bad_value_is_shown_by_its_field_and_a_run_can_be_cancelled(server, browser):
+    url, outputs = server
+    before = set(outputs.glob("dashboard/*"))
+    page = _open(browser, url)
+    _fill(page, LEVER_LABEL, "abc")
+    field = page.locator(".lever-staffing-mediators_total")
+    field.get_by_text("'abc' is not a number").wait_for()
+    _shot(page, "7-field-error")
+    _fill(page, LEVER_LABEL, "5000")
+    page.get_by_role("tab", name="Compare").click()
+    _fill(page, "Replications (seeds)", "20")
+    _fill(page, "Population scale (0.05 for a quick look)", "1")
+    page.get_by_role("button", name="Run the comparison").click()
+    page.locator(".progress-text").wait_for()
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("Cancelled: nothing was written.").wait_for()
+    assert set(outputs.glob("dashboard/*")) == before
+    page.close()
+
+
 def test_the_optimise_page_opens_a_search(server, browser):
     url, _ = server
     page = _open(browser, url)
     page.get_by_role("tab", name="Optimise").click()
-    _fill(page, "Folder of a search (sim optimise --out)", "/no/such/folder")
+    folder = "Folder of a search (sim optimise --out)"
+    _fill(page, folder, "/no/such/folder")
     page.get_by_role("button", name="Open").click()
     page.locator(".search-error").wait_for()
-    _shot(page, "6-optimise")
+    _fill(page, folder, str(SEARCH))
+    page.get_by_role("button", name="Open").click()
+    page.locator(".js-plotly-plot").first.wait_for()
+    policy = page.locator("#search-policy")
+    policy.wait_for()
+    assert "extra public cost" in policy.inner_text()
+    _shot(page, "6-optimise", 1600)
     page.close()
 
 

@@ -21,7 +21,7 @@ import pytest
 import sim
 
 PACKAGE = Path(sim.__file__).parent
-COMMAND_LINES = ("sim.cli", "sim.policy_script", "sim.__main__", "sim.scenarios")
+COMMAND_LINES = ("sim.cli", "sim.policy_script", "sim.__main__", "sim.scenarios", "sim.dashboard")
 ENGINE = ("sim.engine", "sim.agents")
 ABOVE_ENGINE = (
     "sim.results",

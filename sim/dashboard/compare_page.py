@@ -49,7 +49,12 @@ def ComparePage() -> None:
             disabled=running or request is None,
             color="primary",
         )
-        solara.Button(word("cancel", lang), on_click=comparison_task.cancel, disabled=not running)
+        reporting = (comparison_task.progress or 0.0) >= 100.0  # the runs are written by now
+        solara.Button(
+            word("cancel", lang),
+            on_click=comparison_task.cancel,
+            disabled=not running or reporting,
+        )
     Progress(lang, request.runs if request else 0)
 
 

@@ -71,8 +71,8 @@ def run_comparison(
     workers: int = 0,
     folder: Path | None = None,
 ) -> Finished:
-    """Run, write, report. Raises Cancelled when ``cancelled()`` turns true between runs;
-    the worker processes are then stopped and nothing is written."""
+    """Run, write, report. Raises Cancelled when ``cancelled()`` turns true while the runs
+    go; the worker processes are then stopped and nothing is written."""
     folder = folder or new_folder()
     target = output_folder.check(folder, "policies", default=False)
     payloads = run_payloads(request.policies, request.seeds)
@@ -86,7 +86,7 @@ def run_comparison(
     write_results(
         target, tables, differences, title, baseline, found, request.policies, None, "en", names_zh
     )
-    reports, errors = _reports(target.folder, cancelled)
+    reports, errors = _reports(target.folder)
     return Finished(target.folder, reports, errors)
 
 
@@ -119,16 +119,15 @@ def _run_all(
         pool.join()
 
 
-def _reports(folder: Path, cancelled: Callable[[], bool]) -> tuple[dict[str, Path], dict]:
-    """The report in English and, where the Chinese font is installed, in Chinese."""
+def _reports(folder: Path) -> tuple[dict[str, Path], dict]:
+    """The report in English and, where the Chinese font is installed, in Chinese. The
+    runs are written by now: a cancel no longer applies (the page disables it)."""
     from sim.report.compare import compare
     from sim.report.style import ReportError
 
     reports: dict[str, Path] = {}
     errors: dict[str, str] = {}
     for lang in ("en", "zh"):
-        if cancelled():
-            raise Cancelled()
         out = folder.parent / f"report-{lang}"
         target = output_folder.check(out, "report", inputs=[folder], default=False)
         try:

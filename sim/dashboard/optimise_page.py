@@ -50,12 +50,25 @@ def OptimisePage() -> None:
     SearchResults(view, lang)
 
 
+def _yes(value: object, lang: str) -> str:
+    return word("yes" if value in (True, "True", "true") else "no", lang)
+
+
 @solara.component
 def SearchResults(view, lang: str) -> None:
     objective, set_objective = solara.use_state(view.objectives[0] if view.objectives else "")
     if len(view.objectives) > 1:
-        solara.ToggleButtonsSingle(value=objective, values=view.objectives, on_value=set_objective)
-        solara.Text(label(objective, lang))
+        by_label = {label(o, lang): o for o in view.objectives}
+
+        def choose(name: str | None) -> None:
+            set_objective(by_label.get(name or "", objective))
+
+        solara.Select(
+            label=word("objective", lang),
+            values=list(by_label),
+            value=label(objective, lang),
+            on_value=choose,
+        )
     solara.FigurePlotly(front_figure(view, objective, lang))
     names = [r["policy"] for r in view.policies if r["policy"] != "baseline"]
     chosen, set_chosen = solara.use_state(names[0] if names else "")
@@ -65,6 +78,9 @@ def SearchResults(view, lang: str) -> None:
         label=word("choose_policy", lang), values=names, value=chosen, on_value=set_chosen
     )
     solara.Markdown(f"### {word('policy_comparison', lang, policy=chosen)}")
+    row = next(r for r in view.policies if r["policy"] == chosen)
+    reported, feasible = (_yes(row.get(k), lang) for k in ("reported", "feasible"))
+    solara.Text(word("policy_status", lang, reported=reported, feasible=feasible))
     for rows, name in (
         (policy_rows(view, chosen, lang), "search-policy"),
         (lever_rows(view, chosen, lang), "search-levers"),

@@ -95,9 +95,9 @@ def Figures(folder: Path | None, error: str | None, lang: str) -> None:
     if folder is None:
         solara.Warning(word("report_missing", lang, language=lang, why=error or "?"))
         return
-    with solara.Row(style="flex-wrap: wrap"):
+    with solara.GridFixed(columns=2):
         for png in sorted(folder.glob("*.png")):
-            solara.Image(png, width="48%")
+            solara.Image(png, width="100%")
 
 
 @solara.component

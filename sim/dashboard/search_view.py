@@ -114,6 +114,7 @@ def front_figure(view: SearchView, objective: str, lang: str) -> Any:
     )
     figure.update_layout(
         height=480,
+        width=900,
         margin={"l": 60, "r": 10, "t": 40, "b": 50},
         title=word("front", lang),
         xaxis={"title": word("extra_cost", lang)},

@@ -96,6 +96,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "优化搜索结果文件夹(sim optimise --out)",
     ),
     "searches_found": ("Searches found in the outputs folder", "输出文件夹中的优化搜索"),
+    "objective": ("Objective", "优化目标"),
+    "policy_status": (
+        "In the search's report: {reported}; within the budget and constraints: {feasible}",
+        "列入搜索报告:{reported};满足预算与约束:{feasible}",
+    ),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
     "open_store": ("Open", "打开"),
     "front": ("Pareto front: extra cost against the objective", "帕累托前沿:新增成本与目标"),
     "extra_cost": ("extra public cost, yuan a year", "新增公共成本(元/年)"),
