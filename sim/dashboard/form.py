@@ -9,7 +9,9 @@ from the declared ones, a list of names, or (for tables of records) a TOML value
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
@@ -193,7 +195,7 @@ def _number_text(value: Any) -> str:
     if value is None:
         return NOT_SET
     if isinstance(value, float):
-        return "inf" if math.isinf(value) else f"{value:g}"
+        return "inf" if math.isinf(value) else repr(value)  # every digit: 1/3 stays 1/3
     return str(value)
 
 
@@ -215,15 +217,15 @@ def _toml_value(value: Any) -> str:
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, str):  # JSON's string escapes are TOML's; TOML also escapes DEL
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007F")
     if isinstance(value, float) and math.isinf(value):
         return "inf" if value > 0 else "-inf"
     return str(value)
 
 
 def _toml_key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() else _toml_value(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
 
 
 # --- reading a form back ----------------------------------------------------------------
@@ -240,7 +242,7 @@ def parsed(lever: LeverField, raw: Any) -> Any:
     if lever.kind == "table":
         return _table(lever, raw)
     if lever.kind == "multi":
-        return [c for c in lever.choices if c in set(raw or [])]
+        return [c for c in dict.fromkeys(raw or []) if c in lever.choices]  # the given order
     if lever.kind == "names":
         return _names(str(raw or ""))
     if lever.kind == "toml":
@@ -320,7 +322,8 @@ def policy_of(base: Scenario, levers: list[LeverField], raw: dict[str, Any]) -> 
     try:
         return PolicyForm(replaced(base, changed), changed, {})
     except ValidationError as err:
-        return PolicyForm(None, changed, errors_by_field(err, [lv.key for lv in levers]))
+        keys = [lv.key for lv in levers]
+        return PolicyForm(None, changed, errors_by_field(err, keys, list(changed)))
 
 
 @dataclass(frozen=True)
@@ -347,18 +350,30 @@ def replaced(base: Scenario, changed: dict[str, Any]) -> Scenario:
     return Scenario.model_validate(data)
 
 
-def errors_by_field(err: ValidationError, keys: list[str]) -> dict[str, str]:
-    """Each problem under the deepest field key on its path; a problem of a whole section
-    (shares that must sum to 1) under every field of that section it could concern, or
-    under "" when no field is on its path."""
+def errors_by_field(
+    err: ValidationError,
+    keys: list[str],
+    changed: list[str] = (),  # type: ignore[assignment]
+) -> dict[str, str]:
+    """Each problem under the deepest field key on its path. A problem of a whole section
+    (shares that must sum to 1) goes under the fields of that section the form changed, and
+    under "" too (it may be the base's), or only under "" when the form changed none."""
     out: dict[str, list[str]] = {}
     for problem in err.errors():
         path = [str(p) for p in problem["loc"]]
         reason = problem["msg"].removeprefix("Value error, ")
         owner = _owner(path, keys)
         where = ".".join(path[len(owner.split(".")) :]) if owner else ".".join(path)
-        out.setdefault(owner, []).append(f"{where}: {reason}" if where else reason)
+        text = f"{where}: {reason}" if where else reason
+        owners = [owner] if owner else ["", *_changed_under(path, changed)]
+        for key in owners:
+            out.setdefault(key, []).append(text)
     return {k: "; ".join(v) for k, v in out.items()}
+
+
+def _changed_under(path: list[str], changed: list[str]) -> list[str]:
+    prefix = ".".join(path)
+    return [key for key in changed if prefix and key.startswith(prefix + ".")]
 
 
 def _owner(path: list[str], keys: list[str]) -> str:

@@ -8,7 +8,6 @@ from typing import Any
 
 import solara
 
-from sim.config import Scenario
 from sim.dashboard import state
 from sim.dashboard.form import LeverField, lever_fields, policy_of, shown, value_at
 from sim.dashboard.upload_box import UploadBox
@@ -19,6 +18,7 @@ from sim.dashboard.uploads import (
     save_upload,
     scenario_from_uploads,
     upload_folder,
+    upload_notes,
 )
 from sim.dashboard.words import entry_name, section_title, word
 from sim.scenario_diff import changes, summary
@@ -62,6 +62,8 @@ def ScenarioSource(lang: str) -> None:
             solara.Error(f"{word('upload_error', lang)}: {state.upload_error.value}")
     solara.Info(word("using", lang, name=base.name))
     if state.uploaded_base.value is not None:
+        for note in state.upload_notes.value:
+            solara.Warning(note)
         solara.Button(word("use_preset", lang), on_click=_forget_uploads, text=True)
 
 
@@ -74,6 +76,7 @@ def _forget_uploads() -> None:
     state.uploaded_scenario.value = None
     state.uploaded_communities.value = None
     state.upload_error.value = ""
+    state.upload_notes.value = []
 
 
 def _on_scenario_file(name: str, data: bytes) -> None:
@@ -86,24 +89,21 @@ def _on_communities_file(name: str, data: bytes) -> None:
 
 def _on_file(name: str, data: bytes, suffixes: tuple[str, ...], slot: solara.Reactive) -> None:
     """Save the file, then read the scenario the uploads make; any problem is shown by
-    the upload boxes and the scenario in use stays what it was."""
+    the upload boxes and the scenario in use stays what it was. A saved file is kept for
+    the next upload: a scenario naming a communities file not yet given waits for it."""
     if state.upload_dir.value is None:
         state.upload_dir.value = upload_folder()
     try:
-        upload = save_upload(state.upload_dir.value, name, data, suffixes)
-        scenario = _with_slot(slot, upload)
+        slot.value = save_upload(state.upload_dir.value, name, data, suffixes)
+        scenario = scenario_from_uploads(
+            state.uploaded_scenario.value, state.uploaded_communities.value
+        )
     except UploadError as err:
         state.upload_error.value = str(err)
         return
-    slot.value = upload
     state.uploaded_base.value = scenario
     state.upload_error.value = ""
-
-
-def _with_slot(slot: solara.Reactive, upload) -> Scenario:
-    scenario = upload if slot is state.uploaded_scenario else state.uploaded_scenario.value
-    communities = upload if slot is state.uploaded_communities else state.uploaded_communities.value
-    return scenario_from_uploads(scenario, communities)
+    state.upload_notes.value = upload_notes(scenario)
 
 
 @solara.component

@@ -61,7 +61,9 @@ def load_search(folder: str | Path) -> SearchView:
     for name in ("policies.csv", "searched.csv"):
         if not (folder / name).exists():
             raise SearchError(f"{folder}: no {name}; the search has not finished (run it again)")
-    spec = json.loads(manifest.read_text(encoding="utf-8"))["spec"]
+    spec = json.loads(manifest.read_text(encoding="utf-8")).get("spec")
+    if not isinstance(spec, dict):
+        raise SearchError(f"{manifest}: holds no search spec (sim optimise writes one)")
     return SearchView(
         folder=folder,
         name=str(spec.get("name", folder.name)),
@@ -124,10 +126,15 @@ def front_figure(view: SearchView, objective: str, lang: str) -> Any:
 
 
 def _error_bars(rows: list[dict], objective: str) -> dict:
-    diff = [r.get(f"{objective}_diff") or 0.0 for r in rows]
-    high = [(r.get(f"{objective}_high") or d) - d for r, d in zip(rows, diff, strict=True)]
-    low = [d - (r.get(f"{objective}_low") or d) for r, d in zip(rows, diff, strict=True)]
+    """Bars to each policy's interval bounds (a bound of exactly 0 is a bound)."""
+    diff = [_or(r.get(f"{objective}_diff"), 0.0) for r in rows]
+    high = [_or(r.get(f"{objective}_high"), d) - d for r, d in zip(rows, diff, strict=True)]
+    low = [d - _or(r.get(f"{objective}_low"), d) for r, d in zip(rows, diff, strict=True)]
     return {"type": "data", "symmetric": False, "array": high, "arrayminus": low}
+
+
+def _or(value: Any, default: float) -> float:
+    return float(value) if _finite(value) else default
 
 
 def _lever_text(view: SearchView, row: dict, lang: str) -> str:

@@ -35,6 +35,7 @@ uploaded_scenario: solara.Reactive[Upload | None] = solara.reactive(None)
 uploaded_communities: solara.Reactive[Upload | None] = solara.reactive(None)
 uploaded_base: solara.Reactive[Scenario | None] = solara.reactive(None)
 upload_error = solara.reactive("")
+upload_notes: solara.Reactive[list[str]] = solara.reactive([])  # what sim run would note
 upload_dir: solara.Reactive[Path | None] = solara.reactive(None)
 policies = solara.reactive([PolicyDraft("policy 1")])
 selected = solara.reactive(0)

@@ -36,10 +36,13 @@ def upload_folder() -> Path:
 
 
 def safe_name(name: str) -> str:
-    """A file name with only letters, digits, '-', '_' and '.', no folder part."""
-    stem = Path(name.replace("\\", "/")).name
-    cleaned = re.sub(r"[^\w.\-]", "_", stem, flags=re.ASCII).lstrip(".")
-    return cleaned[:120] or "upload"
+    """A file name with only letters, digits, '-', '_' and '.', no folder part, its
+    suffix kept (lower case) however long the name."""
+    path = Path(name.replace("\\", "/"))
+    suffix = re.sub(r"[^\w]", "", path.suffix, flags=re.ASCII).lower()
+    stem = path.name[: len(path.name) - len(path.suffix)] if path.suffix else path.name
+    cleaned = re.sub(r"[^\w.\-]", "_", stem, flags=re.ASCII).lstrip(".")[:100] or "upload"
+    return f"{cleaned}.{suffix}" if suffix else cleaned
 
 
 def save_upload(folder: Path, name: str, data: bytes, suffixes) -> Upload:
@@ -65,8 +68,8 @@ def scenario_from_uploads(scenario: Upload | None, communities: Upload | None) -
     from sim.city.geography import build
     from sim.scenario_loader import load_scenario
 
-    overrides = _geography_overrides(scenario, communities)
     try:
+        overrides = _geography_overrides(scenario, communities)
         loaded = load_scenario(scenario.path if scenario else None, overrides or None)
         build(loaded.geography)  # a bad communities file is reported now, not mid-run
     except bad_input_errors() as err:
@@ -76,16 +79,34 @@ def scenario_from_uploads(scenario: Upload | None, communities: Upload | None) -
     return loaded
 
 
+def upload_notes(scenario: Scenario) -> list[str]:
+    """What ``sim run`` notes about such a scenario (staffing counts set for another
+    population; a calibration not used), for the page to show."""
+    from sim.city.staffing_notes import csv_staffing_notes
+    from sim.scenario_loader import calibration_note, inherited_staffing
+
+    notes = csv_staffing_notes(scenario, inherited_staffing(scenario))
+    return [n for n in [calibration_note(scenario), *notes] if n]
+
+
 def _geography_overrides(scenario: Upload | None, communities: Upload | None) -> dict:
     if communities is None:
         return {}
-    if scenario is not None and communities.path.name in scenario.path.read_bytes().decode(
-        "utf-8", "replace"
-    ):
+    if scenario is not None and communities.path.name in _named_files(scenario.path):
         return {}  # the scenario names the file: its own geography keys apply
     source = COMMUNITY_SUFFIXES[communities.path.suffix.lower()]
     key = "csv_path" if source == "csv" else "gis_path"
     return {"geography": {"source": source, key: str(communities.path)}}
+
+
+def _named_files(path: Path) -> set[str]:
+    """The names of the geography files a scenario file names (its own keys)."""
+    from sim.scenario_loader import GEOGRAPHY_FILES, read_toml
+
+    geography = read_toml(path).get("geography", {})
+    if not isinstance(geography, dict):
+        return set()
+    return {Path(str(geography[k])).name for k in GEOGRAPHY_FILES if geography.get(k)}
 
 
 def _named(message: str, *uploads: Upload | None) -> str:
