@@ -14,6 +14,7 @@ from sim.dashboard.upload_box import UploadBox
 from sim.dashboard.uploads import (
     COMMUNITY_SUFFIXES,
     SCENARIO_SUFFIXES,
+    Upload,
     UploadError,
     save_upload,
     scenario_from_uploads,
@@ -56,7 +57,9 @@ def ScenarioSource(lang: str) -> None:
     )
     solara.Markdown(f"**{word('or_upload', lang)}**")
     UploadBox(word("upload_scenario", lang), ",".join(SCENARIO_SUFFIXES), _on_scenario_file)
+    _uploaded(state.uploaded_scenario.value, lang)
     UploadBox(word("upload_communities", lang), ",".join(COMMUNITY_SUFFIXES), _on_communities_file)
+    _uploaded(state.uploaded_communities.value, lang)
     if state.upload_error.value:
         with solara.Div(classes=["upload-error"]):
             solara.Error(f"{word('upload_error', lang)}: {state.upload_error.value}")
@@ -65,6 +68,11 @@ def ScenarioSource(lang: str) -> None:
         for note in state.upload_notes.value:
             solara.Warning(note)
         solara.Button(word("use_preset", lang), on_click=_forget_uploads, text=True)
+
+
+def _uploaded(upload: Upload | None, lang: str) -> None:
+    if upload is not None:
+        solara.Text(word("uploaded", lang, name=upload.name), style=HELP_STYLE)
 
 
 def _choose_preset(name: str) -> None:

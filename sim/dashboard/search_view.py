@@ -182,11 +182,18 @@ def lever_rows(view: SearchView, policy: str, lang: str) -> list[dict[str, str]]
     return [
         {
             word("levers_of", lang): view.lever_label(lv, lang),
-            word("baseline_value", lang): str(rows["baseline"].get(lv["name"])),
-            word("policy_value", lang): str(rows[policy].get(lv["name"])),
+            word("baseline_value", lang): _lever_value(rows["baseline"].get(lv["name"])),
+            word("policy_value", lang): _lever_value(rows[policy].get(lv["name"])),
         }
         for lv in view.levers
     ]
+
+
+def _lever_value(value: Any) -> str:
+    """A lever's value as the spec gives it (a count read back as 3.0 is 3)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _finite(value: Any) -> bool:

@@ -38,7 +38,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def serve(port: int, host: str = "127.0.0.1", outputs: str = "outputs") -> int:
-    """Run Solara's server on the app until it stops; its exit code."""
+    """Run Solara's server on the app until it stops; its exit code. No version check:
+    it asks PyPI (not there on an intranet) and would advise a Solara whose browser
+    assets are not bundled."""
     require_dashboard()
     port = port or free_port(host)
     env = {**os.environ, OUTPUTS_ENV: str(Path(outputs).resolve()), "MPLBACKEND": "Agg"}
@@ -54,6 +56,7 @@ def serve(port: int, host: str = "127.0.0.1", outputs: str = "outputs") -> int:
         str(port),
         "--production",
         "--no-open",
+        "--no-check-version",
         "--log-level",
         "warning",
     ]
