@@ -56,13 +56,26 @@ def _centre_names(rows: list[dict], lang: str) -> dict[int, str]:
         if r["township_centre"] is not None:
             names[r["township_centre"]] = f"{r['township']} {words.level('township')}"
     for r in rows:
-        if r["has_room"] and r["room_centre"] is not None:
-            names[r["room_centre"]] = f"{r['community']} {words.level('community')}"
+        if r["has_room"] and _room(r) is not None:
+            names[r["room_centre"]] = f"{_name(r)} {words.level('community')}"
     return names
 
 
+def _room(row: dict) -> int | None:
+    """The room serving a community (its own, or a shared one); None when none does."""
+    centre = row.get("room_centre")
+    return centre if centre is not None and centre >= 0 else None
+
+
+def _name(row: dict) -> str:
+    """A community's id, and its name where the communities file gives one."""
+    name = row.get("name")
+    return f"{row['community']} {name}" if name and name != row["community"] else row["community"]
+
+
 def _serving(row: dict, names: dict[int, str]) -> str:
-    centre = row["room_centre"] if row["room_centre"] is not None else row["township_centre"]
+    room = _room(row)
+    centre = room if room is not None else row["township_centre"]
     return names.get(centre, str(centre))
 
 
@@ -90,7 +103,7 @@ def _communities(go, rows: list[dict], lang: str):
         },
         customdata=[
             [
-                r["community"],
+                _name(r),
                 r["township"],
                 r["population"],
                 r["nearest_centre_km"],
