@@ -183,14 +183,19 @@ def _line(r: dict, width: int) -> str:
     value = outcome.format if outcome else plain_number
     diff = outcome.format_difference if outcome else _signed
     low, high = diff(r["ci_low"]), diff(r["ci_high"])
-    # a star where the interval excludes zero as printed, not only below the last digit
-    excludes = (r["ci_low"] > 0 or r["ci_high"] < 0) and not (_reads_zero(low) or _reads_zero(high))
-    star = "  *" if excludes else ""
+    star = "  *" if excludes_zero(r, low, high) else ""
     return (
         f"  {label(r['outcome']):{width}s} {value(r['baseline_mean']):>12s} "
         f"{value(r['policy_mean']):>12s}   {diff(r['difference']):>12s} "
         f"[{low}, {high}]{star}"
     )
+
+
+def excludes_zero(row: dict, low_text: str, high_text: str) -> bool:
+    """Whether a difference's interval excludes zero as printed (``low_text`` and
+    ``high_text`` are its bounds as shown), not only below the last digit shown."""
+    outside = row["ci_low"] > 0 or row["ci_high"] < 0
+    return outside and not (_reads_zero(low_text) or _reads_zero(high_text))
 
 
 def _reads_zero(text: str) -> bool:

@@ -3,8 +3,16 @@ Run it with ``sim dashboard``; this module is the app Solara serves."""
 
 from __future__ import annotations
 
+import contextlib
+
 import solara
 import solara.lab
+
+# Solara checks every value set on the page against pandas.DataFrame once pandas is in
+# sys.modules; pandas half-imported by another tab's thread (the report imports it) fails
+# that check. Imported here, before any tab, it is never half-imported.
+with contextlib.suppress(ImportError):
+    import pandas  # noqa: F401
 
 from sim.dashboard import state
 from sim.dashboard.compare_page import ComparePage

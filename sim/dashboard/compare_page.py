@@ -3,6 +3,8 @@ policy in background worker processes, with progress and cancel."""
 
 from __future__ import annotations
 
+import contextlib
+
 import solara
 import solara.lab
 
@@ -11,6 +13,7 @@ from sim.dashboard import state
 from sim.dashboard.form import FieldError, policy_of, read_number
 from sim.dashboard.jobs import MAX_RUNS, Cancelled, Comparison, Finished, run_comparison
 from sim.dashboard.scenario_page import HELP_STYLE, levers
+from sim.dashboard.widgets import heading
 from sim.dashboard.words import word
 from sim.failures import bad_input_errors, unexpected
 
@@ -19,7 +22,9 @@ from sim.failures import bad_input_errors, unexpected
 def comparison_task(request: Comparison) -> Finished:
     def progress(done: int, total: int) -> None:
         if comparison_task.is_current():
-            comparison_task.progress = 100.0 * done / total
+            # the bar is only a view of the runs: a failure to draw it never stops them
+            with contextlib.suppress(Exception):
+                comparison_task.progress = 100.0 * done / total
 
     result = run_comparison(request, progress, lambda: not comparison_task.is_current())
     state.finished.value = result
@@ -29,7 +34,7 @@ def comparison_task(request: Comparison) -> Finished:
 @solara.component
 def ComparePage() -> None:
     lang = state.lang.value
-    solara.Markdown(f"### {word('tab_compare', lang)}")
+    heading(f"{word('tab_compare', lang)}")
     with solara.Row(style="flex-wrap: wrap"):
         solara.InputText(word("replications", lang), value=state.replications)
         solara.InputText(word("first_seed", lang), value=state.first_seed)

@@ -246,7 +246,7 @@ def parsed(lever: LeverField, raw: Any) -> Any:
     if lever.kind == "names":
         return _names(str(raw or ""))
     if lever.kind == "toml":
-        return _toml(str(raw or ""))
+        return _toml(str(raw or ""), lever.key.split(".")[-1])
     if lever.kind == "bool":
         return bool(raw)
     if str(raw) not in lever.choices:
@@ -255,7 +255,11 @@ def parsed(lever: LeverField, raw: Any) -> Any:
 
 
 def read_number(text: Any, kind: str, optional: bool, allows_inf: bool) -> int | float | None:
-    text = str(text if text is not None else "").strip().replace(",", "")
+    text = str(text if text is not None else "").strip()
+    if "," in text:  # 1,000 is a thousand; 0,5 is not read as 5
+        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", text):
+            raise FieldError(f"{text!r}: write decimals with a point (0.5), thousands as 1,000")
+        text = text.replace(",", "")
     if not text:
         if optional:
             return None
@@ -295,11 +299,19 @@ def _names(text: str) -> list[str]:
     return [part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()]
 
 
-def _toml(text: str) -> Any:
+def _toml(text: str, name: str) -> Any:
+    """A TOML value (``[...]``, ``{...}``), or a TOML document of the lever's own tables
+    as a scenario file writes them (``[[departments]]`` then its keys, on lines)."""
+    text = text.strip() or "[]"
     try:
-        return tomllib.loads(f"value = {text.strip() or '[]'}")["value"]
+        if re.match(rf"\[\[?\s*{re.escape(name)}\s*\]", text):
+            return tomllib.loads(text).get(name, [])
+        return tomllib.loads(f"value = {text}")["value"]
     except tomllib.TOMLDecodeError as err:
-        raise FieldError(f"not a TOML value ({err}); e.g. [] or {{}} or [{{name = ...}}]") from None
+        raise FieldError(
+            f"not TOML ({err}): write a value on one line, e.g. [] or [{{name = ...}}], or "
+            f"tables as in a scenario file, e.g. [[{name}]] and its keys on the lines below"
+        ) from None
 
 
 def policy_of(base: Scenario, levers: list[LeverField], raw: dict[str, Any]) -> PolicyForm:

@@ -22,6 +22,7 @@ from sim import output_folder
 from sim.analysis.paired import paired_differences
 from sim.analysis.policy_runs import gathered, run_one, run_payloads
 from sim.config import Scenario
+from sim.failures import unexpected
 from sim.policy_label import chinese_names
 from sim.policy_script import policy_changes, write_results
 from sim.results.outcomes import KEY_OUTCOMES, with_costs
@@ -134,6 +135,8 @@ def _reports(folder: Path) -> tuple[dict[str, Path], dict]:
             reports[lang] = compare([folder], target, lang=lang, tables=_tables())
         except ReportError as err:  # e.g. no Chinese font: say so on the page
             errors[lang] = str(err)
+        except Exception as err:  # the runs are written: a failed report does not lose them
+            errors[lang] = unexpected("dashboard report", err)
     return reports, errors
 
 

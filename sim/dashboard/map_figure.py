@@ -38,8 +38,8 @@ def map_figure(places: pa.Table, centres: pa.Table, policy: str, baseline: str, 
     figure.update_layout(
         height=560,
         margin={"l": 40, "r": 10, "t": 30, "b": 40},
-        xaxis={"title": "x, km", "scaleanchor": "y"},
-        yaxis={"title": "y, km"},
+        xaxis={"title": word("x_km", lang), "scaleanchor": "y"},
+        yaxis={"title": word("y_km", lang)},
         legend={"orientation": "h", "y": -0.12},
         title=f"{word('map', lang)}: {policy}",
     )

@@ -7,7 +7,6 @@ import solara
 
 from sim.dashboard import state
 from sim.dashboard.jobs import outputs_root
-from sim.dashboard.results_page import table_html
 from sim.dashboard.search_view import (
     SearchError,
     find_searches,
@@ -16,6 +15,7 @@ from sim.dashboard.search_view import (
     load_search,
     policy_rows,
 )
+from sim.dashboard.widgets import heading, table_html
 from sim.dashboard.words import word
 from sim.results.outcomes import label
 
@@ -57,6 +57,8 @@ def _yes(value: object, lang: str) -> str:
 @solara.component
 def SearchResults(view, lang: str) -> None:
     objective, set_objective = solara.use_state(view.objectives[0] if view.objectives else "")
+    if objective not in view.objectives and view.objectives:  # another search was opened
+        objective = view.objectives[0]
     if len(view.objectives) > 1:
         by_label = {label(o, lang): o for o in view.objectives}
 
@@ -74,10 +76,12 @@ def SearchResults(view, lang: str) -> None:
     chosen, set_chosen = solara.use_state(names[0] if names else "")
     if not names:
         return
+    if chosen not in names:  # another search was opened
+        chosen = names[0]
     solara.Select(
         label=word("choose_policy", lang), values=names, value=chosen, on_value=set_chosen
     )
-    solara.Markdown(f"### {word('policy_comparison', lang, policy=chosen)}")
+    heading(f"{word('policy_comparison', lang, policy=chosen)}")
     row = next(r for r in view.policies if r["policy"] == chosen)
     reported, feasible = (_yes(row.get(k), lang) for k in ("reported", "feasible"))
     solara.Text(word("policy_status", lang, reported=reported, feasible=feasible))

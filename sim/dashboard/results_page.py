@@ -3,16 +3,17 @@ report's figures, the interactive map, results by county and township, downloads
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import solara
 
+from sim.analysis.paired import FEW_REPLICATIONS
 from sim.dashboard import state
 from sim.dashboard.jobs import Finished
 from sim.dashboard.map_figure import map_figure
 from sim.dashboard.results_view import SavedComparison, area_rows, downloads, outcome_rows
 from sim.dashboard.scenario_page import HELP_STYLE
+from sim.dashboard.widgets import heading, table_html
 from sim.dashboard.words import word
 
 
@@ -38,7 +39,7 @@ def ResultsView(finished: Finished, lang: str) -> None:
     )
     OutcomeTable(saved, chosen, lang)
     Figures(finished.reports.get(lang), finished.report_errors.get(lang), lang)
-    solara.Markdown(f"### {word('map', lang)}")
+    heading(f"{word('map', lang)}")
     map_policy, set_map_policy = solara.use_state(chosen)
     solara.Select(
         label=word("map_policy", lang),
@@ -56,42 +57,20 @@ def ResultsView(finished: Finished, lang: str) -> None:
 
 @solara.component
 def OutcomeTable(saved: SavedComparison, policy: str, lang: str) -> None:
-    solara.Markdown(f"### {word('key_outcomes', lang)}: {policy}")
+    heading(f"{word('key_outcomes', lang)}: {policy}")
     rows = [r for r in outcome_rows(saved, lang) if r["policy"] == policy]
     header = [word(k, lang) for k in ("outcome", "baseline_value", "policy_value", "difference")]
     body = [[r["outcome"], r["baseline"], r["value"], r["difference"]] for r in rows]
     keys = [r["key"] for r in rows]
     solara.HTML(tag="div", unsafe_innerHTML=table_html(header, body, keys, "key-outcomes"))
-    if saved.pairs < 2:
-        solara.Warning(word("few_reps", lang, n=saved.pairs))
+    if saved.pairs < FEW_REPLICATIONS:  # as the CLI warns
+        solara.Warning(word("few_reps", lang, n=saved.pairs, advised=2 * FEW_REPLICATIONS))
     solara.Text(word("star_note", lang), style=HELP_STYLE)
-
-
-def table_html(
-    header: list[str], body: list[list[str]], keys: list[str] | None = None, name: str = ""
-) -> str:
-    """A plain HTML table, every cell escaped (names come from uploads)."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    rows = []
-    for k, row in enumerate(body):
-        key = f' data-key="{html.escape(keys[k])}"' if keys else ""
-        cells = "".join(f"<td>{html.escape(str(c))}</td>" for c in row)
-        rows.append(f"<tr{key}>{cells}</tr>")
-    style = (
-        "<style>.dash-table{border-collapse:collapse;font-size:0.9em;margin:6px 0}"
-        ".dash-table td,.dash-table th{border-bottom:1px solid #ddd;padding:3px 10px;"
-        "text-align:right}.dash-table td:first-child,.dash-table th:first-child"
-        "{text-align:left}</style>"
-    )
-    return (
-        f'{style}<table class="dash-table" id="{html.escape(name)}"><thead><tr>{head}</tr>'
-        f"</thead><tbody>{''.join(rows)}</tbody></table>"
-    )
 
 
 @solara.component
 def Figures(folder: Path | None, error: str | None, lang: str) -> None:
-    solara.Markdown(f"### {word('figures', lang)}")
+    heading(f"{word('figures', lang)}")
     if folder is None:
         solara.Warning(word("report_missing", lang, language=lang, why=error or "?"))
         return
@@ -106,7 +85,7 @@ def Areas(saved: SavedComparison, policy: str, lang: str) -> None:
         rows = area_rows(saved, kind, policy, lang)
         if not rows:
             continue
-        solara.Markdown(f"### {word(title, lang)}: {policy}")
+        heading(f"{word(title, lang)}: {policy}")
         header = list(rows[0])
         body = [[r[h] for h in header] for r in rows]
         solara.HTML(tag="div", unsafe_innerHTML=table_html(header, body, name=f"areas-{kind}"))
@@ -114,7 +93,7 @@ def Areas(saved: SavedComparison, policy: str, lang: str) -> None:
 
 @solara.component
 def Downloads(saved: SavedComparison, reports: dict[str, Path], lang: str) -> None:
-    solara.Markdown(f"### {word('downloads', lang)}")
+    heading(f"{word('downloads', lang)}")
     with solara.Row(style="flex-wrap: wrap"):
         for path in downloads(saved, reports):
             name = f"{path.parent.name}-{path.name}" if path.parent != saved.folder else path.name

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.analysis.paired import paired_differences
+from sim.analysis.paired import excludes_zero, paired_differences
 from sim.dashboard.words import word
 from sim.results.outcomes import KEY_OUTCOMES, OUTCOME, label, plain_number, with_costs
 
@@ -65,9 +65,9 @@ def outcome_rows(saved: SavedComparison, lang: str) -> list[dict[str, str]]:
         outcome = OUTCOME.get(r["outcome"])
         value = outcome.format if outcome else plain_number
         diff = outcome.format_difference if outcome else plain_number
-        low, high = r["ci_low"], r["ci_high"]
-        interval = f" [{diff(low)}, {diff(high)}]" if math.isfinite(low) else ""
-        star = " *" if (low > 0 or high < 0) else ""
+        low, high = diff(r["ci_low"]), diff(r["ci_high"])
+        interval = f" [{low}, {high}]" if math.isfinite(r["ci_low"]) else ""
+        star = " *" if excludes_zero(r, low, high) else ""  # as the CLI's table stars it
         rows.append(
             {
                 "policy": r["policy"],

@@ -16,11 +16,13 @@ from sim.dashboard.uploads import (
     SCENARIO_SUFFIXES,
     Upload,
     UploadError,
+    copied,
     save_upload,
     scenario_from_uploads,
     upload_folder,
     upload_notes,
 )
+from sim.dashboard.widgets import heading, note
 from sim.dashboard.words import entry_name, section_title, word
 from sim.scenario_diff import changes, summary
 from sim.scenario_loader import preset_names
@@ -55,7 +57,7 @@ def ScenarioSource(lang: str) -> None:
         on_value=_choose_preset,
         disabled=state.uploaded_base.value is not None,
     )
-    solara.Markdown(f"**{word('or_upload', lang)}**")
+    heading(f"{word('or_upload', lang)}")
     UploadBox(word("upload_scenario", lang), ",".join(SCENARIO_SUFFIXES), _on_scenario_file)
     _uploaded(state.uploaded_scenario.value, lang)
     UploadBox(word("upload_communities", lang), ",".join(COMMUNITY_SUFFIXES), _on_communities_file)
@@ -65,8 +67,9 @@ def ScenarioSource(lang: str) -> None:
             solara.Error(f"{word('upload_error', lang)}: {state.upload_error.value}")
     solara.Info(word("using", lang, name=base.name))
     if state.uploaded_base.value is not None:
-        for note in state.upload_notes.value:
-            solara.Warning(note)
+        for text in state.upload_notes.value:
+            note(text)
+    if state.uploaded_scenario.value or state.uploaded_communities.value:
         solara.Button(word("use_preset", lang), on_click=_forget_uploads, text=True)
 
 
@@ -96,16 +99,23 @@ def _on_communities_file(name: str, data: bytes) -> None:
 
 
 def _on_file(name: str, data: bytes, suffixes: tuple[str, ...], slot: solara.Reactive) -> None:
-    """Save the file, then read the scenario the uploads make; any problem is shown by
-    the upload boxes and the scenario in use stays what it was. A saved file is kept for
-    the next upload: a scenario naming a communities file not yet given waits for it."""
-    if state.upload_dir.value is None:
-        state.upload_dir.value = upload_folder()
+    """Read the scenario the uploads make, each attempt in a new folder with copies of the
+    other upload (so a refused file never replaces one the scenario in use reads). A
+    problem is shown by the upload boxes and the scenario in use stays what it was; the
+    file is kept for the next upload (a scenario naming a communities file not yet given
+    waits for it) until the uploads are cleared."""
+    folder = upload_folder()
     try:
-        slot.value = save_upload(state.upload_dir.value, name, data, suffixes)
-        scenario = scenario_from_uploads(
-            state.uploaded_scenario.value, state.uploaded_communities.value
-        )
+        upload = save_upload(folder, name, data, suffixes)
+    except UploadError as err:
+        state.upload_error.value = str(err)
+        return
+    slot.value = upload
+    given = [
+        copied(u, folder) for u in (state.uploaded_scenario.value, state.uploaded_communities.value)
+    ]
+    try:
+        scenario = scenario_from_uploads(*given)
     except UploadError as err:
         state.upload_error.value = str(err)
         return
@@ -116,7 +126,7 @@ def _on_file(name: str, data: bytes, suffixes: tuple[str, ...], slot: solara.Rea
 
 @solara.component
 def PolicyList(lang: str) -> None:
-    solara.Markdown(f"### {word('policies', lang)}")
+    heading(f"{word('policies', lang)}")
     solara.Text(word("baseline_note", lang), style=HELP_STYLE)
     drafts = state.policies.value
     names = [d.name for d in drafts]
@@ -127,7 +137,11 @@ def PolicyList(lang: str) -> None:
     )
     draft = drafts[min(state.selected.value, len(drafts) - 1)]
     solara.InputText(
-        word("policy_name", lang), value=draft.name, on_value=_rename, continuous_update=False
+        word("policy_name", lang),
+        value=draft.name,
+        on_value=_rename,
+        continuous_update=False,
+        error=state.rename_error.value or False,
     )
     form = policy_of(state.base_scenario(), levers(), draft.raw)
     if form.scenario is not None:
@@ -147,13 +161,18 @@ def PolicyList(lang: str) -> None:
 
 
 def _rename(name: str | None) -> None:
+    """Rename the policy being edited; a name taken (or "baseline", or none) is refused
+    with a message by the box."""
     name = (name or "").strip()[:60]
     drafts = list(state.policies.value)
     taken = {d.name for k, d in enumerate(drafts) if k != state.selected.value}
-    if name and name not in taken and name != "baseline":
-        k = state.selected.value
-        drafts[k] = state.PolicyDraft(name, drafts[k].raw)
-        state.policies.value = drafts
+    if not name or name in taken or name == "baseline":
+        state.rename_error.value = word("name_taken", state.lang.value, name=name)
+        return
+    state.rename_error.value = ""
+    k = state.selected.value
+    drafts[k] = state.PolicyDraft(name, drafts[k].raw)
+    state.policies.value = drafts
 
 
 def _add_policy() -> None:
@@ -188,7 +207,7 @@ def LeverForm(lang: str) -> None:
     drafts = state.policies.value
     draft = drafts[min(state.selected.value, len(drafts) - 1)]
     form = policy_of(base, levers(), draft.raw)
-    solara.Markdown(f"### {word('editing', lang, name=draft.name)}")
+    heading(f"{word('editing', lang, name=draft.name)}")
     if form.errors:
         solara.Error(word("form_errors", lang))
     if "" in form.errors:
@@ -246,7 +265,10 @@ def _widget(lever: LeverField, title: str, value: Any, error: str, lang: str, on
     elif lever.kind == "table":
         _table(lever, title, dict(value), lang, on_value)
     else:
-        solara.InputTextArea(title, value=str(value), on_value=on_value, error=error or False)
+        solara.Text(title, style="font-weight: 500")
+        solara.InputTextArea(
+            title, value=str(value), on_value=on_value, error=error or False, rows=3
+        )
 
 
 def _table(lever: LeverField, title: str, value: dict, lang: str, on_value) -> None:

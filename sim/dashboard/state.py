@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import solara
@@ -36,9 +35,9 @@ uploaded_communities: solara.Reactive[Upload | None] = solara.reactive(None)
 uploaded_base: solara.Reactive[Scenario | None] = solara.reactive(None)
 upload_error = solara.reactive("")
 upload_notes: solara.Reactive[list[str]] = solara.reactive([])  # what sim run would note
-upload_dir: solara.Reactive[Path | None] = solara.reactive(None)
 policies = solara.reactive([PolicyDraft("policy 1")])
 selected = solara.reactive(0)
+rename_error = solara.reactive("")
 replications = solara.reactive("5")
 first_seed = solara.reactive("1")
 scale = solara.reactive("0.25")

@@ -9,6 +9,7 @@ communities file uploaded beside it. They are parsed as TOML or CSV or GIS data,
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,15 @@ def save_upload(folder: Path, name: str, data: bytes, suffixes) -> Upload:
     path = folder / safe_name(name)
     path.write_bytes(data)
     return Upload(name, path)
+
+
+def copied(upload: Upload | None, folder: Path) -> Upload | None:
+    """The upload in ``folder`` (a copy, when it was saved elsewhere)."""
+    if upload is None or upload.path.parent == folder:
+        return upload
+    path = folder / upload.path.name
+    shutil.copyfile(upload.path, path)
+    return Upload(upload.name, path)
 
 
 def scenario_from_uploads(scenario: Upload | None, communities: Upload | None) -> Scenario:
