@@ -915,3 +915,15 @@ def test_a_refused_upload_never_replaces_the_file_in_use(tmp_path):
     assert scenario.staffing.mediators_total == 3000
     moved = uploads.copied(good, second)
     assert moved is not None and moved.path.parent == second and moved.name == "c.toml"
+
+
+def test_the_forms_own_messages_come_in_chinese_too(base, fields):
+    got = form.policy_of(
+        base, fields, {"staffing.mediators_total": "abc", "duty.on_call_delay_days": "0,5"}
+    )
+    zh = got.errors_in("zh")
+    assert "不是数值" in zh["staffing.mediators_total"]
+    assert "小数点" in zh["duty.on_call_delay_days"]
+    assert got.errors_in("en") == got.errors  # English is the form's own language
+    bounded = form.policy_of(base, fields, {"staffing.mediators_total": "-5"})
+    assert bounded.errors_in("zh") == bounded.errors  # the model's messages stay English

@@ -105,7 +105,7 @@ def _request(lang: str) -> tuple[Comparison | None, str]:
         seed = _count(state.first_seed.value, word("first_seed", lang), 0, MAX_SEED - reps)
         run = _run_settings(lang)
     except FieldError as err:
-        return None, str(err)
+        return None, err.zh if lang == "zh" else str(err)
     base = state.base_scenario()
     try:
         base = base.with_overrides({"run": run})
@@ -127,10 +127,12 @@ def _count(text: str | None, what: str, low: int, high: int) -> int:
     try:
         value = read_number(text, "int", False, False)
     except FieldError as err:
-        raise FieldError(f"{what}: {err}") from None
+        raise FieldError(f"{what}: {err}", f"{what}:{err.zh}") from None
     assert isinstance(value, int)
     if not low <= value <= high:
-        raise FieldError(f"{what}: {value} is outside {low} to {high}")
+        raise FieldError(
+            f"{what}: {value} is outside {low} to {high}", f"{what}:{value} 超出 {low} 至 {high}"
+        )
     return value
 
 
@@ -138,10 +140,15 @@ def _run_settings(lang: str) -> dict:
     try:
         scale = read_number(state.scale.value, "float", False, False)
     except FieldError as err:
-        raise FieldError(f"{word('scale', lang)}: {err}") from None
+        raise FieldError(
+            f"{word('scale', lang)}: {err}", f"{word('scale', lang)}:{err.zh}"
+        ) from None
     assert isinstance(scale, float)
     if not 0 < scale <= 8:
-        raise FieldError(f"{word('scale', lang)}: {scale:g} is outside (0, 8]")
+        raise FieldError(
+            f"{word('scale', lang)}: {scale:g} is outside (0, 8]",
+            f"{word('scale', lang)}:{scale:g} 超出 (0, 8]",
+        )
     run: dict = {"scale": scale}
     if (state.days.value or "").strip():
         run["days"] = _count(state.days.value, word("days", lang), 1, 3660)

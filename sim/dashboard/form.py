@@ -232,7 +232,11 @@ def _toml_key(key: str) -> str:
 
 
 class FieldError(ValueError):
-    """A value typed into one field that cannot be read."""
+    """A value typed into one field that cannot be read; ``zh`` says it in Chinese."""
+
+    def __init__(self, message: str, zh: str = "") -> None:
+        super().__init__(message)
+        self.zh = zh or message
 
 
 def parsed(lever: LeverField, raw: Any) -> Any:
@@ -250,7 +254,8 @@ def parsed(lever: LeverField, raw: Any) -> Any:
     if lever.kind == "bool":
         return bool(raw)
     if str(raw) not in lever.choices:
-        raise FieldError(f"choose one of {', '.join(lever.choices)}")
+        choices = ", ".join(lever.choices)
+        raise FieldError(f"choose one of {choices}", f"请从以下选项中选择:{choices}")
     return str(raw)
 
 
@@ -258,23 +263,29 @@ def read_number(text: Any, kind: str, optional: bool, allows_inf: bool) -> int |
     text = str(text if text is not None else "").strip()
     if "," in text:  # 1,000 is a thousand; 0,5 is not read as 5
         if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", text):
-            raise FieldError(f"{text!r}: write decimals with a point (0.5), thousands as 1,000")
+            raise FieldError(
+                f"{text!r}: write decimals with a point (0.5), thousands as 1,000",
+                f"{text!r}:小数请用小数点(0.5),千位分隔写作 1,000",
+            )
         text = text.replace(",", "")
     if not text:
         if optional:
             return None
-        raise FieldError("a number is needed here")
+        raise FieldError("a number is needed here", "此处需要填写数值")
     if text.lower() in ("inf", "none", "no limit") and allows_inf:
         return math.inf
     try:
         value = float(text)
     except ValueError:
-        raise FieldError(f"{text!r} is not a number") from None
+        raise FieldError(f"{text!r} is not a number", f"{text!r} 不是数值") from None
     if not math.isfinite(value):
-        raise FieldError(f"{text!r}: only a finite number" + (" or inf" if allows_inf else ""))
+        raise FieldError(
+            f"{text!r}: only a finite number" + (" or inf" if allows_inf else ""),
+            f"{text!r}:只能填写有限数值" + ("或 inf(不限)" if allows_inf else ""),
+        )
     if kind == "int":
         if value != int(value):
-            raise FieldError(f"{text!r}: a whole number is needed here")
+            raise FieldError(f"{text!r}: a whole number is needed here", f"{text!r}:此处需要整数")
         return int(value)
     return value
 
@@ -291,7 +302,7 @@ def _table(lever: LeverField, raw: Any) -> dict:
         try:
             out[entry] = read_number(text, lever.entry_kind, False, lever.allows_inf)
         except FieldError as err:
-            raise FieldError(f"{entry}: {err}") from None
+            raise FieldError(f"{entry}: {err}", f"{entry}: {err.zh}") from None
     return out
 
 
@@ -310,7 +321,9 @@ def _toml(text: str, name: str) -> Any:
     except tomllib.TOMLDecodeError as err:
         raise FieldError(
             f"not TOML ({err}): write a value on one line, e.g. [] or [{{name = ...}}], or "
-            f"tables as in a scenario file, e.g. [[{name}]] and its keys on the lines below"
+            f"tables as in a scenario file, e.g. [[{name}]] and its keys on the lines below",
+            f"不是有效的 TOML({err}):请在一行内写出取值,如 [] 或 [{{name = ...}}];"
+            f"或按情景文件的写法,先写 [[{name}]],再逐行写出各键",
         ) from None
 
 
@@ -318,6 +331,7 @@ def policy_of(base: Scenario, levers: list[LeverField], raw: dict[str, Any]) -> 
     """The scenario a form describes: ``base`` with every lever whose value differs from
     ``base`` replaced, or the errors by field key ("" for one no field owns)."""
     errors: dict[str, str] = {}
+    errors_zh: dict[str, str] = {}
     changed: dict[str, Any] = {}
     for lever in levers:
         if lever.key not in raw:
@@ -325,12 +339,12 @@ def policy_of(base: Scenario, levers: list[LeverField], raw: dict[str, Any]) -> 
         try:
             value = parsed(lever, raw[lever.key])
         except FieldError as err:
-            errors[lever.key] = str(err)
+            errors[lever.key], errors_zh[lever.key] = str(err), err.zh
             continue
         if _differs(value, value_at(base, lever.key)):
             changed[lever.key] = value
     if errors:
-        return PolicyForm(None, changed, errors)
+        return PolicyForm(None, changed, errors, errors_zh)
     try:
         return PolicyForm(replaced(base, changed), changed, {})
     except ValidationError as err:
@@ -343,6 +357,11 @@ class PolicyForm:
     scenario: Scenario | None  # None when the form has errors
     changed: dict[str, Any]  # the levers that differ from the base, by key
     errors: dict[str, str]  # problems by field key ("" for the form as a whole)
+    errors_zh: dict[str, str] = field(default_factory=dict)  # those the form reads, in zh
+
+    def errors_in(self, lang: str) -> dict[str, str]:
+        """The problems in ``lang`` (the model's own, from pydantic, stay in English)."""
+        return {**self.errors, **self.errors_zh} if lang == "zh" else self.errors
 
 
 def _differs(value: Any, current: Any) -> bool:

@@ -210,8 +210,9 @@ def LeverForm(lang: str) -> None:
     heading(f"{word('editing', lang, name=draft.name)}")
     if form.errors:
         solara.Error(word("form_errors", lang))
-    if "" in form.errors:
-        solara.Error(form.errors[""])
+    errors = form.errors_in(lang)
+    if "" in errors:
+        solara.Error(errors[""])
     sections: dict[str, list[LeverField]] = {}
     for lever in levers():
         sections.setdefault(lever.section, []).append(lever)
@@ -223,7 +224,7 @@ def LeverForm(lang: str) -> None:
                 LeverInput(
                     lever,
                     draft.raw.get(lever.key, current),
-                    form.errors.get(lever.key, ""),
+                    errors.get(lever.key, ""),
                     lang,
                 )
 
