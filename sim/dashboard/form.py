@@ -13,6 +13,7 @@ import json
 import math
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
@@ -55,13 +56,6 @@ class LeverField:
         if lang == "zh":
             return self.label_zh, self.help_zh, UNITS_ZH.get(self.unit, self.unit)
         return self.label, self.help, self.unit
-
-
-@dataclass
-class FormValues:
-    """What a form holds: the raw text or choice of every lever, by key."""
-
-    raw: dict[str, Any] = field(default_factory=dict)
 
 
 def lever_fields() -> list[LeverField]:
@@ -384,7 +378,7 @@ def replaced(base: Scenario, changed: dict[str, Any]) -> Scenario:
 def errors_by_field(
     err: ValidationError,
     keys: list[str],
-    changed: list[str] = (),  # type: ignore[assignment]
+    changed: Sequence[str] = (),
 ) -> dict[str, str]:
     """Each problem under the deepest field key on its path. A problem of a whole section
     (shares that must sum to 1) goes under the fields of that section the form changed, and
@@ -402,7 +396,7 @@ def errors_by_field(
     return {k: "; ".join(v) for k, v in out.items()}
 
 
-def _changed_under(path: list[str], changed: list[str]) -> list[str]:
+def _changed_under(path: list[str], changed: Sequence[str]) -> list[str]:
     prefix = ".".join(path)
     return [key for key in changed if prefix and key.startswith(prefix + ".")]
 

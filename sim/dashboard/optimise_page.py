@@ -23,7 +23,8 @@ from sim.results.outcomes import label
 @solara.component
 def OptimisePage() -> None:
     lang = state.lang.value
-    found = [str(p) for p in find_searches(outputs_root())]
+    # the outputs folder is walked once when the tab opens, not at every keystroke
+    found = solara.use_memo(lambda: [str(p) for p in find_searches(outputs_root())], [])
     typed, set_typed = solara.use_state(state.search_folder.value or (found[0] if found else ""))
     if found:
 

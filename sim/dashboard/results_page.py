@@ -29,7 +29,8 @@ def ResultsPage() -> None:
 
 @solara.component
 def ResultsView(finished: Finished, lang: str) -> None:
-    saved = SavedComparison(finished.folder)
+    # read once per comparison, not again at every click on the page
+    saved = solara.use_memo(lambda: SavedComparison(finished.folder), [finished.folder])
     others = saved.policies[1:]
     chosen, set_chosen = solara.use_state(others[0] if others else saved.baseline)
     if chosen not in saved.policies:

@@ -9,7 +9,7 @@ from typing import Any
 import solara
 
 from sim.dashboard import state
-from sim.dashboard.form import LeverField, lever_fields, policy_of, shown, value_at
+from sim.dashboard.form import LeverField, PolicyForm, lever_fields, policy_of, shown, value_at
 from sim.dashboard.upload_box import UploadBox
 from sim.dashboard.uploads import (
     COMMUNITY_SUFFIXES,
@@ -39,12 +39,15 @@ def levers() -> list[LeverField]:
 @solara.component
 def ScenarioPage() -> None:
     lang = state.lang.value
+    drafts = state.policies.value
+    draft = drafts[min(state.selected.value, len(drafts) - 1)]
+    form = policy_of(state.base_scenario(), levers(), draft.raw)  # read once for both
     with solara.Columns([1, 2]):
         with solara.Column():
             ScenarioSource(lang)
-            PolicyList(lang)
+            PolicyList(draft, form, lang)
         with solara.Column():
-            LeverForm(lang)
+            LeverForm(draft, form, lang)
 
 
 @solara.component
@@ -125,7 +128,7 @@ def _on_file(name: str, data: bytes, suffixes: tuple[str, ...], slot: solara.Rea
 
 
 @solara.component
-def PolicyList(lang: str) -> None:
+def PolicyList(draft: state.PolicyDraft, form: PolicyForm, lang: str) -> None:
     heading(f"{word('policies', lang)}")
     solara.Text(word("baseline_note", lang), style=HELP_STYLE)
     drafts = state.policies.value
@@ -135,7 +138,6 @@ def PolicyList(lang: str) -> None:
         values=names,
         on_value=lambda name: state.selected.set(names.index(name)),
     )
-    draft = drafts[min(state.selected.value, len(drafts) - 1)]
     solara.InputText(
         word("policy_name", lang),
         value=draft.name,
@@ -143,7 +145,6 @@ def PolicyList(lang: str) -> None:
         continuous_update=False,
         error=state.rename_error.value or False,
     )
-    form = policy_of(state.base_scenario(), levers(), draft.raw)
     if form.scenario is not None:
         found = changes(
             state.base_scenario().model_dump(mode="json"), form.scenario.model_dump(mode="json")
@@ -202,11 +203,8 @@ def _set_value(key: str, value: Any) -> None:
 
 
 @solara.component
-def LeverForm(lang: str) -> None:
+def LeverForm(draft: state.PolicyDraft, form: PolicyForm, lang: str) -> None:
     base = state.base_scenario()
-    drafts = state.policies.value
-    draft = drafts[min(state.selected.value, len(drafts) - 1)]
-    form = policy_of(base, levers(), draft.raw)
     heading(f"{word('editing', lang, name=draft.name)}")
     if form.errors:
         solara.Error(word("form_errors", lang))

@@ -24,9 +24,6 @@ class PolicyDraft:
     def with_value(self, key: str, value: Any) -> PolicyDraft:
         return replace(self, raw={**self.raw, key: value})
 
-    def without(self, key: str) -> PolicyDraft:
-        return replace(self, raw={k: v for k, v in self.raw.items() if k != key})
-
 
 lang = solara.reactive("en")
 preset = solara.reactive(DEFAULT_PRESET)

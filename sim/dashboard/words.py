@@ -34,11 +34,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "editing": ("Levers of: {name}", "正在编辑的方案:{name}"),
     "changed": ("changes: {what}", "调整:{what}"),
     "nothing_changed": ("no lever changed yet", "尚未调整任何杠杆"),
-    "reset": ("Reset to the baseline", "恢复为基准值"),
     "range": ("range", "取值范围"),
     "not_set": ("(empty: not set)", "(留空:不设置)"),
     "form_errors": ("Fix the fields marked in red first", "请先修正标红的字段"),
-    "section_problem": ("Problem", "问题"),
     "replications": ("Replications (seeds)", "重复次数(随机种子数)"),
     "first_seed": ("First seed", "起始随机种子"),
     "scale": ("Population scale (0.05 for a quick look)", "人口缩放比例(0.05 可快速试算)"),
@@ -117,10 +115,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "policy_comparison": ("{policy} against the baseline", "{policy} 与基准比较"),
     "searched": ("searched candidates", "搜索过的候选方案"),
     "final": ("final policies (fresh seeds)", "最终方案(新随机种子复核)"),
-    "recommended": ("recommended", "推荐方案"),
     "no_store": ("Not a search folder: {why}", "不是优化搜索结果文件夹:{why}"),
     "levers_of": ("Lever values", "杠杆取值"),
-    "section_run": ("Run", "运行设置"),
 }
 
 SECTIONS: dict[str, tuple[str, str]] = {
